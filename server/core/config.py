@@ -1,0 +1,35 @@
+"""One Settings object, read from the environment."""
+
+from functools import lru_cache
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "dev-secret-change-me-0123456789abcdef"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore")
+
+    environment: str = "development"  # "production" refuses the default secret
+    database_url: str | None = None  # unset → embedded PostgreSQL in the user data dir
+    redis_url: str | None = None
+    secret_key: str = DEV_SECRET
+    access_token_minutes: int = 30
+    refresh_token_days: int = 14
+    host: str = "127.0.0.1"
+    port: int = 8000
+    login_max_failures: int = 5
+    login_lockout_seconds: int = 300
+    sql_echo: bool = False
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> "Settings":
+        if self.environment == "production" and self.secret_key == DEV_SECRET:
+            raise ValueError("SECRET_KEY must be set in production")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

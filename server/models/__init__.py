@@ -1,0 +1,23 @@
+"""All tables; importing this package registers every model on Base.metadata."""
+
+from server.models.appointment import Appointment
+from server.models.catalog import Service
+from server.models.clinic import Clinic
+from server.models.doctor import Doctor, DoctorSchedule
+from server.models.patient import Patient
+from server.models.payment import Payment
+from server.models.user import User
+from server.models.visit import Visit, VisitStatusChange
+
+__all__ = [
+    "Appointment",
+    "Clinic",
+    "Doctor",
+    "DoctorSchedule",
+    "Patient",
+    "Payment",
+    "Service",
+    "User",
+    "Visit",
+    "VisitStatusChange",
+]

@@ -1,0 +1,37 @@
+"""Column helpers shared by the model modules."""
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import DateTime, Enum, Numeric
+from sqlalchemy.orm import mapped_column
+
+UtcDateTime = DateTime(timezone=True)
+
+
+def enum_column(enum: type[StrEnum], name: str, **kwargs: object):
+    """A VARCHAR column with a CHECK constraint listing the enum's values."""
+    return mapped_column(
+        Enum(
+            enum,
+            name=name,
+            native_enum=False,
+            create_constraint=True,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+            validate_strings=True,
+        ),
+        **kwargs,
+    )
+
+
+def money_column(**kwargs: object):
+    return mapped_column(Numeric(10, 2), **kwargs)
+
+
+def rate_column(**kwargs: object):
+    return mapped_column(Numeric(5, 4), **kwargs)
+
+
+__all__ = ["Decimal", "UtcDateTime", "datetime", "enum_column", "money_column", "rate_column"]

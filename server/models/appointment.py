@@ -1,0 +1,36 @@
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from common.enums import AppointmentStatus
+from server.core.db import Base, TimestampMixin
+from server.models._types import UtcDateTime, enum_column
+from server.models.catalog import Service
+from server.models.doctor import Doctor
+from server.models.patient import Patient
+
+
+class Appointment(TimestampMixin, Base):
+    __tablename__ = "appointments"
+    __table_args__ = (
+        Index("ix_appointments_doctor_start", "doctor_id", "start_time"),
+        Index("ix_appointments_clinic_start", "clinic_id", "start_time"),
+        CheckConstraint("end_time > start_time", name="end_after_start"),
+    )
+
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="RESTRICT"))
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="RESTRICT"), index=True)
+    doctor_id: Mapped[int] = mapped_column(ForeignKey("doctors.id", ondelete="RESTRICT"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="RESTRICT"))
+    start_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    end_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    status: Mapped[AppointmentStatus] = enum_column(
+        AppointmentStatus, "appointment_status", default=AppointmentStatus.CONFIRMED
+    )
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    patient: Mapped[Patient] = relationship()
+    doctor: Mapped[Doctor] = relationship()
+    service: Mapped[Service] = relationship()

@@ -10,7 +10,9 @@ from server.models.user import User
 
 class Doctor(TimestampMixin, Base):
     __tablename__ = "doctors"
-    __table_args__ = (CheckConstraint("commission_rate >= 0 AND commission_rate <= 1", name="commission_rate"),)
+    __table_args__ = (
+        CheckConstraint("commission_rate >= 0 AND commission_rate <= 1", name="commission_rate"),
+    )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), unique=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="RESTRICT"), index=True)
@@ -21,7 +23,9 @@ class Doctor(TimestampMixin, Base):
 
     user: Mapped[User] = relationship(back_populates="doctor", lazy="joined")
     schedule: Mapped[list["DoctorSchedule"]] = relationship(
-        back_populates="doctor", cascade="all, delete-orphan", order_by="(DoctorSchedule.day_of_week, DoctorSchedule.hour)"
+        back_populates="doctor",
+        cascade="all, delete-orphan",
+        order_by="(DoctorSchedule.day_of_week, DoctorSchedule.hour)",
     )
 
     @property

@@ -1,0 +1,57 @@
+"""Dependencies, typed once as Annotated aliases so routes read `def f(session: SessionDep, me: DoctorUser)`."""
+
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from common.enums import Role
+from server.core.db import get_session
+from server.core.errors import Forbidden, Unauthorized
+from server.models import Doctor, User
+from server.services import auth as auth_service
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def current_user(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("not authenticated")
+    return auth_service.user_from_access_token(session, credentials.credentials)
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def admin_required(user: CurrentUser) -> User:
+    if user.role != Role.ADMIN:
+        raise Forbidden("admin role required")
+    return user
+
+
+def receptionist_required(user: CurrentUser) -> User:
+    """Front-desk work: receptionists of a clinic, and admins."""
+    if user.role not in (Role.ADMIN, Role.RECEPTIONIST):
+        raise Forbidden("reception role required")
+    return user
+
+
+def staff_required(user: CurrentUser) -> User:
+    """Any clinic staff member (admin, receptionist, doctor)."""
+    return user
+
+
+def doctor_required(user: CurrentUser) -> Doctor:
+    return auth_service.doctor_of(user)
+
+
+AdminUser = Annotated[User, Depends(admin_required)]
+ReceptionUser = Annotated[User, Depends(receptionist_required)]
+StaffUser = Annotated[User, Depends(staff_required)]
+DoctorUser = Annotated[Doctor, Depends(doctor_required)]

@@ -1,0 +1,98 @@
+"""clinic-server run | migrate | create-admin | demo"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+
+from server.core.config import get_settings
+
+
+def _migrate() -> None:
+    from server.core.migrations import upgrade_to_head
+
+    upgrade_to_head()
+
+
+def _serve(host: str, port: int, *, migrate: bool = True) -> None:
+    import uvicorn
+
+    if migrate:
+        _migrate()
+    from server.main import create_app
+
+    uvicorn.run(create_app(), host=host, port=port, log_level="info", ws="websockets-sansio")
+
+
+def _create_admin(username: str, password: str | None, full_name: str) -> int:
+    from server.core.db import new_session
+    from server.services import admin as admin_service
+
+    _migrate()
+    password = password or getpass.getpass("Password for the new admin: ")
+    with new_session() as session:
+        user = admin_service.create_admin(session, username=username, password=password, full_name=full_name)
+    print(f"admin {user.username!r} created (id {user.id})")
+    return 0
+
+
+def _demo(host: str, port: int, serve: bool) -> None:
+    from server.core.db import new_session
+    from server.services import demo
+
+    _migrate()
+    with new_session() as session:
+        summary = demo.seed(session)
+    print(summary)
+    if serve:
+        print(f"Serving the demo clinic on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+        _serve(host, port, migrate=False)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    settings = get_settings()
+    parser = argparse.ArgumentParser(prog="clinic-server", description="Clinic CRM server")
+    sub = parser.add_subparsers(dest="command")
+
+    def add_bind(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--host", default=settings.host)
+        p.add_argument("--port", type=int, default=settings.port)
+
+    run = sub.add_parser("run", help="run the API + Socket.IO server (default)")
+    add_bind(run)
+    run.add_argument("--no-migrate", action="store_true", help="do not bring the database to head first")
+    sub.add_parser("migrate", help="bring the database to the newest migration")
+    admin = sub.add_parser("create-admin", help="create an ADMIN user")
+    admin.add_argument("--username", required=True)
+    admin.add_argument("--password", help="prompted for when omitted")
+    admin.add_argument("--full-name", default="Administrator")
+    demo = sub.add_parser("demo", help="seed the Demo Clinic (idempotent), then run the server")
+    add_bind(demo)
+    demo.add_argument("--seed-only", action="store_true", help="seed and exit without serving")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    if command == "run":
+        _serve(
+            getattr(args, "host", get_settings().host),
+            getattr(args, "port", get_settings().port),
+            migrate=not getattr(args, "no_migrate", False),
+        )
+    elif command == "migrate":
+        _migrate()
+        print("database is at the newest migration")
+    elif command == "create-admin":
+        return _create_admin(args.username, args.password, args.full_name)
+    elif command == "demo":
+        _demo(args.host, args.port, serve=not args.seed_only)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

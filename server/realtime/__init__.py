@@ -1,0 +1,1 @@
+"""Socket.IO server, rooms and after-commit event emission."""

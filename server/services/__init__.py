@@ -1,0 +1,1 @@
+"""The rules. Keyword-only typed functions; a service commits, and events leave only after commit."""

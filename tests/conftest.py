@@ -1,0 +1,136 @@
+"""Test fixtures: one fresh PostgreSQL database per run (migrated to head), a rolled-back transaction per
+in-process test, and a real server subprocess for tests that need real sockets."""
+
+import asyncio
+import os
+from collections.abc import Iterator
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from tests.support.database import create_test_database, drop_test_database
+from tests.support.server_process import ServerProcess
+
+_DB_URL: str | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _DB_URL
+    if hasattr(config, "workerinput"):
+        return
+    _DB_URL = create_test_database()
+    os.environ["DATABASE_URL"] = _DB_URL
+    os.environ.setdefault("SECRET_KEY", "test-secret-key-0123456789abcdef0123")
+    from server.core.config import get_settings
+    from server.core.db import reset_engine
+    from server.core.migrations import upgrade_to_head
+
+    get_settings.cache_clear()
+    reset_engine()
+    upgrade_to_head(_DB_URL)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _DB_URL is not None:
+        from server.core.db import reset_engine
+
+        reset_engine()
+        drop_test_database(_DB_URL)
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    assert _DB_URL is not None
+    return _DB_URL
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str):
+    eng = create_engine(database_url, pool_size=5, max_overflow=60)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def db(engine) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test; service commits become savepoints."""
+    connection = engine.connect()
+    outer = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def committed_db(engine) -> Iterator[Session]:
+    """A plain session whose commits are real (for tests against the live server process)."""
+    session = Session(bind=engine, expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+@pytest.fixture(autouse=True)
+def _reset_login_throttle() -> None:
+    from server.services.auth import throttle
+
+    throttle.reset()
+
+
+@pytest.fixture
+def app():
+    from server.main import create_app
+
+    return create_app()
+
+
+@pytest.fixture
+def client(app, db: Session) -> Iterator[TestClient]:
+    """HTTP client on the in-process app, every request using the test's rolled-back session."""
+    from server.core.db import get_session
+
+    def _session() -> Iterator[Session]:
+        yield db
+
+    app.api.dependency_overrides[get_session] = _session
+    with TestClient(app.api) as test_client:
+        yield test_client
+    app.api.dependency_overrides.clear()
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url: str) -> Iterator[ServerProcess]:
+    """One real server process (uvicorn + Socket.IO) on a free port, shared by the tests of a run."""
+    server = ServerProcess(database_url)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def qloop(qapp) -> Iterator[asyncio.AbstractEventLoop]:
+    """A qasync loop as the current event loop; leftovers are cancelled and the loop closed at teardown."""
+    import qasync
+
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    try:
+        yield loop
+    finally:
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
+        asyncio.set_event_loop(None)

@@ -42,9 +42,7 @@ def make_user(session: Session, *, role: Role, clinic: Clinic | None = None, **k
     return user
 
 
-def make_doctor(
-    session: Session, clinic: Clinic, *, rate: str = "0.6000", all_hours: bool = True, **kw
-) -> Doctor:
+def make_doctor(session: Session, clinic: Clinic, *, rate: str = "0.6000", all_hours: bool = True, **kw) -> Doctor:
     user = make_user(session, role=Role.DOCTOR, clinic=clinic, full_name=kw.pop("full_name", unique("Dr")))
     doctor = Doctor(user_id=user.id, clinic_id=clinic.id, commission_rate=Decimal(rate), **kw)
     session.add(doctor)
@@ -109,12 +107,8 @@ def make_visit(
         queue_number=number,
         status=status,
         check_in_time=when,
-        start_time=kw.pop(
-            "start_time", when + timedelta(minutes=10) if status != VisitStatus.WAITING else None
-        ),
-        end_time=kw.pop(
-            "end_time", when + timedelta(minutes=30) if status == VisitStatus.COMPLETED else None
-        ),
+        start_time=kw.pop("start_time", when + timedelta(minutes=10) if status != VisitStatus.WAITING else None),
+        end_time=kw.pop("end_time", when + timedelta(minutes=30) if status == VisitStatus.COMPLETED else None),
         **kw,
     )
     session.add(visit)

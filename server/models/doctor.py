@@ -10,9 +10,7 @@ from server.models.user import User
 
 class Doctor(TimestampMixin, Base):
     __tablename__ = "doctors"
-    __table_args__ = (
-        CheckConstraint("commission_rate >= 0 AND commission_rate <= 1", name="commission_rate"),
-    )
+    __table_args__ = (CheckConstraint("commission_rate >= 0 AND commission_rate <= 1", name="commission_rate"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), unique=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="RESTRICT"), index=True)

@@ -23,9 +23,7 @@ class Payment(TimestampMixin, Base):
     amount: Mapped[Decimal] = money_column()
     doctor_share: Mapped[Decimal] = money_column()
     center_share: Mapped[Decimal] = money_column()
-    status: Mapped[PaymentStatus] = enum_column(
-        PaymentStatus, "payment_status", default=PaymentStatus.PENDING
-    )
+    status: Mapped[PaymentStatus] = enum_column(PaymentStatus, "payment_status", default=PaymentStatus.PENDING)
     method: Mapped[PaymentMethod] = enum_column(PaymentMethod, "payment_method", default=PaymentMethod.CASH)
     paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     refunded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -27,9 +27,7 @@ class Visit(TimestampMixin, Base):
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="RESTRICT"))
     doctor_id: Mapped[int] = mapped_column(ForeignKey("doctors.id", ondelete="RESTRICT"))
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="RESTRICT"))
-    appointment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("appointments.id", ondelete="SET NULL"), unique=True
-    )
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id", ondelete="SET NULL"), unique=True)
     queue_date: Mapped[date]  # the clinic's local day of check-in
     queue_number: Mapped[int]
     status: Mapped[VisitStatus] = enum_column(VisitStatus, "visit_status", default=VisitStatus.WAITING)

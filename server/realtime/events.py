@@ -47,10 +47,7 @@ class StagedEvent:
 def next_seq(session: Session, clinic_id: int) -> int:
     """Increment the clinic's event_seq inside the current transaction and return it (locks the clinic row)."""
     seq = session.execute(
-        update(Clinic)
-        .where(Clinic.id == clinic_id)
-        .values(event_seq=Clinic.event_seq + 1)
-        .returning(Clinic.event_seq)
+        update(Clinic).where(Clinic.id == clinic_id).values(event_seq=Clinic.event_seq + 1).returning(Clinic.event_seq)
     ).scalar_one()
     return int(seq)
 

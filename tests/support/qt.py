@@ -13,9 +13,7 @@ def arun(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, T], timeout:
     return loop.run_until_complete(asyncio.wait_for(coro, timeout))
 
 
-async def until(
-    cond: Callable[[], object], timeout: float = 5, message: str = "condition not met in time"
-) -> None:
+async def until(cond: Callable[[], object], timeout: float = 5, message: str = "condition not met in time") -> None:
     """Poll a condition while the event loop (and so Qt and the sockets) keeps running."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

@@ -116,15 +116,11 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.CheckConstraint(
-            "commission_rate >= 0 AND commission_rate <= 1", name=op.f("ck_doctors_commission_rate")
-        ),
+        sa.CheckConstraint("commission_rate >= 0 AND commission_rate <= 1", name=op.f("ck_doctors_commission_rate")),
         sa.ForeignKeyConstraint(
             ["clinic_id"], ["clinics.id"], name=op.f("fk_doctors_clinic_id_clinics"), ondelete="RESTRICT"
         ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_doctors_user_id_users"), ondelete="RESTRICT"
-        ),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_doctors_user_id_users"), ondelete="RESTRICT"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_doctors")),
         sa.UniqueConstraint("user_id", name=op.f("uq_doctors_user_id")),
     )
@@ -367,9 +363,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_visit_status_changes")),
     )
-    op.create_index(
-        op.f("ix_visit_status_changes_visit_id"), "visit_status_changes", ["visit_id"], unique=False
-    )
+    op.create_index(op.f("ix_visit_status_changes_visit_id"), "visit_status_changes", ["visit_id"], unique=False)
     # ### end Alembic commands ###
 
 

@@ -1,0 +1,89 @@
+"""A patient's visits with one doctor: the last few for the `patient_with_doctor` event, and the paginated
+history the doctor portal shows. Payment figures are computed in the same statement (no N+1)."""
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session, joinedload
+
+from common.enums import PaymentStatus, Role
+from common.schemas import AppointmentBrief, HistoryVisit, Page, ServiceBrief
+from server.core.errors import Forbidden, NotFound
+from server.models import Patient, Payment, User, Visit
+from server.services.auth import doctor_of
+
+
+def _paid_sum(column: ColumnElement) -> ColumnElement:
+    return (
+        select(func.coalesce(func.sum(column), 0))
+        .where(Payment.visit_id == Visit.id, Payment.status == PaymentStatus.PAID)
+        .correlate(Visit)
+        .scalar_subquery()
+    )
+
+
+def _history_select(*, patient_id: int, doctor_id: int, exclude_visit_id: int | None) -> Select:
+    # The latest payment by id decides the visit's payment status; amounts count PAID payments only.
+    latest_status = (
+        select(Payment.status)
+        .where(Payment.visit_id == Visit.id)
+        .order_by(Payment.id.desc())
+        .limit(1)
+        .correlate(Visit)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(Visit, _paid_sum(Payment.amount), _paid_sum(Payment.doctor_share), latest_status)
+        .options(joinedload(Visit.service), joinedload(Visit.appointment))
+        .where(Visit.patient_id == patient_id, Visit.doctor_id == doctor_id)
+    )
+    if exclude_visit_id is not None:
+        stmt = stmt.where(Visit.id != exclude_visit_id)
+    return stmt
+
+
+def _to_history(visit: Visit, amount, doctor_share, payment_status) -> HistoryVisit:
+    return HistoryVisit(
+        id=visit.id,
+        status=visit.status,
+        check_in_time=visit.check_in_time,
+        start_time=visit.start_time,
+        end_time=visit.end_time,
+        notes=visit.notes,
+        prescription=visit.prescription,
+        service=ServiceBrief.model_validate(visit.service),
+        appointment=AppointmentBrief.model_validate(visit.appointment) if visit.appointment else None,
+        payment_status=PaymentStatus(payment_status) if payment_status is not None else None,
+        amount=amount,
+        doctor_share=doctor_share,
+    )
+
+
+def _fetch(session: Session, stmt: Select) -> list[HistoryVisit]:
+    ordered = stmt.order_by(Visit.check_in_time.desc(), Visit.id.desc())
+    return [_to_history(*row) for row in session.execute(ordered).unique().all()]
+
+
+def recent_visits_with_doctor(
+    session: Session, *, patient_id: int, doctor_id: int, exclude_visit_id: int | None = None, limit: int = 10
+) -> list[HistoryVisit]:
+    """The patient's latest visits with this doctor, newest first (no authorization: callers check)."""
+    stmt = _history_select(patient_id=patient_id, doctor_id=doctor_id, exclude_visit_id=exclude_visit_id)
+    return _fetch(session, stmt.limit(limit))
+
+
+def history_page(
+    session: Session, *, actor: User, patient_id: int, doctor_id: int, page: int = 1, per_page: int = 20
+) -> Page[HistoryVisit]:
+    """GET /patients/{patient_id}/history/{doctor_id}: a doctor only for their own id; staff within their clinic."""
+    if actor.role == Role.DOCTOR:
+        me = doctor_of(actor)
+        if me.id != doctor_id:
+            raise Forbidden("a doctor may only read their own patients' history")
+    patient = session.get(Patient, patient_id)
+    if patient is None or (actor.role != Role.ADMIN and patient.clinic_id != actor.clinic_id):
+        raise NotFound("patient not found")
+    base = _history_select(patient_id=patient_id, doctor_id=doctor_id, exclude_visit_id=None)
+    total = session.scalar(
+        select(func.count()).select_from(Visit).where(Visit.patient_id == patient_id, Visit.doctor_id == doctor_id)
+    )
+    items = _fetch(session, base.limit(per_page).offset((page - 1) * per_page))
+    return Page[HistoryVisit](items=items, page=page, per_page=per_page, total=total or 0)

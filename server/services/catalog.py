@@ -1,0 +1,52 @@
+"""The clinic's billable services (DELETE deactivates: visits and payments refer to them)."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from common.schemas import ServiceCreate, ServiceUpdate
+from server.core.errors import NotFound
+from server.models import Service, User
+from server.services import clinics as clinic_service
+from server.services._updates import commit_or_conflict, sent_fields
+
+
+def list_services(
+    session: Session, *, viewer: User, clinic_id: int | None = None, include_inactive: bool = False
+) -> list[Service]:
+    stmt = select(Service).order_by(Service.name, Service.id)
+    scope = clinic_service.visible_clinic_id(viewer, clinic_id)
+    if scope is not None:
+        stmt = stmt.where(Service.clinic_id == scope)
+    if not include_inactive:
+        stmt = stmt.where(Service.is_active.is_(True))
+    return list(session.scalars(stmt))
+
+
+def get_service(session: Session, *, service_id: int, viewer: User) -> Service:
+    service = session.get(Service, service_id)
+    if service is None or not clinic_service.can_see(viewer, service.clinic_id):
+        raise NotFound("service not found")
+    return service
+
+
+def create_service(session: Session, *, data: ServiceCreate) -> Service:
+    clinic_service.require_clinic(session, data.clinic_id)
+    service = Service(**data.model_dump(), is_active=True)
+    session.add(service)
+    commit_or_conflict(session, "service could not be created")
+    return service
+
+
+def update_service(session: Session, *, service_id: int, data: ServiceUpdate) -> Service:
+    service = session.get(Service, service_id)
+    if service is None:
+        raise NotFound("service not found")
+    # doctor_share_rate may be set back to null: the doctor's commission_rate applies again.
+    for field, value in sent_fields(data, nullable=frozenset({"doctor_share_rate"})).items():
+        setattr(service, field, value)
+    commit_or_conflict(session, "service could not be updated")
+    return service
+
+
+def deactivate_service(session: Session, *, service_id: int) -> Service:
+    return update_service(session, service_id=service_id, data=ServiceUpdate(is_active=False))

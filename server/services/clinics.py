@@ -1,0 +1,100 @@
+"""Clinics: admin CRUD, and the rule that staff see only their own clinic."""
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from common.enums import Role
+from common.schemas import ClinicCreate, ClinicUpdate
+from server.core.errors import Conflict, InvalidInput, NotFound
+from server.models import Appointment, Clinic, Doctor, Patient, Service, User, Visit
+from server.services._updates import commit_or_conflict, sent_fields
+
+
+def _check_timezone(name: str) -> None:
+    # "today" for queue numbers and dashboards is computed in this zone, so a typo must not get in.
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidInput("timezone", f"unknown IANA time zone {name!r}") from exc
+
+
+def visible_clinic_id(viewer: User, requested: int | None) -> int | None:
+    """The clinic a read is limited to: an admin's choice (None = all), else the viewer's own clinic.
+    Asking for another clinic is answered as if it did not exist (404), so ids of other clinics do not leak."""
+    if viewer.role == Role.ADMIN:
+        return requested
+    if requested is not None and requested != viewer.clinic_id:
+        raise NotFound("clinic not found")
+    return viewer.clinic_id
+
+
+def can_see(viewer: User, clinic_id: int) -> bool:
+    return viewer.role == Role.ADMIN or viewer.clinic_id == clinic_id
+
+
+def require_clinic(session: Session, clinic_id: int, *, field: str = "clinic_id") -> Clinic:
+    """A clinic named in a request body; unknown → 422 naming the field."""
+    clinic = session.get(Clinic, clinic_id)
+    if clinic is None:
+        raise InvalidInput(field, f"clinic {clinic_id} does not exist")
+    return clinic
+
+
+def list_clinics(session: Session) -> list[Clinic]:
+    return list(session.scalars(select(Clinic).order_by(Clinic.name, Clinic.id)))
+
+
+def get_clinic(session: Session, *, clinic_id: int, viewer: User) -> Clinic:
+    clinic = session.get(Clinic, clinic_id)
+    if clinic is None or not can_see(viewer, clinic.id):
+        raise NotFound("clinic not found")
+    return clinic
+
+
+def create_clinic(session: Session, *, data: ClinicCreate) -> Clinic:
+    _check_timezone(data.timezone)
+    clinic = Clinic(**data.model_dump())
+    session.add(clinic)
+    commit_or_conflict(session, "clinic could not be created")
+    return clinic
+
+
+def update_clinic(session: Session, *, clinic_id: int, data: ClinicUpdate) -> Clinic:
+    clinic = session.get(Clinic, clinic_id)
+    if clinic is None:
+        raise NotFound("clinic not found")
+    changes = sent_fields(data)
+    if "timezone" in changes:
+        _check_timezone(changes["timezone"])
+    for field, value in changes.items():
+        setattr(clinic, field, value)
+    commit_or_conflict(session, "clinic could not be updated")
+    return clinic
+
+
+_REFERENCES: tuple[tuple[str, type], ...] = (
+    ("users", User),
+    ("doctors", Doctor),
+    ("services", Service),
+    ("patients", Patient),
+    ("appointments", Appointment),
+    ("visits", Visit),
+)
+
+
+def delete_clinic(session: Session, *, clinic_id: int) -> Clinic:
+    """Delete a clinic nothing refers to yet (e.g. one created by mistake); otherwise 409 naming what refers to
+    it. A clinic in use keeps its history, so there is no soft delete: deactivate its users instead."""
+    clinic = session.get(Clinic, clinic_id, with_for_update=True)
+    if clinic is None:
+        raise NotFound("clinic not found")
+    used_by = [
+        name for name, model in _REFERENCES if session.scalar(select(exists().where(model.clinic_id == clinic_id)))
+    ]
+    if used_by:
+        raise Conflict(f"clinic is still referenced by {', '.join(used_by)}", referenced_by=used_by)
+    session.delete(clinic)
+    commit_or_conflict(session, "clinic is still referenced")
+    return clinic

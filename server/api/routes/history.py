@@ -1,3 +1,31 @@
-from fastapi import APIRouter
+"""A patient's visits with one doctor, for the doctor portal (and the front desk)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from common.schemas import HistoryVisit, Page
+from server.api.deps import SessionDep, StaffUser
+from server.services import history as history_service
 
 router = APIRouter(tags=["history"])
+
+
+@router.get(
+    "/patients/{patient_id}/history/{doctor_id}",
+    response_model=Page[HistoryVisit],
+    responses={403: {"description": "a doctor asking for another doctor's id"}, 404: {"description": "no patient"}},
+)
+def patient_history(
+    patient_id: int,
+    doctor_id: int,
+    session: SessionDep,
+    me: StaffUser,
+    page: Annotated[int, Query(ge=1)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=200)] = 20,
+) -> Page[HistoryVisit]:
+    """Newest first, each visit with its service, payment status and PAID amounts, prescription, notes and the
+    appointment it came from. A doctor may ask only for their own `doctor_id`; staff only in their clinic."""
+    return history_service.history_page(
+        session, actor=me, patient_id=patient_id, doctor_id=doctor_id, page=page, per_page=per_page
+    )

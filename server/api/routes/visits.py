@@ -1,3 +1,17 @@
 from fastapi import APIRouter
 
-router = APIRouter(tags=["visits"])
+from common.schemas import VisitDetail
+from server.api.deps import SessionDep, StaffUser
+from server.services import visits as visit_service
+
+router = APIRouter(prefix="/visits", tags=["visits"])
+
+
+@router.get(
+    "/{visit_id}",
+    response_model=VisitDetail,
+    responses={403: {"description": "another doctor's visit"}, 404: {"description": "unknown, or another clinic"}},
+)
+def get_visit(visit_id: int, session: SessionDep, me: StaffUser) -> VisitDetail:
+    """One visit with patient, service, appointment and payments."""
+    return visit_service.get_visit_detail(session, actor=me, visit_id=visit_id)

@@ -1,0 +1,175 @@
+"""A doctor's earnings: every payment on their visits, filtered, summarised and grouped in SQL.
+
+A payment's date is `paid_at`, or `created_at` while it was never paid; date filters and groups use the clinic's
+local calendar day of that instant.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, Select, and_, cast, func, select
+from sqlalchemy.orm import Session
+
+from common.enums import PaymentMethod, PaymentStatus
+from common.schemas import EarningRow, EarningsGroup, EarningsPage, EarningsSummary
+from server.core.errors import InvalidInput
+from server.models import Clinic, Doctor, Patient, Payment, Service, Visit
+from server.services.clinic_time import local_day_bounds, local_today
+
+PAY_DATE = func.coalesce(Payment.paid_at, Payment.created_at)
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class EarningsFilter:
+    start_date: date | None = None  # clinic-local, inclusive
+    end_date: date | None = None  # clinic-local, inclusive
+    status: PaymentStatus | None = None
+    payment_method: PaymentMethod | None = None
+
+    def validate(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise InvalidInput("end_date", "end_date is before start_date")
+
+
+def _where(doctor_id: int, timezone: str, f: EarningsFilter) -> list:
+    conds = [Visit.doctor_id == doctor_id]
+    if f.start_date is not None:
+        conds.append(local_day_bounds(timezone, f.start_date)[0] <= PAY_DATE)
+    if f.end_date is not None:
+        conds.append(local_day_bounds(timezone, f.end_date)[1] > PAY_DATE)
+    if f.status is not None:
+        conds.append(Payment.status == f.status)
+    if f.payment_method is not None:
+        conds.append(Payment.method == f.payment_method)
+    return conds
+
+
+def _rows_select(doctor_id: int, timezone: str, f: EarningsFilter) -> Select:
+    return (
+        select(
+            Payment.id,
+            Payment.visit_id,
+            PAY_DATE.label("date"),
+            Patient.full_name,
+            Service.name,
+            Payment.amount,
+            Payment.doctor_share,
+            Payment.status,
+            Payment.method,
+        )
+        .join(Visit, Visit.id == Payment.visit_id)
+        .join(Patient, Patient.id == Visit.patient_id)
+        .join(Service, Service.id == Visit.service_id)
+        .where(*_where(doctor_id, timezone, f))
+        .order_by(PAY_DATE.desc(), Payment.id.desc())
+    )
+
+
+def _row(r) -> EarningRow:
+    return EarningRow(
+        payment_id=r[0],
+        visit_id=r[1],
+        date=r[2],
+        patient_name=r[3],
+        service_name=r[4],
+        amount=r[5],
+        doctor_share=r[6],
+        status=r[7],
+        method=r[8],
+    )
+
+
+def _share_sum(*conds) -> object:
+    return func.coalesce(func.sum(Payment.doctor_share).filter(and_(*conds)), ZERO)
+
+
+def _summary(session: Session, doctor_id: int, timezone: str, f: EarningsFilter, now: datetime) -> EarningsSummary:
+    today = local_today(timezone, now)
+    month_start = local_day_bounds(timezone, today.replace(day=1))[0]
+    next_month = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+    month_end = local_day_bounds(timezone, next_month)[0]
+    paid = Payment.status == PaymentStatus.PAID
+    row = session.execute(
+        select(
+            _share_sum(paid),
+            _share_sum(Payment.status == PaymentStatus.PENDING),
+            _share_sum(Payment.status == PaymentStatus.REFUNDED),
+            _share_sum(paid, month_start <= PAY_DATE, month_end > PAY_DATE),
+            func.count(Payment.id),
+        )
+        .select_from(Payment)
+        .join(Visit, Visit.id == Payment.visit_id)
+        .where(*_where(doctor_id, timezone, f))
+    ).one()
+    return EarningsSummary(total_paid=row[0], pending=row[1], refunded=row[2], this_month=row[3], count=row[4])
+
+
+def _groups(session: Session, doctor_id: int, timezone: str, f: EarningsFilter) -> list[EarningsGroup]:
+    local_day = cast(func.timezone(timezone, PAY_DATE), Date).label("day")
+    rows = session.execute(
+        select(local_day, func.sum(Payment.amount), func.sum(Payment.doctor_share), func.count(Payment.id))
+        .select_from(Payment)
+        .join(Visit, Visit.id == Payment.visit_id)
+        .where(*_where(doctor_id, timezone, f))
+        .group_by(local_day)
+        .order_by(local_day)
+    ).all()
+    return [EarningsGroup(date=d, amount=a, doctor_share=s, count=c) for d, a, s, c in rows]
+
+
+def _timezone(session: Session, doctor: Doctor) -> str:
+    return session.scalar(select(Clinic.timezone).where(Clinic.id == doctor.clinic_id)) or "UTC"
+
+
+def earnings_page(
+    session: Session,
+    *,
+    doctor: Doctor,
+    filters: EarningsFilter,
+    group_by_date: bool = False,
+    page: int = 1,
+    per_page: int = 50,
+    now: datetime | None = None,
+) -> EarningsPage:
+    """One page of rows, plus the summary (and groups) over the whole filtered set; 3 or 4 statements."""
+    filters.validate()
+    timezone = _timezone(session, doctor)
+    summary = _summary(session, doctor.id, timezone, filters, now or datetime.now(UTC))
+    stmt = _rows_select(doctor.id, timezone, filters).limit(per_page).offset((page - 1) * per_page)
+    items = [_row(r) for r in session.execute(stmt)]
+    groups = _groups(session, doctor.id, timezone, filters) if group_by_date else None
+    return EarningsPage(items=items, summary=summary, groups=groups, page=page, per_page=per_page, total=summary.count)
+
+
+CSV_HEADER = ("payment_id", "date", "patient", "service", "amount", "doctor_share", "status", "method")
+
+
+def earnings_rows(
+    session: Session, *, doctor: Doctor, filters: EarningsFilter, batch: int = 1000
+) -> Iterator[EarningRow]:
+    """Every filtered row, read through a server-side cursor `batch` rows at a time (for the CSV export)."""
+    filters.validate()
+    timezone = _timezone(session, doctor)
+    result = session.execute(_rows_select(doctor.id, timezone, filters).execution_options(yield_per=batch))
+    try:
+        for partition in result.partitions():
+            for r in partition:
+                yield _row(r)
+    finally:
+        result.close()
+
+
+def csv_cells(row: EarningRow) -> tuple[str, ...]:
+    return (
+        str(row.payment_id),
+        row.date.astimezone(UTC).isoformat(),
+        row.patient_name,
+        row.service_name,
+        f"{row.amount:.2f}",
+        f"{row.doctor_share:.2f}",
+        row.status.value,
+        row.method.value,
+    )

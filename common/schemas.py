@@ -553,3 +553,38 @@ class EventEnvelope(Schema):
     seq: int
     clinic_id: int
     emitted_at: datetime
+
+
+# Event bodies (each event also carries the EventEnvelope fields). patient_with_doctor: PatientWithDoctorEvent.
+
+
+class QueueUpdatedEvent(Schema):
+    """`queue_updated`: something on the board changed; `reason` is checkin | status_changed."""
+
+    visit_id: int
+    reason: str
+
+
+class VisitEvent(Schema):
+    """`new_checkin` and `consultation_completed`."""
+
+    visit: VisitOut
+
+
+class VisitStatusChangedEvent(Schema):
+    visit: VisitOut
+    from_status: VisitStatus | None
+    to_status: VisitStatus
+    changed_by: int | None  # user id
+
+
+class AppointmentEvent(Schema):
+    """`appointment_created`, `appointment_updated`, `appointment_cancelled`."""
+
+    appointment: AppointmentOut
+
+
+class PaymentEvent(Schema):
+    """`payment_processed` (created, paid or refunded)."""
+
+    payment: PaymentDetail

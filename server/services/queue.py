@@ -1,0 +1,318 @@
+"""Check-in, the reception board and THE visit state machine (`change_visit_status`).
+
+Every route that changes a visit's status goes through `change_visit_status`, so the transition table, the
+permission rules, the audit row, the appointment sync and the events live in one place.
+
+Lock order (so concurrent requests cannot deadlock): row locks (visit / appointment) first, the clinic row
+(`next_seq`) last.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from common import events as ev
+from common.enums import AppointmentStatus, Phase, Role, VisitStatus, phase_of
+from common.schemas import (
+    AppointmentEvent,
+    CheckInRequest,
+    PatientWithDoctorEvent,
+    QueueBoard,
+    QueueEntry,
+    QueueUpdatedEvent,
+    VisitEvent,
+    VisitStatusChangedEvent,
+)
+from server.core.db import utcnow
+from server.core.errors import Conflict, Forbidden, NotFound
+from server.models import Appointment, Clinic, Doctor, Patient, Service, User, Visit, VisitStatusChange
+from server.realtime.events import next_seq, stage
+from server.services import history as history_service
+from server.services.auth import doctor_of
+from server.services.clinic_time import local_today
+from server.services.scope import ensure_clinic, get_clinic
+from server.services.serializers import VISIT_LOAD, appointment_out, patient_out, visit_out
+
+S = VisitStatus
+RECEPTION = frozenset({Role.ADMIN, Role.RECEPTIONIST})
+RECEPTION_OR_DOCTOR = frozenset({Role.ADMIN, Role.RECEPTIONIST, Role.DOCTOR})
+DOCTOR_OR_ADMIN = frozenset({Role.ADMIN, Role.DOCTOR})
+
+# DESIGN.md's transition table: (from, to) → roles allowed. DOCTOR always means the visit's own doctor (the
+# scope check runs first). Anything not listed is a 409.
+TRANSITIONS: dict[tuple[VisitStatus, VisitStatus], frozenset[Role]] = {
+    (S.WAITING, S.CALLED): RECEPTION,
+    (S.WAITING, S.IN_PROGRESS): RECEPTION_OR_DOCTOR,
+    (S.CALLED, S.IN_PROGRESS): RECEPTION_OR_DOCTOR,
+    (S.IN_PROGRESS, S.WAITING): RECEPTION,
+    (S.IN_PROGRESS, S.COMPLETED): DOCTOR_OR_ADMIN,
+    (S.WAITING, S.CANCELLED): RECEPTION,
+    (S.CALLED, S.CANCELLED): RECEPTION,
+}
+ACTIVE_STATUSES = (S.WAITING, S.CALLED, S.IN_PROGRESS)
+
+
+# --- the state machine ---------------------------------------------------------------------------------------
+
+
+def _lock_visit(session: Session, visit_id: int) -> Visit | None:
+    # populate_existing: the row read under the lock wins over any stale copy in the identity map.
+    stmt = select(Visit).where(Visit.id == visit_id).with_for_update().execution_options(populate_existing=True)
+    return session.scalars(stmt).one_or_none()
+
+
+def _check_scope(actor: User, visit: Visit) -> None:
+    if actor.role == Role.DOCTOR:
+        if doctor_of(actor).id != visit.doctor_id:
+            raise Forbidden("this visit belongs to another doctor")
+    else:
+        ensure_clinic(actor, visit.clinic_id, "visit")
+
+
+def _audit(session: Session, visit: Visit, from_status: VisitStatus | None, actor: User, at: datetime) -> None:
+    session.add(
+        VisitStatusChange(
+            visit_id=visit.id, from_status=from_status, to_status=visit.status, changed_by=actor.id, changed_at=at
+        )
+    )
+
+
+def _stage(session: Session, name: str, visit: Visit, seq: int, data, *, doctor_only: bool = False) -> None:
+    stage(
+        session, name, clinic_id=visit.clinic_id, seq=seq, data=data, doctor_id=visit.doctor_id, doctor_only=doctor_only
+    )
+
+
+def _apply_effects(visit: Visit, target: VisitStatus, *, notes, prescription, cancel_appointment: bool) -> bool:
+    """Set times/notes and keep the linked appointment in sync; True when the appointment changed."""
+    now = utcnow()
+    if target == S.IN_PROGRESS:
+        visit.start_time = now
+    elif target == S.WAITING:  # undo of "with doctor"
+        visit.start_time = None
+    elif target == S.COMPLETED:
+        visit.end_time = now
+        if notes is not None:
+            visit.notes = notes
+        if prescription is not None:
+            visit.prescription = prescription
+    appointment = visit.appointment
+    if appointment is None:
+        return False
+    if target == S.COMPLETED:
+        appointment.status = AppointmentStatus.COMPLETED
+        return True
+    if target == S.CANCELLED and cancel_appointment:
+        appointment.status = AppointmentStatus.CANCELLED
+        return True
+    return False
+
+
+def change_visit_status(
+    session: Session,
+    *,
+    actor: User,
+    visit_id: int,
+    target: VisitStatus,
+    notes: str | None = None,
+    prescription: str | None = None,
+    expected_version: int | None = None,
+    cancel_appointment: bool = False,
+) -> Visit:
+    """Move a visit to `target` under a row lock and commit; raise (having written nothing) when the move is
+    illegal (Conflict, with `current_status`), not allowed (Forbidden) or out of scope (NotFound)."""
+    visit = _lock_visit(session, visit_id)
+    if visit is None:
+        raise NotFound("visit not found")
+    _check_scope(actor, visit)
+    current = visit.status
+    if target == S.COMPLETED and actor.role == Role.RECEPTIONIST:
+        raise Forbidden("only the doctor can complete a consultation")
+    if expected_version is not None and expected_version != visit.version:
+        raise Conflict(
+            "this visit was changed by someone else; reload it",
+            current_status=current.value,
+            current_version=visit.version,
+        )
+    allowed = TRANSITIONS.get((current, target))
+    if allowed is None:
+        raise Conflict(f"cannot move a visit from {current.value} to {target.value}", current_status=current.value)
+    if actor.role not in allowed:
+        raise Forbidden(f"a {actor.role.value.lower()} cannot move a visit from {current.value} to {target.value}")
+
+    visit.status = target
+    visit.version += 1
+    appointment_changed = _apply_effects(
+        visit, target, notes=notes, prescription=prescription, cancel_appointment=cancel_appointment
+    )
+    _audit(session, visit, current, actor, utcnow())
+    session.flush()
+
+    seq = next_seq(session, visit.clinic_id)
+    out = visit_out(visit)
+    changed = VisitStatusChangedEvent(visit=out, from_status=current, to_status=target, changed_by=actor.id)
+    _stage(session, ev.VISIT_STATUS_CHANGED, visit, seq, changed)
+    _stage(session, ev.QUEUE_UPDATED, visit, seq, QueueUpdatedEvent(visit_id=visit.id, reason="status_changed"))
+    if target == S.IN_PROGRESS:
+        history = history_service.recent_visits_with_doctor(
+            session, patient_id=visit.patient_id, doctor_id=visit.doctor_id, exclude_visit_id=visit.id, limit=10
+        )
+        body = PatientWithDoctorEvent(visit=out, patient=patient_out(visit.patient), visit_history=history)
+        _stage(session, ev.PATIENT_WITH_DOCTOR, visit, seq, body, doctor_only=True)
+    elif target == S.COMPLETED:
+        _stage(session, ev.CONSULTATION_COMPLETED, visit, seq, VisitEvent(visit=out))
+    if appointment_changed and visit.appointment is not None:
+        name = ev.APPOINTMENT_CANCELLED if target == S.CANCELLED else ev.APPOINTMENT_UPDATED
+        _stage(session, name, visit, seq, AppointmentEvent(appointment=appointment_out(visit.appointment)))
+    session.commit()
+    return visit
+
+
+# --- check-in ------------------------------------------------------------------------------------------------
+
+
+def _walk_in_parties(session: Session, actor: User, data: CheckInRequest) -> tuple[int, int, int, int]:
+    patient = session.get(Patient, data.patient_id)
+    if patient is None:
+        raise NotFound("patient not found")
+    ensure_clinic(actor, patient.clinic_id, "patient")
+    doctor = session.get(Doctor, data.doctor_id)
+    if doctor is None or doctor.clinic_id != patient.clinic_id:
+        raise NotFound("doctor not found")
+    if not doctor.is_active:
+        raise Conflict("this doctor is inactive")
+    service = session.get(Service, data.service_id)
+    if service is None or service.clinic_id != patient.clinic_id:
+        raise NotFound("service not found")
+    if not service.is_active:
+        raise Conflict("this service is inactive")
+    return patient.clinic_id, patient.id, doctor.id, service.id
+
+
+def check_in(session: Session, *, actor: User, data: CheckInRequest) -> Visit:
+    """A WAITING visit with the next queue number of the clinic's local day (from an appointment or a walk-in)."""
+    appointment: Appointment | None = None
+    if data.appointment_id is not None:
+        appointment = session.scalars(
+            select(Appointment)
+            .where(Appointment.id == data.appointment_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one_or_none()
+        if appointment is None:
+            raise NotFound("appointment not found")
+        ensure_clinic(actor, appointment.clinic_id, "appointment")
+        if appointment.status != AppointmentStatus.CONFIRMED:
+            what = "already checked in" if appointment.status == AppointmentStatus.CHECKED_IN else "not confirmed"
+            raise Conflict(f"this appointment is {what}", current_status=appointment.status.value)
+        parties = (appointment.clinic_id, appointment.patient_id, appointment.doctor_id, appointment.service_id)
+    else:
+        parties = _walk_in_parties(session, actor, data)
+    clinic_id, patient_id, doctor_id, service_id = parties
+    if appointment is None:
+        _refuse_duplicate_walk_in(session, patient_id=patient_id, doctor_id=doctor_id)
+
+    # next_seq locks the clinic row: concurrent check-ins of a clinic are serialised here, so max()+1 is safe.
+    seq = next_seq(session, clinic_id)
+    clinic = session.get(Clinic, clinic_id)
+    assert clinic is not None
+    now = utcnow()
+    day = local_today(clinic.timezone, now)
+    last = session.scalar(
+        select(func.max(Visit.queue_number)).where(Visit.clinic_id == clinic_id, Visit.queue_date == day)
+    )
+    visit = Visit(
+        clinic_id=clinic_id,
+        patient_id=patient_id,
+        doctor_id=doctor_id,
+        service_id=service_id,
+        appointment_id=appointment.id if appointment else None,
+        queue_date=day,
+        queue_number=(last or 0) + 1,
+        status=S.WAITING,
+        check_in_time=now,
+        notes=data.notes,
+    )
+    session.add(visit)
+    if appointment is not None:
+        appointment.status = AppointmentStatus.CHECKED_IN
+    session.flush()
+    _audit(session, visit, None, actor, now)
+    session.flush()
+
+    _stage(session, ev.NEW_CHECKIN, visit, seq, VisitEvent(visit=visit_out(visit)))
+    _stage(session, ev.QUEUE_UPDATED, visit, seq, QueueUpdatedEvent(visit_id=visit.id, reason="checkin"))
+    if appointment is not None:
+        _stage(session, ev.APPOINTMENT_UPDATED, visit, seq, AppointmentEvent(appointment=appointment_out(appointment)))
+    session.commit()
+    return visit
+
+
+def _refuse_duplicate_walk_in(session: Session, *, patient_id: int, doctor_id: int) -> None:
+    """A double click must not queue the same patient twice for the same doctor."""
+    active = session.scalar(
+        select(Visit.id).where(
+            Visit.patient_id == patient_id, Visit.doctor_id == doctor_id, Visit.status.in_(ACTIVE_STATUSES)
+        )
+    )
+    if active is not None:
+        raise Conflict("this patient is already in this doctor's queue", visit_id=active)
+
+
+# --- the board -----------------------------------------------------------------------------------------------
+
+
+def wait_minutes(visit: Visit, now: datetime) -> int:
+    """Minutes waited: until now while waiting, else until the consultation started."""
+    waiting = phase_of(visit.status) == Phase.WAITING
+    until = now if waiting else (visit.start_time or visit.end_time or now)
+    return max(0, int((until - visit.check_in_time).total_seconds() // 60))
+
+
+def queue_board(
+    session: Session,
+    *,
+    actor: User,
+    day: date | None = None,
+    doctor_id: int | None = None,
+    clinic_id: int | None = None,
+    now: datetime | None = None,
+) -> QueueBoard:
+    """GET /queue: the clinic's visits of a local day grouped by phase (cancelled visits are left off)."""
+    if actor.role == Role.DOCTOR:  # a doctor sees their own column of their own clinic
+        me = doctor_of(actor)
+        if doctor_id is not None and doctor_id != me.id:
+            raise Forbidden("a doctor may only see their own queue")
+        doctor_id, clinic_id = me.id, me.clinic_id
+        clinic = session.get(Clinic, clinic_id)
+        assert clinic is not None
+    else:
+        clinic = get_clinic(session, actor, clinic_id)
+    now = now or utcnow()
+    day = day or local_today(clinic.timezone, now)
+    stmt = (
+        select(Visit)
+        .options(*VISIT_LOAD)
+        .where(Visit.clinic_id == clinic.id, Visit.queue_date == day, Visit.status != S.CANCELLED)
+        .order_by(Visit.queue_number)
+    )
+    if doctor_id is not None:
+        stmt = stmt.where(Visit.doctor_id == doctor_id)
+    columns: dict[Phase, list[QueueEntry]] = {phase: [] for phase in Phase}
+    for visit in session.scalars(stmt):
+        waited = wait_minutes(visit, now)
+        entry = QueueEntry(
+            **visit_out(visit).model_dump(), wait_minutes=waited, is_overdue=waited > clinic.overdue_wait_minutes
+        )
+        phase = phase_of(visit.status)
+        if phase is not None:
+            columns[phase].append(entry)
+    return QueueBoard(
+        date=day,
+        clinic_id=clinic.id,
+        overdue_wait_minutes=clinic.overdue_wait_minutes,
+        waiting=columns[Phase.WAITING],
+        with_doctor=columns[Phase.WITH_DOCTOR],
+        completed=columns[Phase.COMPLETED],
+    )

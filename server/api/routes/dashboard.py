@@ -1,3 +1,16 @@
-from fastapi import APIRouter
+"""GET /dashboard/reception (the doctor's dashboard lives in doctor_portal.py)."""
 
-router = APIRouter(tags=["dashboard"])
+from fastapi import APIRouter, Query
+
+from common.schemas import ReceptionDashboard
+from server.api.deps import ReceptionUser, SessionDep
+from server.services import dashboard as dashboard_service
+
+router = APIRouter(prefix="/dashboard", tags=["dashboard"])
+
+
+@router.get("/reception", response_model=ReceptionDashboard)
+def reception_dashboard(
+    session: SessionDep, me: ReceptionUser, clinic_id: int | None = Query(default=None, description="admin only")
+) -> ReceptionDashboard:
+    return dashboard_service.reception_dashboard(session, actor=me, clinic_id=clinic_id)

@@ -1,3 +1,39 @@
-from fastapi import APIRouter
+"""Patients: search (name or phone), create, read, update — scoped to the caller's clinic."""
 
-router = APIRouter(tags=["patients"])
+from fastapi import APIRouter, Query
+
+from common.schemas import Page, PatientCreate, PatientOut, PatientUpdate
+from server.api.deps import ReceptionUser, SessionDep, StaffUser
+from server.services import patients as patient_service
+from server.services.serializers import patient_out
+
+router = APIRouter(prefix="/patients", tags=["patients"])
+
+
+@router.get("", response_model=Page[PatientOut])
+def list_patients(
+    session: SessionDep,
+    me: ReceptionUser,
+    search: str | None = Query(default=None, max_length=200),
+    clinic_id: int | None = Query(default=None, description="admin only"),
+    page: int = Query(default=1, ge=1),
+    per_page: int = Query(default=20, ge=1, le=200),
+) -> Page[PatientOut]:
+    return patient_service.search_patients(
+        session, actor=me, search=search, clinic_id=clinic_id, page=page, per_page=per_page
+    )
+
+
+@router.post("", response_model=PatientOut, status_code=201)
+def create_patient(body: PatientCreate, session: SessionDep, me: ReceptionUser) -> PatientOut:
+    return patient_out(patient_service.create_patient(session, actor=me, data=body))
+
+
+@router.get("/{patient_id}", response_model=PatientOut)
+def get_patient(patient_id: int, session: SessionDep, me: StaffUser) -> PatientOut:
+    return patient_out(patient_service.get_patient(session, actor=me, patient_id=patient_id))
+
+
+@router.patch("/{patient_id}", response_model=PatientOut)
+def update_patient(patient_id: int, body: PatientUpdate, session: SessionDep, me: ReceptionUser) -> PatientOut:
+    return patient_out(patient_service.update_patient(session, actor=me, patient_id=patient_id, data=body))

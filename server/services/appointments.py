@@ -1,0 +1,260 @@
+"""Appointments: list with filters, book, reschedule, cancel.
+
+Booking rules: the doctor must be available (DoctorSchedule, hour by hour in the clinic's local time) for the
+whole slot, and must not have another live appointment overlapping it. The doctor row is locked (FOR NO KEY
+UPDATE) while checking, so two concurrent bookings of one doctor are serialised and cannot both pass; the
+weaker lock still lets check-ins reference the doctor row, so the two never deadlock.
+"""
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from common import events as ev
+from common.enums import AppointmentStatus, Role
+from common.schemas import AppointmentCreate, AppointmentEvent, AppointmentOut, AppointmentUpdate, Page
+from server.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from server.models import Appointment, Clinic, Doctor, DoctorSchedule, Patient, Service, User
+from server.realtime.events import next_seq, stage
+from server.services.auth import doctor_of
+from server.services.clinic_time import clinic_tz, local_day_bounds
+from server.services.scope import ensure_clinic, get_clinic
+from server.services.serializers import APPOINTMENT_LOAD, appointment_out
+
+# Appointments that hold their slot (cancelled and no-show ones free it).
+LIVE_STATUSES = (AppointmentStatus.CONFIRMED, AppointmentStatus.CHECKED_IN, AppointmentStatus.COMPLETED)
+
+
+def _aware(field: str, value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise InvalidInput(field, "give the time with a timezone offset (e.g. 2025-01-31T09:00:00+00:00)")
+    return value.astimezone(UTC)
+
+
+def _lock_doctor(session: Session, doctor_id: int, clinic_id: int) -> Doctor:
+    doctor = session.scalars(
+        select(Doctor)
+        .where(Doctor.id == doctor_id)
+        .with_for_update(key_share=True, of=Doctor)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if doctor is None or doctor.clinic_id != clinic_id:
+        raise NotFound("doctor not found")
+    if not doctor.is_active:
+        raise Conflict("this doctor is inactive")
+    return doctor
+
+
+def _service(session: Session, service_id: int, clinic_id: int) -> Service:
+    service = session.get(Service, service_id)
+    if service is None or service.clinic_id != clinic_id:
+        raise NotFound("service not found")
+    if not service.is_active:
+        raise Conflict("this service is inactive")
+    return service
+
+
+def local_hours(start: datetime, end: datetime, timezone: str) -> list[tuple[int, int]]:
+    """The (day_of_week, hour) local slots that [start, end) touches, in order (DST-correct)."""
+    tz = clinic_tz(timezone)
+    slots: list[tuple[int, int]] = []
+    cursor = start
+    while cursor < end:
+        local = cursor.astimezone(tz)
+        slots.append((local.weekday(), local.hour))
+        cursor = local.replace(minute=0, second=0, microsecond=0).astimezone(UTC) + timedelta(hours=1)
+    return slots
+
+
+def _check_schedule(session: Session, doctor: Doctor, start: datetime, end: datetime, timezone: str) -> None:
+    available = {
+        (row.day_of_week, row.hour)
+        for row in session.scalars(
+            select(DoctorSchedule).where(DoctorSchedule.doctor_id == doctor.id, DoctorSchedule.is_available)
+        )
+    }
+    missing = [slot for slot in local_hours(start, end, timezone) if slot not in available]
+    if missing:
+        day, hour = missing[0]
+        names = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+        raise Conflict(
+            f"the doctor is not available on {names[day]} at {hour:02d}:00 (clinic time)",
+            reason="outside_schedule",
+            day_of_week=day,
+            hour=hour,
+        )
+
+
+def _check_clash(session: Session, doctor_id: int, start: datetime, end: datetime, exclude_id: int | None) -> None:
+    stmt = select(Appointment).where(
+        Appointment.doctor_id == doctor_id,
+        Appointment.status.in_(LIVE_STATUSES),
+        Appointment.start_time < end,
+        Appointment.end_time > start,
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(Appointment.id != exclude_id)
+    clash = session.scalars(stmt.order_by(Appointment.start_time).limit(1)).first()
+    if clash is not None:
+        raise Conflict(
+            f"the doctor already has appointment #{clash.id} from {clash.start_time.isoformat()} "
+            f"to {clash.end_time.isoformat()}",
+            reason="double_booking",
+            appointment_id=clash.id,
+        )
+
+
+def _check_slot(session: Session, *, clinic: Clinic, doctor: Doctor, start: datetime, end: datetime, exclude_id):
+    _check_schedule(session, doctor, start, end, clinic.timezone)
+    _check_clash(session, doctor.id, start, end, exclude_id)
+
+
+def _emit(session: Session, name: str, appt: Appointment, *, also_doctor: int | None = None) -> None:
+    seq = next_seq(session, appt.clinic_id)
+    body = AppointmentEvent(appointment=appointment_out(appt))
+    stage(session, name, clinic_id=appt.clinic_id, seq=seq, data=body, doctor_id=appt.doctor_id)
+    if also_doctor is not None and also_doctor != appt.doctor_id:  # moved to another doctor: tell the old one too
+        stage(session, name, clinic_id=appt.clinic_id, seq=seq, data=body, doctor_id=also_doctor, doctor_only=True)
+
+
+def _load(session: Session, appointment_id: int, *, lock: bool = False) -> Appointment:
+    stmt = select(Appointment).where(Appointment.id == appointment_id)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    appt = session.scalars(stmt).one_or_none()
+    if appt is None:
+        raise NotFound("appointment not found")
+    return appt
+
+
+def get_appointment(session: Session, *, actor: User, appointment_id: int) -> Appointment:
+    appt = _load(session, appointment_id)
+    if actor.role == Role.DOCTOR:
+        if doctor_of(actor).id != appt.doctor_id:
+            raise NotFound("appointment not found")
+    else:
+        ensure_clinic(actor, appt.clinic_id, "appointment")
+    return appt
+
+
+def list_appointments(
+    session: Session,
+    *,
+    actor: User,
+    start_date: date | None = None,
+    end_date: date | None = None,
+    doctor_id: int | None = None,
+    patient_id: int | None = None,
+    statuses: list[AppointmentStatus] | None = None,
+    clinic_id: int | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Page[AppointmentOut]:
+    """Dates are the clinic's local days, inclusive; a doctor sees only their own appointments."""
+    if actor.role == Role.DOCTOR:
+        me = doctor_of(actor)
+        if doctor_id is not None and doctor_id != me.id:
+            raise Forbidden("a doctor may only list their own appointments")
+        doctor_id = me.id
+        clinic = session.get(Clinic, me.clinic_id)
+        assert clinic is not None
+    else:
+        clinic = get_clinic(session, actor, clinic_id)
+    conditions = [Appointment.clinic_id == clinic.id]
+    if start_date is not None:
+        conditions.append(Appointment.start_time >= local_day_bounds(clinic.timezone, start_date)[0])
+    if end_date is not None:
+        conditions.append(Appointment.start_time < local_day_bounds(clinic.timezone, end_date)[1])
+    if doctor_id is not None:
+        conditions.append(Appointment.doctor_id == doctor_id)
+    if patient_id is not None:
+        conditions.append(Appointment.patient_id == patient_id)
+    if statuses:
+        conditions.append(Appointment.status.in_(statuses))
+    total = session.scalar(select(func.count()).select_from(Appointment).where(*conditions)) or 0
+    rows = session.scalars(
+        select(Appointment)
+        .options(*APPOINTMENT_LOAD)
+        .where(*conditions)
+        .order_by(Appointment.start_time, Appointment.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return Page[AppointmentOut](items=[appointment_out(a) for a in rows], page=page, per_page=per_page, total=total)
+
+
+def create_appointment(session: Session, *, actor: User, data: AppointmentCreate) -> Appointment:
+    patient = session.get(Patient, data.patient_id)
+    if patient is None:
+        raise NotFound("patient not found")
+    ensure_clinic(actor, patient.clinic_id, "patient")
+    clinic = session.get(Clinic, patient.clinic_id)
+    assert clinic is not None
+    service = _service(session, data.service_id, clinic.id)
+    doctor = _lock_doctor(session, data.doctor_id, clinic.id)
+    start = _aware("start_time", data.start_time)
+    end = start + timedelta(minutes=service.duration_minutes)
+    _check_slot(session, clinic=clinic, doctor=doctor, start=start, end=end, exclude_id=None)
+    appt = Appointment(
+        clinic_id=clinic.id,
+        patient_id=patient.id,
+        doctor_id=doctor.id,
+        service_id=service.id,
+        start_time=start,
+        end_time=end,
+        status=AppointmentStatus.CONFIRMED,
+        notes=data.notes,
+        created_by=actor.id,
+    )
+    session.add(appt)
+    session.flush()
+    _emit(session, ev.APPOINTMENT_CREATED, appt)
+    session.commit()
+    return appt
+
+
+def update_appointment(session: Session, *, actor: User, appointment_id: int, data: AppointmentUpdate) -> Appointment:
+    """Reschedule / change doctor or service (re-checking the slot), edit notes, or mark a NO_SHOW."""
+    appt = _load(session, appointment_id, lock=True)
+    ensure_clinic(actor, appt.clinic_id, "appointment")
+    changes = data.model_dump(exclude_unset=True)
+    if changes.get("status") not in (None, AppointmentStatus.NO_SHOW):
+        raise InvalidInput("status", "only NO_SHOW can be set here; use check-in or cancel for the others")
+    if appt.status != AppointmentStatus.CONFIRMED and set(changes) - {"notes"}:
+        raise Conflict(f"a {appt.status.value} appointment cannot be changed", current_status=appt.status.value)
+    old_doctor = appt.doctor_id
+    slot_changed = any(changes.get(k) is not None for k in ("doctor_id", "service_id", "start_time"))
+    if slot_changed:
+        clinic = session.get(Clinic, appt.clinic_id)
+        assert clinic is not None
+        service = _service(session, changes.get("service_id") or appt.service_id, clinic.id)
+        doctor = _lock_doctor(session, changes.get("doctor_id") or appt.doctor_id, clinic.id)
+        start = _aware("start_time", changes["start_time"]) if changes.get("start_time") else appt.start_time
+        end = start + timedelta(minutes=service.duration_minutes)
+        _check_slot(session, clinic=clinic, doctor=doctor, start=start, end=end, exclude_id=appt.id)
+        appt.doctor_id, appt.service_id, appt.start_time, appt.end_time = doctor.id, service.id, start, end
+    if changes.get("notes") is not None:
+        appt.notes = changes["notes"]
+    if changes.get("status") == AppointmentStatus.NO_SHOW:
+        appt.status = AppointmentStatus.NO_SHOW
+    session.flush()
+    session.expire(appt, ["doctor", "service"])  # ids may have changed; reload the relationships for the event
+    _emit(session, ev.APPOINTMENT_UPDATED, appt, also_doctor=old_doctor)
+    session.commit()
+    return appt
+
+
+def cancel_appointment(session: Session, *, actor: User, appointment_id: int, reason: str = "") -> Appointment:
+    """Only a CONFIRMED appointment; a checked-in one is cancelled through its visit (POST /queue/cancel)."""
+    appt = _load(session, appointment_id, lock=True)
+    ensure_clinic(actor, appt.clinic_id, "appointment")
+    if appt.status != AppointmentStatus.CONFIRMED:
+        raise Conflict(f"a {appt.status.value} appointment cannot be cancelled here", current_status=appt.status.value)
+    appt.status = AppointmentStatus.CANCELLED
+    if reason.strip():
+        appt.notes = f"{appt.notes}\nCancelled: {reason.strip()}".strip()
+    session.flush()
+    _emit(session, ev.APPOINTMENT_CANCELLED, appt)
+    session.commit()
+    return appt

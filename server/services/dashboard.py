@@ -1,0 +1,64 @@
+"""GET /dashboard/reception: today's counts and takings for the clinic's local day."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from common.enums import AppointmentStatus, PaymentStatus, VisitStatus
+from common.schemas import ReceptionDashboard, TakingsOut
+from server.core.db import utcnow
+from server.models import Appointment, Payment, User, Visit
+from server.services.clinic_time import local_day_bounds, local_today
+from server.services.scope import get_clinic
+
+
+def _sum_payments(session: Session, clinic_id: int, status: PaymentStatus, when: ColumnElement, bounds) -> Decimal:
+    start, end = bounds
+    total = session.scalar(
+        select(func.coalesce(func.sum(Payment.amount), 0))
+        .join(Visit, Payment.visit_id == Visit.id)
+        .where(Visit.clinic_id == clinic_id, Payment.status == status, when >= start, when < end)
+    )
+    return Decimal(total).quantize(Decimal("0.01"))
+
+
+def reception_dashboard(
+    session: Session, *, actor: User, clinic_id: int | None = None, day: date | None = None, now: datetime | None = None
+) -> ReceptionDashboard:
+    """Visit counts by state for the day's queue; takings: paid / refunded on the day, pending created on it."""
+    clinic = get_clinic(session, actor, clinic_id)
+    day = day or local_today(clinic.timezone, now or utcnow())
+    bounds = local_day_bounds(clinic.timezone, day)
+    by_status = dict(
+        session.execute(
+            select(Visit.status, func.count())
+            .where(Visit.clinic_id == clinic.id, Visit.queue_date == day)
+            .group_by(Visit.status)
+        ).all()
+    )
+    appointments = session.scalar(
+        select(func.count())
+        .select_from(Appointment)
+        .where(
+            Appointment.clinic_id == clinic.id,
+            Appointment.start_time >= bounds[0],
+            Appointment.start_time < bounds[1],
+            Appointment.status != AppointmentStatus.CANCELLED,
+        )
+    )
+    return ReceptionDashboard(
+        date=day,
+        appointments_today=appointments or 0,
+        checked_in=sum(by_status.values()),
+        waiting=by_status.get(VisitStatus.WAITING, 0) + by_status.get(VisitStatus.CALLED, 0),
+        with_doctor=by_status.get(VisitStatus.IN_PROGRESS, 0),
+        completed=by_status.get(VisitStatus.COMPLETED, 0),
+        cancelled=by_status.get(VisitStatus.CANCELLED, 0),
+        takings=TakingsOut(
+            paid=_sum_payments(session, clinic.id, PaymentStatus.PAID, Payment.paid_at, bounds),
+            pending=_sum_payments(session, clinic.id, PaymentStatus.PENDING, Payment.created_at, bounds),
+            refunded=_sum_payments(session, clinic.id, PaymentStatus.REFUNDED, Payment.refunded_at, bounds),
+        ),
+    )

@@ -1,0 +1,169 @@
+"""Payments of visits: the doctor/center split, create, pay, refund, list.
+
+`split_amount` is the one place the shares are computed: doctor_share = round_half_up(amount × rate, 2),
+center_share = amount − doctor_share, so the two always add up to the amount.
+"""
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from common import events as ev
+from common.enums import PaymentMethod, PaymentStatus, Role, VisitStatus
+from common.schemas import Page, PaymentCreate, PaymentDetail, PaymentEvent
+from server.core.db import utcnow
+from server.core.errors import Conflict, InvalidInput, NotFound
+from server.models import Payment, User, Visit
+from server.realtime.events import next_seq, stage
+from server.services.clinic_time import local_day_bounds
+from server.services.scope import ensure_clinic, get_clinic
+from server.services.serializers import PAYMENT_DETAIL_LOAD, payment_detail
+
+CENT = Decimal("0.01")
+
+
+def split_amount(amount: Decimal, rate: Decimal) -> tuple[Decimal, Decimal]:
+    """(doctor_share, center_share) of an amount for a doctor's rate in [0, 1]."""
+    if amount < 0:
+        raise InvalidInput("amount", "the amount cannot be negative")
+    if not Decimal(0) <= rate <= Decimal(1):
+        raise InvalidInput("rate", "the rate must be between 0 and 1")
+    amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    doctor_share = (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+    return doctor_share, amount - doctor_share
+
+
+def rate_for(visit: Visit) -> Decimal:
+    """The service's own doctor_share_rate, else the doctor's commission_rate."""
+    if visit.service.doctor_share_rate is not None:
+        return visit.service.doctor_share_rate
+    return visit.doctor.commission_rate
+
+
+def _load(session: Session, payment_id: int, actor: User, *, lock: bool = False) -> Payment:
+    stmt = select(Payment).where(Payment.id == payment_id)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    payment = session.scalars(stmt).one_or_none()
+    if payment is None:
+        raise NotFound("payment not found")
+    ensure_clinic(actor, payment.visit.clinic_id, "payment")
+    return payment
+
+
+def _emit_and_commit(session: Session, payment: Payment) -> Payment:
+    session.flush()
+    visit = payment.visit
+    seq = next_seq(session, visit.clinic_id)
+    body = PaymentEvent(payment=payment_detail(payment))
+    stage(session, ev.PAYMENT_PROCESSED, clinic_id=visit.clinic_id, seq=seq, data=body, doctor_id=visit.doctor_id)
+    session.commit()
+    return payment
+
+
+def create_payment(session: Session, *, actor: User, data: PaymentCreate) -> Payment:
+    """One open (PENDING or PAID) payment per visit, so a double click cannot charge twice."""
+    visit = session.get(Visit, data.visit_id)
+    if visit is None:
+        raise NotFound("visit not found")
+    ensure_clinic(actor, visit.clinic_id, "visit")
+    if visit.status == VisitStatus.CANCELLED:
+        raise Conflict("a cancelled visit cannot be charged", current_status=visit.status.value)
+    open_payment = session.scalar(
+        select(Payment.id).where(
+            Payment.visit_id == visit.id, Payment.status.in_((PaymentStatus.PENDING, PaymentStatus.PAID))
+        )
+    )
+    if open_payment is not None:
+        raise Conflict(f"this visit already has payment #{open_payment}", payment_id=open_payment)
+    amount = data.amount if data.amount is not None else visit.service.price
+    doctor_share, center_share = split_amount(amount, rate_for(visit))
+    paid = data.status == PaymentStatus.PAID
+    payment = Payment(
+        visit_id=visit.id,
+        amount=doctor_share + center_share,
+        doctor_share=doctor_share,
+        center_share=center_share,
+        status=data.status,
+        method=data.method,
+        paid_at=utcnow() if paid else None,
+        created_by=actor.id,
+    )
+    session.add(payment)
+    payment.visit = visit
+    return _emit_and_commit(session, payment)
+
+
+def pay(session: Session, *, actor: User, payment_id: int, method: PaymentMethod | None = None) -> Payment:
+    payment = _load(session, payment_id, actor, lock=True)
+    if payment.status != PaymentStatus.PENDING:
+        raise Conflict(f"a {payment.status.value} payment cannot be paid", current_status=payment.status.value)
+    payment.status = PaymentStatus.PAID
+    payment.paid_at = utcnow()
+    if method is not None:
+        payment.method = method
+    return _emit_and_commit(session, payment)
+
+
+def refund(session: Session, *, actor: User, payment_id: int) -> Payment:
+    payment = _load(session, payment_id, actor, lock=True)
+    if payment.status != PaymentStatus.PAID:
+        raise Conflict(
+            f"only a PAID payment can be refunded; this one is {payment.status.value}",
+            current_status=payment.status.value,
+        )
+    payment.status = PaymentStatus.REFUNDED
+    payment.refunded_at = utcnow()
+    return _emit_and_commit(session, payment)
+
+
+def get_payment(session: Session, *, actor: User, payment_id: int) -> Payment:
+    return _load(session, payment_id, actor)
+
+
+def list_payments(
+    session: Session,
+    *,
+    actor: User,
+    day: date | None = None,
+    start_date: date | None = None,
+    end_date: date | None = None,
+    visit_id: int | None = None,
+    status: PaymentStatus | None = None,
+    method: PaymentMethod | None = None,
+    doctor_id: int | None = None,
+    clinic_id: int | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Page[PaymentDetail]:
+    """Newest first. Dates are clinic-local days of the payment's creation (`day` = one day)."""
+    if actor.role == Role.ADMIN and clinic_id is None and visit_id is not None:
+        visit = session.get(Visit, visit_id)
+        clinic_id = visit.clinic_id if visit else None
+    clinic = get_clinic(session, actor, clinic_id)
+    if day is not None:
+        start_date = end_date = day
+    conditions = [Visit.clinic_id == clinic.id]
+    if start_date is not None:
+        conditions.append(Payment.created_at >= local_day_bounds(clinic.timezone, start_date)[0])
+    if end_date is not None:
+        conditions.append(Payment.created_at < local_day_bounds(clinic.timezone, end_date)[1])
+    if visit_id is not None:
+        conditions.append(Payment.visit_id == visit_id)
+    if status is not None:
+        conditions.append(Payment.status == status)
+    if method is not None:
+        conditions.append(Payment.method == method)
+    if doctor_id is not None:
+        conditions.append(Visit.doctor_id == doctor_id)
+    base = select(Payment).join(Visit, Payment.visit_id == Visit.id).where(*conditions)
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    rows = session.scalars(
+        base.options(*PAYMENT_DETAIL_LOAD)
+        .order_by(Payment.created_at.desc(), Payment.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return Page[PaymentDetail](items=[payment_detail(p) for p in rows], page=page, per_page=per_page, total=total)

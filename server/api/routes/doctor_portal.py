@@ -21,7 +21,7 @@ router = APIRouter(tags=["doctor_portal"])
 
 _DOCTOR_ONLY = {401: {"description": "not authenticated"}, 403: {"description": "not a doctor / no doctor profile"}}
 PageNo = Annotated[int, Query(ge=1)]
-PerPage = Annotated[int, Query(ge=1, le=500)]
+PerPage = Annotated[int, Query(ge=1, le=1000)]
 CSV_BATCH = 1000
 
 

@@ -22,7 +22,7 @@ def patient_history(
     session: SessionDep,
     me: StaffUser,
     page: Annotated[int, Query(ge=1)] = 1,
-    per_page: Annotated[int, Query(ge=1, le=200)] = 20,
+    per_page: Annotated[int, Query(ge=1, le=1000)] = 20,
 ) -> Page[HistoryVisit]:
     """Newest first, each visit with its service, payment status and PAID amounts, prescription, notes and the
     appointment it came from. A doctor may ask only for their own `doctor_id`; staff only in their clinic."""

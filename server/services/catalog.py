@@ -7,7 +7,15 @@ from common.schemas import ServiceCreate, ServiceUpdate
 from server.core.errors import NotFound
 from server.models import Service, User
 from server.services import clinics as clinic_service
-from server.services._updates import commit_or_conflict, sent_fields
+from server.services._updates import commit_or_conflict, money, rate, sent_fields
+
+
+def _normalized(fields: dict) -> dict:
+    if "price" in fields:
+        fields["price"] = money(fields["price"])
+    if "doctor_share_rate" in fields:
+        fields["doctor_share_rate"] = rate(fields["doctor_share_rate"])
+    return fields
 
 
 def list_services(
@@ -31,7 +39,7 @@ def get_service(session: Session, *, service_id: int, viewer: User) -> Service:
 
 def create_service(session: Session, *, data: ServiceCreate) -> Service:
     clinic_service.require_clinic(session, data.clinic_id)
-    service = Service(**data.model_dump(), is_active=True)
+    service = Service(**_normalized(data.model_dump()), is_active=True)
     session.add(service)
     commit_or_conflict(session, "service could not be created")
     return service
@@ -42,7 +50,8 @@ def update_service(session: Session, *, service_id: int, data: ServiceUpdate) ->
     if service is None:
         raise NotFound("service not found")
     # doctor_share_rate may be set back to null: the doctor's commission_rate applies again.
-    for field, value in sent_fields(data, nullable=frozenset({"doctor_share_rate"})).items():
+    changes = _normalized(sent_fields(data, nullable=frozenset({"doctor_share_rate"})))
+    for field, value in changes.items():
         setattr(service, field, value)
     commit_or_conflict(session, "service could not be updated")
     return service

@@ -9,7 +9,7 @@ from server.core.errors import Conflict, InvalidInput, NotFound
 from server.models import Doctor, DoctorSchedule, User
 from server.services import clinics as clinic_service
 from server.services import users as user_service
-from server.services._updates import commit_or_conflict, sent_fields
+from server.services._updates import commit_or_conflict, rate, sent_fields
 
 
 def list_doctors(
@@ -73,7 +73,7 @@ def create_doctor(session: Session, *, data: DoctorCreate) -> Doctor:
         clinic_id=data.clinic_id,
         specialty=data.specialty,
         phone=data.phone,
-        commission_rate=data.commission_rate,
+        commission_rate=rate(data.commission_rate),
         is_active=True,
     )
     session.add(doctor)
@@ -88,6 +88,8 @@ def update_doctor(session: Session, *, doctor_id: int, data: DoctorUpdate) -> Do
     changes = sent_fields(data)
     if "full_name" in changes:  # the name lives on the user, DoctorOut reads it from there
         doctor.user.full_name = changes.pop("full_name")
+    if "commission_rate" in changes:
+        changes["commission_rate"] = rate(changes["commission_rate"])
     for field, value in changes.items():
         setattr(doctor, field, value)
     commit_or_conflict(session, "doctor could not be updated")

@@ -13,9 +13,7 @@ router = APIRouter(prefix="/services", tags=["services"])
 def list_services(
     session: SessionDep, me: StaffUser, clinic_id: int | None = None, include_inactive: bool = False
 ) -> list[ServiceOut]:
-    services = catalog_service.list_services(
-        session, viewer=me, clinic_id=clinic_id, include_inactive=include_inactive
-    )
+    services = catalog_service.list_services(session, viewer=me, clinic_id=clinic_id, include_inactive=include_inactive)
     return [ServiceOut.model_validate(s) for s in services]
 
 

@@ -482,6 +482,9 @@ class DoctorDashboard(Schema):
 
 
 class EarningRow(Schema):
+    """One payment on the doctor's visit. `date` is the payment's date: paid_at, or created_at while unpaid.
+    `amount` is what the patient paid; `doctor_share` is the doctor's part of it."""
+
     payment_id: int
     visit_id: int
     date: datetime
@@ -494,6 +497,11 @@ class EarningRow(Schema):
 
 
 class EarningsSummary(Schema):
+    """Over the whole FILTERED set (not just the page). Every money figure here is the DOCTOR'S SHARE
+    (sum of `doctor_share`), not the amount paid: total_paid = of PAID payments, pending = of PENDING,
+    refunded = of REFUNDED, this_month = of PAID payments dated in the current clinic-local month;
+    count = number of filtered payments (all statuses)."""
+
     total_paid: Decimal
     pending: Decimal
     refunded: Decimal
@@ -502,6 +510,9 @@ class EarningsSummary(Schema):
 
 
 class EarningsGroup(Schema):
+    """Filtered payments of one clinic-local day (every status the filter lets through): sum of amount,
+    sum of doctor_share, and how many."""
+
     date: date
     amount: Decimal
     doctor_share: Decimal
@@ -518,6 +529,9 @@ class EarningsPage(Schema):
 
 
 class DoctorPatient(Schema):
+    """A patient with at least one visit with this doctor; last_visit and total_visits count only this
+    doctor's visits (any status)."""
+
     id: int
     full_name: str
     phone: str

@@ -2,6 +2,7 @@
 doctor → the doctor's socket gets patient_with_doctor → the doctor completes over HTTP → the reception socket gets
 consultation_completed and queue_updated, and the appointment is COMPLETED."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from common import events as ev
 from common.enums import AppointmentStatus, Role, VisitStatus
-from server.models import Appointment, Visit
+from server.models import Appointment, Visit, VisitStatusChange
 from tests.factories import auth, make_clinic, make_doctor, make_patient, make_service, make_user, make_visit, token_for
 from tests.support.events import SocketRecorder
 
@@ -107,3 +108,35 @@ async def test_reception_to_doctor_and_back(live_server, committed_db, world):
     finally:
         for sock in (desk, room, other_room):
             await sock.close()
+
+
+@pytest.mark.asyncio
+async def test_concurrent_completions_one_wins(live_server, committed_db, world):
+    """Five simultaneous completions of the same visit: exactly one 200, the rest 409, one audit row."""
+    doctor = world["doctor"]
+    visit = make_visit(
+        committed_db,
+        patient=world["past"].patient,
+        doctor=doctor,
+        service=world["past"].service,
+        status=VisitStatus.IN_PROGRESS,
+        queue_number=2,
+    )
+    committed_db.commit()
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=10) as http:
+        responses = await asyncio.gather(
+            *(
+                http.post(
+                    "/queue/complete-consultation",
+                    json={"visit_id": visit.id, "notes": f"n{i}"},
+                    headers=auth(doctor.user),
+                )
+                for i in range(5)
+            )
+        )
+    assert sorted(r.status_code for r in responses) == [200, 409, 409, 409, 409]
+    winner = next(r for r in responses if r.status_code == 200).json()
+    committed_db.expire_all()
+    assert committed_db.get(Visit, visit.id).notes == winner["notes"]
+    audit = committed_db.scalars(select(VisitStatusChange).where(VisitStatusChange.visit_id == visit.id)).all()
+    assert [(a.from_status, a.to_status) for a in audit] == [(VisitStatus.IN_PROGRESS, VisitStatus.COMPLETED)]

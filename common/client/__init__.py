@@ -2,5 +2,28 @@
 
 from common.client.api import ApiClient, EarningsFilters, normalize_url
 from common.client.errors import ApiError
+from common.client.live import (
+    CONNECTED,
+    OFFLINE,
+    RECONNECTING,
+    ConnectionState,
+    LiveAuthError,
+    LiveEvents,
+    LiveListener,
+    parse_event,
+)
 
-__all__ = ["ApiClient", "ApiError", "EarningsFilters", "normalize_url"]
+__all__ = [
+    "CONNECTED",
+    "OFFLINE",
+    "RECONNECTING",
+    "ApiClient",
+    "ApiError",
+    "ConnectionState",
+    "EarningsFilters",
+    "LiveAuthError",
+    "LiveEvents",
+    "LiveListener",
+    "normalize_url",
+    "parse_event",
+]

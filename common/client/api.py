@@ -28,6 +28,7 @@ from common.schemas import (
     AppointmentUpdate,
     CancelVisitRequest,
     CheckInRequest,
+    ClinicOut,
     CompleteConsultationRequest,
     DoctorDashboard,
     DoctorOut,
@@ -321,8 +322,13 @@ class ApiClient:
         self.user = user
         return user
 
-    async def list_doctors(self, *, clinic_id: int | None = None) -> list[DoctorOut]:
-        return await self._list(DoctorOut, "/doctors", _params(clinic_id=clinic_id))
+    async def get_clinic(self, clinic_id: int) -> ClinicOut:
+        """A clinic's details (name, timezone, overdue threshold); staff may read their own clinic."""
+        return await self._call(ClinicOut, "GET", f"/clinics/{clinic_id}")
+
+    async def list_doctors(self, *, clinic_id: int | None = None, include_inactive: bool = False) -> list[DoctorOut]:
+        params = _params(clinic_id=clinic_id, include_inactive=include_inactive or None)
+        return await self._list(DoctorOut, "/doctors", params)
 
     async def get_doctor(self, doctor_id: int) -> DoctorOut:
         return await self._call(DoctorOut, "GET", f"/doctors/{doctor_id}")
@@ -334,8 +340,9 @@ class ApiClient:
     async def doctor_schedule(self, doctor_id: int) -> ScheduleOut:
         return await self._call(ScheduleOut, "GET", f"/doctors/{doctor_id}/schedule")
 
-    async def list_services(self, *, clinic_id: int | None = None) -> list[ServiceOut]:
-        return await self._list(ServiceOut, "/services", _params(clinic_id=clinic_id))
+    async def list_services(self, *, clinic_id: int | None = None, include_inactive: bool = False) -> list[ServiceOut]:
+        params = _params(clinic_id=clinic_id, include_inactive=include_inactive or None)
+        return await self._list(ServiceOut, "/services", params)
 
     # --- patients ---------------------------------------------------------------------------------------------
 
@@ -372,15 +379,18 @@ class ApiClient:
         doctor_id: int | None = None,
         patient_id: int | None = None,
         status: AppointmentStatus | Sequence[AppointmentStatus] | None = None,
+        clinic_id: int | None = None,
         page: int = 1,
         per_page: int = 200,
     ) -> Page[AppointmentOut]:
+        """Dates are clinic-local days, inclusive; `status` may be several."""
         params = _params(
             start_date=start_date,
             end_date=end_date,
             doctor_id=doctor_id,
             patient_id=patient_id,
             status=status,
+            clinic_id=clinic_id,
             page=page,
             per_page=per_page,
         )
@@ -401,9 +411,12 @@ class ApiClient:
 
     # --- queue and visits -------------------------------------------------------------------------------------
 
-    async def queue_board(self, *, day: date | None = None, doctor_id: int | None = None) -> QueueBoard:
-        """The reception board for a clinic-local day (default: today on the server)."""
-        return await self._call(QueueBoard, "GET", "/queue", params=_params(date=day, doctor_id=doctor_id))
+    async def queue_board(
+        self, *, day: date | None = None, doctor_id: int | None = None, clinic_id: int | None = None
+    ) -> QueueBoard:
+        """The reception board for a clinic-local day (default: the clinic's today). `clinic_id`: admins only."""
+        params = _params(date=day, doctor_id=doctor_id, clinic_id=clinic_id)
+        return await self._call(QueueBoard, "GET", "/queue", params=params)
 
     async def checkin(
         self,
@@ -516,9 +529,30 @@ class ApiClient:
         end_date: date | None = None,
         status: AppointmentStatus | Sequence[AppointmentStatus] | None = None,
     ) -> list[AppointmentOut]:
-        """The caller's (a doctor's) appointments, ascending; defaults are the server's (upcoming, active)."""
-        params = _params(start_date=start_date, end_date=end_date, status=status)
-        return await self._list(AppointmentOut, "/dashboard/doctor/appointments", params)
+        """All the caller's (a doctor's) appointments in the range, ascending, every page fetched; the defaults
+        are the server's (from now on; CONFIRMED and CHECKED_IN)."""
+        items: list[AppointmentOut] = []
+        page = 1
+        while True:
+            chunk = await self.doctor_appointments_page(
+                start_date=start_date, end_date=end_date, status=status, page=page, per_page=500
+            )
+            items.extend(chunk.items)
+            if not chunk.items or len(items) >= chunk.total:
+                return items
+            page += 1
+
+    async def doctor_appointments_page(
+        self,
+        *,
+        start_date: date | None = None,
+        end_date: date | None = None,
+        status: AppointmentStatus | Sequence[AppointmentStatus] | None = None,
+        page: int = 1,
+        per_page: int = 50,
+    ) -> Page[AppointmentOut]:
+        params = _params(start_date=start_date, end_date=end_date, status=status, page=page, per_page=per_page)
+        return await self._page(AppointmentOut, "/dashboard/doctor/appointments", params)
 
     # --- doctor portal ----------------------------------------------------------------------------------------
 

@@ -1,0 +1,332 @@
+"""`LiveEvents`: the server's Socket.IO pushes for the desktop apps, without Qt.
+
+It owns its reconnect loop (python-socketio's own reconnection is off) because every attempt must send the
+CURRENT access token, and a refusal for a stale token must be answered with one refresh through the ApiClient.
+It tracks the last `seq` seen per clinic: a jump (seq > last + 1) means events were missed, so listeners are
+told to refetch (`on_resync("gap")`); so are they after every reconnect (`on_resync("reconnect")`), since
+nothing said while the socket was down is replayed. Events of one change share one seq, so seq <= last is a
+sibling or a duplicate and is delivered as is.
+
+States: "connected"; "reconnecting" from a drop until the first failed attempt; "offline" while the server
+cannot be reached (attempts go on in the background with backoff) and after `close()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Callable
+from typing import Any, Literal, Protocol
+
+import socketio
+from pydantic import BaseModel, ValidationError
+
+from common import events as ev
+from common.client.api import ApiClient, normalize_url
+from common.client.errors import ApiError, humanize
+from common.schemas import (
+    AppointmentEvent,
+    PatientWithDoctorEvent,
+    PaymentEvent,
+    QueueUpdatedEvent,
+    VisitEvent,
+    VisitStatusChangedEvent,
+)
+
+log = logging.getLogger(__name__)
+
+ConnectionState = Literal["connected", "reconnecting", "offline"]
+CONNECTED: ConnectionState = "connected"
+RECONNECTING: ConnectionState = "reconnecting"
+OFFLINE: ConnectionState = "offline"
+
+RESYNC_RECONNECT = "reconnect"
+RESYNC_GAP = "gap"
+
+_REFUSED_PREFIX = "One or more namespaces failed to connect"
+
+
+# The typed body of each event (the envelope fields seq/clinic_id/emitted_at are ignored by these models).
+EVENT_SCHEMAS: dict[str, type[BaseModel]] = {
+    ev.QUEUE_UPDATED: QueueUpdatedEvent,
+    ev.NEW_CHECKIN: VisitEvent,
+    ev.VISIT_STATUS_CHANGED: VisitStatusChangedEvent,
+    ev.APPOINTMENT_CREATED: AppointmentEvent,
+    ev.APPOINTMENT_UPDATED: AppointmentEvent,
+    ev.APPOINTMENT_CANCELLED: AppointmentEvent,
+    ev.PAYMENT_PROCESSED: PaymentEvent,
+    ev.PATIENT_WITH_DOCTOR: PatientWithDoctorEvent,
+    ev.CONSULTATION_COMPLETED: VisitEvent,
+}
+
+
+def parse_event(name: str, payload: dict[str, Any]) -> BaseModel | None:
+    """The event's body as its wire model (e.g. PatientWithDoctorEvent), or None if unknown or malformed."""
+    schema = EVENT_SCHEMAS.get(name)
+    if schema is None:
+        return None
+    try:
+        return schema.model_validate(payload)
+    except ValidationError:
+        log.warning("malformed %s event ignored by parse_event", name)
+        return None
+
+
+class LiveListener(Protocol):
+    """What LiveEvents calls. Implement all three (the Qt EventBridge does); each must return quickly."""
+
+    def on_event(self, name: str, payload: dict[str, Any]) -> None: ...
+
+    def on_resync(self, reason: str) -> None: ...
+
+    def on_state_changed(self, state: str) -> None: ...
+
+
+class LiveAuthError(ApiError):
+    """The server refused the socket's credentials and a token refresh did not help."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(401, message, code="socket_refused")
+
+
+class LiveEvents:
+    def __init__(
+        self,
+        api: ApiClient | None = None,
+        *,
+        initial_delay: float = 0.5,
+        max_delay: float = 5.0,
+        connect_timeout: float = 5.0,
+        transports: list[str] | None = None,
+    ) -> None:
+        self._api = api
+        self.initial_delay = initial_delay
+        self.max_delay = max_delay
+        self.connect_timeout = connect_timeout
+        self.transports = transports
+        self.url: str | None = None
+        self.last_seq: dict[int, int] = {}
+        self.error: str | None = None  # why the connection gave up, when it did
+        self._token: str | None = None
+        self._state: ConnectionState = OFFLINE
+        self._listeners: list[LiveListener] = []
+        self._state_callbacks: list[Callable[[str], None]] = []
+        self._sio: socketio.AsyncClient | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._closing = False
+        self._dropped = asyncio.Event()
+        self._refusal: str | None = None
+
+    # --- listeners and state ----------------------------------------------------------------------------------
+
+    @property
+    def state(self) -> ConnectionState:
+        return self._state
+
+    @property
+    def connected(self) -> bool:
+        return self._state == CONNECTED
+
+    def add_listener(self, listener: LiveListener) -> None:
+        if listener not in self._listeners:
+            self._listeners.append(listener)
+
+    def remove_listener(self, listener: LiveListener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def add_state_listener(self, callback: Callable[[str], None]) -> None:
+        self._state_callbacks.append(callback)
+
+    def _set_state(self, state: ConnectionState) -> None:
+        if state == self._state:
+            return
+        self._state = state
+        for listener in list(self._listeners):
+            _safely(listener.on_state_changed, state)
+        for callback in list(self._state_callbacks):
+            _safely(callback, state)
+
+    def _resync(self, reason: str) -> None:
+        for listener in list(self._listeners):
+            _safely(listener.on_resync, reason)
+
+    # --- events -----------------------------------------------------------------------------------------------
+
+    def handle_event(self, name: str, payload: Any) -> None:
+        """Track seq per clinic, ask for a resync on a gap, and hand the event to every listener."""
+        data: dict[str, Any] = payload if isinstance(payload, dict) else {"data": payload}
+        seq, clinic_id = data.get("seq"), data.get("clinic_id")
+        gap = False
+        if isinstance(seq, int) and isinstance(clinic_id, int):
+            last = self.last_seq.get(clinic_id)
+            if last is None or seq > last:
+                gap = last is not None and seq > last + 1
+                self.last_seq[clinic_id] = seq
+        if gap:
+            log.info("seq gap in clinic %s (now %s): resync", clinic_id, seq)
+            self._resync(RESYNC_GAP)
+        for listener in list(self._listeners):
+            _safely(listener.on_event, name, data)
+
+    def _make_client(self) -> socketio.AsyncClient:
+        sio = socketio.AsyncClient(reconnection=False, logger=False, engineio_logger=False)
+
+        def forward(name: str) -> Callable[[Any], Any]:
+            async def handler(payload: Any = None) -> None:
+                self.handle_event(name, payload)
+
+            return handler
+
+        for name in ev.ALL_EVENTS:
+            sio.on(name, forward(name))
+
+        @sio.on(ev.ERROR)
+        async def _server_error(payload: Any = None) -> None:
+            log.warning("server refused a socket request: %s", payload)
+
+        @sio.on("connect_error")
+        async def _connect_error(data: Any = None) -> None:
+            # The server's refusal arrives as {"message": ...}; transport failures as plain strings.
+            if isinstance(data, dict) and data.get("message"):
+                self._refusal = str(data["message"])
+
+        @sio.on("disconnect")
+        async def _disconnect(*_: Any) -> None:
+            self._dropped.set()
+
+        return sio
+
+    # --- connection -------------------------------------------------------------------------------------------
+
+    def _current_token(self) -> str | None:
+        if self._api is not None and self._api.access_token:
+            return self._api.access_token
+        return self._token
+
+    async def connect(self, url: str, token: str | None = None) -> bool:
+        """Start the live connection; returns after the first attempt: True if connected, False if the server
+        could not be reached (attempts go on in the background). Raises LiveAuthError if the credentials are
+        refused even after a refresh."""
+        await self.close()
+        self.url, self._token, self._closing, self.error = normalize_url(url), token, False, None
+        self.last_seq.clear()
+        first: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._set_state(RECONNECTING)
+        self._task = asyncio.create_task(self._run(first), name="live-events")
+        return await asyncio.shield(first)
+
+    async def close(self) -> None:
+        """Disconnect and stop reconnecting."""
+        self._closing = True
+        task, self._task = self._task, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await self._drop_client()
+        self._set_state(OFFLINE)
+
+    async def _drop_client(self) -> None:
+        sio, self._sio = self._sio, None
+        if sio is not None:
+            with contextlib.suppress(Exception):
+                await sio.disconnect()
+
+    async def _attempt(self) -> Literal["connected", "refused", "unreachable"]:
+        await self._drop_client()
+        token = self._current_token()
+        if not token:
+            self._refusal = "not logged in"
+            return "refused"
+        self._refusal = None
+        self._dropped.clear()
+        sio = self._make_client()
+        try:
+            assert self.url is not None
+            await sio.connect(
+                self.url,
+                auth={"token": token},
+                transports=self.transports,
+                wait_timeout=self.connect_timeout,
+            )
+        except socketio.exceptions.ConnectionError as exc:
+            # A refusal by our connect handler fails the namespace; anything else is a transport failure.
+            refused = bool(sio.failed_namespaces) or str(exc).startswith(_REFUSED_PREFIX)
+            with contextlib.suppress(Exception):
+                await sio.disconnect()
+            return "refused" if refused else "unreachable"
+        except Exception:  # any other transport failure: keep trying, it is the same as unreachable
+            log.warning("live connection attempt failed", exc_info=True)
+            with contextlib.suppress(Exception):
+                await sio.disconnect()
+            return "unreachable"
+        self._sio = sio
+        return "connected"
+
+    async def _run(self, first: asyncio.Future[bool]) -> None:
+        delay = self.initial_delay
+        was_connected = False
+        refreshed = False  # one refresh per streak of refusals; a second refusal is final
+        try:
+            while not self._closing:
+                outcome = await self._attempt()
+                if outcome == "connected":
+                    delay, refreshed = self.initial_delay, False
+                    if was_connected:
+                        self.last_seq.clear()  # the baseline is unknown after a gap in the connection
+                    self._set_state(CONNECTED)
+                    if was_connected:
+                        self._resync(RESYNC_RECONNECT)
+                    was_connected = True
+                    _resolve(first, True)
+                    await self._dropped.wait()
+                    if self._closing:
+                        break
+                    log.info("live connection dropped; reconnecting")
+                    self._set_state(RECONNECTING)
+                    continue  # try at once; back off only if that fails
+                if outcome == "refused":
+                    if not refreshed and self._api is not None and self._api.refresh_token:
+                        refreshed = True
+                        try:
+                            await self._api.refresh()
+                            continue
+                        except ApiError as exc:
+                            if exc.status != 0:
+                                self._give_up(first, exc.message)
+                                return
+                            outcome = "unreachable"  # the server went away between the two calls
+                    else:
+                        self._give_up(first, humanize(self._refusal or "refused"))
+                        return
+                self._set_state(OFFLINE)
+                _resolve(first, False)
+                await asyncio.sleep(delay * random.uniform(0.8, 1.2))  # jitter: clinics reconnect unevenly
+                delay = min(delay * 2, self.max_delay)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # never leave the app with a silently dead connection
+            log.exception("live events loop failed")
+            self._give_up(first, f"The live connection failed: {exc}")
+
+    def _give_up(self, first: asyncio.Future[bool], reason: str) -> None:
+        self.error = f"The live connection was refused: {reason}"
+        log.warning(self.error)
+        self._set_state(OFFLINE)
+        if not first.done():
+            first.set_exception(LiveAuthError(self.error))
+
+
+def _resolve(future: asyncio.Future[bool], value: bool) -> None:
+    if not future.done():
+        future.set_result(value)
+
+
+def _safely(callback: Callable[..., Any], *args: Any) -> None:
+    try:
+        callback(*args)
+    except Exception:  # one broken listener must not stop the others or the socket
+        log.exception("live-events listener failed")

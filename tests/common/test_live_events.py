@@ -1,0 +1,185 @@
+"""LiveEvents: seq-gap logic fed directly, and real connections to the server process."""
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from common import events as ev
+from common.client import ApiClient
+from common.client.live import CONNECTED, OFFLINE, RECONNECTING, LiveAuthError, LiveEvents, parse_event
+from common.enums import Role
+from common.schemas import QueueUpdatedEvent, VisitEvent
+from tests.factories import PASSWORD, make_clinic, make_doctor, make_patient, make_service, make_user, token_for
+from tests.support.server_process import ServerProcess, free_port
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.events: list[tuple[str, dict[str, Any]]] = []
+        self.resyncs: list[str] = []
+        self.states: list[str] = []
+
+    def on_event(self, name: str, payload: dict[str, Any]) -> None:
+        self.events.append((name, payload))
+
+    def on_resync(self, reason: str) -> None:
+        self.resyncs.append(reason)
+
+    def on_state_changed(self, state: str) -> None:
+        self.states.append(state)
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.events]
+
+
+async def wait_for(cond, timeout: float = 10.0, message: str = "condition not met in time") -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not cond():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(message)
+        await asyncio.sleep(0.02)
+
+
+# --- seq logic, fed directly -----------------------------------------------------------------------------------
+
+
+def test_seq_gaps_ask_for_resync_and_duplicates_are_delivered():
+    live, rec = LiveEvents(), Recorder()
+    live.add_listener(rec)
+    feed = [
+        (ev.NEW_CHECKIN, 1, 5),  # first seen: baseline, no resync
+        (ev.QUEUE_UPDATED, 1, 5),  # same change, same seq: delivered, no resync
+        (ev.VISIT_STATUS_CHANGED, 1, 6),  # next: fine
+        (ev.QUEUE_UPDATED, 1, 9),  # 7 and 8 missed: resync
+        (ev.QUEUE_UPDATED, 1, 8),  # late duplicate of an older change: delivered, no resync, baseline kept
+        (ev.PAYMENT_PROCESSED, 2, 100),  # another clinic has its own baseline
+        (ev.PAYMENT_PROCESSED, 2, 101),
+        (ev.QUEUE_UPDATED, 1, 10),
+    ]
+    for name, clinic, seq in feed:
+        live.handle_event(name, {"seq": seq, "clinic_id": clinic, "emitted_at": "2024-01-01T00:00:00+00:00"})
+    assert rec.names() == [name for name, _, _ in feed]
+    assert rec.resyncs == ["gap"]
+    assert live.last_seq == {1: 10, 2: 101}
+
+
+def test_parse_event_gives_the_typed_body():
+    body = parse_event(ev.QUEUE_UPDATED, {"visit_id": 4, "reason": "checkin", "seq": 1, "clinic_id": 1})
+    assert body == QueueUpdatedEvent(visit_id=4, reason="checkin")
+    assert parse_event(ev.QUEUE_UPDATED, {"nonsense": True}) is None
+    assert parse_event("unknown", {}) is None
+
+
+def test_a_broken_listener_does_not_stop_the_others():
+    class Broken(Recorder):
+        def on_event(self, name: str, payload: dict[str, Any]) -> None:
+            raise RuntimeError("boom")
+
+    live, rec = LiveEvents(), Recorder()
+    live.add_listener(Broken())
+    live.add_listener(rec)
+    live.handle_event(ev.QUEUE_UPDATED, {"seq": 1, "clinic_id": 1})
+    assert rec.names() == [ev.QUEUE_UPDATED]
+
+
+# --- real connections ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clinic_setup(committed_db):
+    clinic = make_clinic(committed_db)
+    receptionist = make_user(committed_db, role=Role.RECEPTIONIST, clinic=clinic)
+    doctor = make_doctor(committed_db, clinic)
+    patient = make_patient(committed_db, clinic)
+    service = make_service(committed_db, clinic)
+    committed_db.commit()
+    return {"clinic": clinic, "receptionist": receptionist, "doctor": doctor, "patient": patient, "service": service}
+
+
+@pytest.mark.asyncio
+async def test_connected_socket_receives_the_events_of_an_http_change(live_server, clinic_setup):
+    s = clinic_setup
+    api = ApiClient(live_server.url)
+    live, rec = LiveEvents(api), Recorder()
+    live.add_listener(rec)
+    states: list[str] = []
+    live.add_state_listener(states.append)
+    try:
+        await api.login(s["receptionist"].username, PASSWORD)
+        assert await live.connect(live_server.url) is True
+        assert live.state == CONNECTED and states == [RECONNECTING, CONNECTED]
+        visit = await api.checkin(patient_id=s["patient"].id, doctor_id=s["doctor"].id, service_id=s["service"].id)
+        await wait_for(lambda: {ev.NEW_CHECKIN, ev.QUEUE_UPDATED} <= set(rec.names()))
+        payloads = dict(rec.events)
+        assert payloads[ev.NEW_CHECKIN]["clinic_id"] == s["clinic"].id
+        assert payloads[ev.NEW_CHECKIN]["seq"] == payloads[ev.QUEUE_UPDATED]["seq"]  # one change, one seq
+        assert live.last_seq == {s["clinic"].id: payloads[ev.NEW_CHECKIN]["seq"]}
+        body = parse_event(ev.NEW_CHECKIN, payloads[ev.NEW_CHECKIN])
+        assert isinstance(body, VisitEvent) and body.visit.id == visit.id
+        assert rec.resyncs == []
+    finally:
+        await live.close()
+        await api.aclose()
+    assert live.state == OFFLINE
+
+
+@pytest.mark.asyncio
+async def test_bad_token_is_refused(live_server):
+    live, rec = LiveEvents(), Recorder()
+    live.add_listener(rec)
+    with pytest.raises(LiveAuthError) as info:
+        await live.connect(live_server.url, "not-a-token")
+    assert info.value.status == 401
+    assert "refused" in info.value.message and "Invalid token" in info.value.message
+    assert live.state == OFFLINE
+    await live.close()
+
+
+@pytest.mark.asyncio
+async def test_stale_token_is_refreshed_through_the_api_client(live_server, clinic_setup):
+    api = ApiClient(live_server.url)
+    live = LiveEvents(api)
+    try:
+        await api.login(clinic_setup["receptionist"].username, PASSWORD)
+        api.access_token = "stale"
+        assert await live.connect(live_server.url) is True
+        assert api.refresh_count == 1 and live.state == CONNECTED
+    finally:
+        await live.close()
+        await api.aclose()
+
+
+@pytest.mark.asyncio
+async def test_unreachable_server_keeps_trying_in_the_background():
+    live = LiveEvents(initial_delay=0.05, max_delay=0.1)
+    try:
+        assert await live.connect(f"http://127.0.0.1:{free_port()}", "token") is False
+        assert live.state == OFFLINE
+        await asyncio.sleep(0.3)
+        assert live._task is not None and not live._task.done()  # still retrying
+    finally:
+        await live.close()
+    assert live._task is None
+
+
+@pytest.mark.asyncio
+async def test_reconnects_after_a_server_restart_and_asks_for_resync(database_url, clinic_setup):
+    server = ServerProcess(database_url)
+    server.start()
+    live, rec = LiveEvents(initial_delay=0.1, max_delay=0.5), Recorder()
+    live.add_listener(rec)
+    try:
+        assert await live.connect(server.url, token_for(clinic_setup["receptionist"])) is True
+        live.last_seq[clinic_setup["clinic"].id] = 3
+        await asyncio.to_thread(server.stop)
+        await wait_for(lambda: live.state == OFFLINE, message="never went offline")
+        assert rec.states[-2:] == [RECONNECTING, OFFLINE]
+        assert rec.resyncs == []
+        await asyncio.to_thread(server.start)
+        await wait_for(lambda: live.state == CONNECTED, timeout=15, message="never reconnected")
+        assert rec.resyncs == ["reconnect"]
+        assert live.last_seq == {}  # the old baseline means nothing after missed events
+    finally:
+        await live.close()
+        await asyncio.to_thread(server.stop)

@@ -32,14 +32,14 @@ from tests.support.database import create_test_database, drop_test_database  # n
 from tests.support.server_process import ServerProcess  # noqa: E402
 
 
-def seed(url: str, doctors: int, receptions: int):
+def seed(url: str, doctors: int, receptions: int, patients: int):
     engine = create_engine(url)
     with Session(engine, expire_on_commit=False) as s:
         clinic = f.make_clinic(s)
         recs = [f.make_user(s, role=Role.RECEPTIONIST, clinic=clinic) for _ in range(receptions)]
         docs = [f.make_doctor(s, clinic) for _ in range(doctors)]
         service = f.make_service(s, clinic)
-        patients = [f.make_patient(s, clinic) for _ in range(20)]
+        patients = [f.make_patient(s, clinic) for _ in range(patients)]  # one visit each
         s.commit()
         data = (
             [f.token_for(r) for r in recs],
@@ -126,7 +126,7 @@ def main() -> None:
     url = create_test_database("clinic_bench")
     try:
         upgrade_to_head(url)
-        rec_tokens, doctor_tokens, service_id, patient_ids = seed(url, args.doctors, args.receptions)
+        rec_tokens, doctor_tokens, service_id, patient_ids = seed(url, args.doctors, args.receptions, args.rounds)
         server = ServerProcess(url, redis_url="redis://127.0.0.1:6379/5" if args.redis else None)
         server.start()
         try:

@@ -28,12 +28,17 @@ def _serve(host: str, port: int, *, migrate: bool = True) -> None:
 
 def _create_admin(username: str, password: str | None, full_name: str) -> int:
     from server.core.db import new_session
+    from server.core.errors import DomainError
     from server.services import admin as admin_service
 
     _migrate()
     password = password or getpass.getpass("Password for the new admin: ")
     with new_session() as session:
-        user = admin_service.create_admin(session, username=username, password=password, full_name=full_name)
+        try:
+            user = admin_service.create_admin(session, username=username, password=password, full_name=full_name)
+        except DomainError as exc:
+            print(f"error: {exc.message}", file=sys.stderr)
+            return 1
     print(f"admin {user.username!r} created (id {user.id})")
     return 0
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, Select, and_, cast, func, select
+from sqlalchemy import ColumnElement, Date, Row, Select, and_, cast, func, select
 from sqlalchemy.orm import Session
 
 from common.enums import PaymentMethod, PaymentStatus
@@ -34,7 +34,7 @@ class EarningsFilter:
             raise InvalidInput("end_date", "end_date is before start_date")
 
 
-def _where(doctor_id: int, timezone: str, f: EarningsFilter) -> list:
+def _where(doctor_id: int, timezone: str, f: EarningsFilter) -> list[ColumnElement[bool]]:
     conds = [Visit.doctor_id == doctor_id]
     if f.start_date is not None:
         conds.append(local_day_bounds(timezone, f.start_date)[0] <= PAY_DATE)
@@ -68,7 +68,7 @@ def _rows_select(doctor_id: int, timezone: str, f: EarningsFilter) -> Select:
     )
 
 
-def _row(r) -> EarningRow:
+def _row(r: Row) -> EarningRow:
     return EarningRow(
         payment_id=r[0],
         visit_id=r[1],
@@ -82,7 +82,7 @@ def _row(r) -> EarningRow:
     )
 
 
-def _share_sum(*conds) -> object:
+def _share_sum(*conds: ColumnElement[bool]) -> ColumnElement[Decimal]:
     return func.coalesce(func.sum(Payment.doctor_share).filter(and_(*conds)), ZERO)
 
 

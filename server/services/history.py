@@ -1,6 +1,8 @@
 """A patient's visits with one doctor: the last few for the `patient_with_doctor` event, and the paginated
 history the doctor portal shows. Payment figures are computed in the same statement (no N+1)."""
 
+from decimal import Decimal
+
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -40,7 +42,7 @@ def _history_select(*, patient_id: int, doctor_id: int, exclude_visit_id: int | 
     return stmt
 
 
-def _to_history(visit: Visit, amount, doctor_share, payment_status) -> HistoryVisit:
+def _to_history(visit: Visit, amount: Decimal, doctor_share: Decimal, payment_status: str | None) -> HistoryVisit:
     return HistoryVisit(
         id=visit.id,
         status=visit.status,

@@ -18,9 +18,9 @@ def recorded_events() -> Iterator[list[rt.StagedEvent]]:
     got: list[rt.StagedEvent] = []
     original = rt.bus.publish
 
-    def publish(items: list[rt.StagedEvent]) -> None:
+    def publish(items: list[rt.StagedEvent], *args: object, **kwargs: object) -> None:
         got.extend(items)
-        original(items)
+        original(items, *args, **kwargs)
 
     rt.bus.publish = publish  # type: ignore[method-assign]
     try:

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Collection
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -99,6 +99,8 @@ class LoginDialog(QDialog):
         self.setWindowTitle(f"{title} — sign in")
         self.setStyleSheet(_STYLE)
         self.setMinimumWidth(420)
+        # Closing the login window must not quit the app by itself: login_flow returns None and the app decides.
+        self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
         self.settings = settings or QSettings()
         self.api = api
         self.owns_api = False  # True when this dialog created the client (and must close it if cancelled)
@@ -286,6 +288,7 @@ async def login_flow(
 ) -> ApiClient | None:
     """Show the login dialog and wait (without blocking the loop) until the user logs in (→ the ApiClient, with
     `api.user` set) or cancels (→ None; a client the dialog created is then closed)."""
+    own_dialog = dialog is None
     dialog = dialog or LoginDialog(
         title=title, subtitle=subtitle, settings=settings, api=api, allowed_roles=allowed_roles, parent=parent
     )
@@ -299,13 +302,15 @@ async def login_flow(
     dialog.rejected.connect(lambda: finish(None))
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     dialog.show()
-    dialog.raise_()
-    dialog.activateWindow()
+    if QGuiApplication.platformName() != "offscreen":  # offscreen (tests, CI) warns that it cannot raise
+        dialog.raise_()
+        dialog.activateWindow()
     try:
         result = await done
     finally:
         dialog.hide()
-        dialog.deleteLater()
+        if own_dialog:
+            dialog.deleteLater()
     if result is None and dialog.owns_api and dialog.api is not None:
         await dialog.api.aclose()
     return result

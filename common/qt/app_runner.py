@@ -56,14 +56,31 @@ class AppRuntime:
             self._quit.set_result(None)
 
     async def _run_hooks(self, timeout: float) -> None:
+        # After Qt quit by itself qasync may still step this coroutine with no running loop: then only the
+        # synchronous part of each hook can run.
+        loop_alive = _loop_running()
         for hook in reversed(self._hooks):
             try:
                 result = hook()
                 if inspect.isawaitable(result):
-                    await asyncio.wait_for(result, timeout)
+                    if loop_alive:
+                        await asyncio.wait_for(result, timeout)
+                    elif inspect.iscoroutine(result):
+                        result.close()
             except Exception:
                 log.exception("shutdown hook failed")
-        await self.tasks.close()
+        if loop_alive:
+            await self.tasks.close()
+        else:
+            self.tasks.cancel_all()
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 _runtime: AppRuntime | None = None
@@ -94,11 +111,14 @@ def run_app(
     app.setQuitOnLastWindowClosed(False)
     runtime = _runtime = AppRuntime(app)
 
-    def about_to_quit() -> None:  # may fire twice; only the first call does anything
-        if not runtime.quitting:
-            log.info("Qt is quitting by itself; cleaning up without the event loop")
-            runtime.request_quit(runtime.exit_code)
-            runtime.tasks.cancel_all()
+    def about_to_quit() -> None:  # may fire twice (and fires on our own clean exit too): act once, if at all
+        if runtime.quitting:
+            return
+        # Qt is quitting by itself (QApplication.quit(), the session ending): the loop is about to stop, so
+        # coroutines cannot be resumed any more. Only synchronous clean-up is possible: cancel what is running.
+        log.info("Qt is quitting by itself; cancelling background tasks")
+        runtime.quitting = True
+        runtime.tasks.cancel_all()
 
     async def runner() -> int:
         runtime._quit = asyncio.get_running_loop().create_future()

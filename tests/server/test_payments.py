@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from common.enums import PaymentStatus, Role, VisitStatus
-from server.models import Payment
+from common.enums import AppointmentStatus, PaymentStatus, Role, VisitStatus
+from server.models import Appointment, Payment
 from tests.factories import (
     auth,
     make_clinic,
@@ -169,6 +169,20 @@ def test_reception_dashboard(client, db):
     make_payment(db, visit(VisitStatus.COMPLETED), amount="20.00", status=PaymentStatus.REFUNDED)
     yesterday = make_payment(db, visit(VisitStatus.COMPLETED), amount="999.00", status=PaymentStatus.PAID)
     yesterday.paid_at = datetime.now(UTC) - timedelta(days=1)
+    now = datetime.now(UTC)
+    for days, status in ((0, AppointmentStatus.CONFIRMED), (0, AppointmentStatus.CANCELLED), (2, None)):
+        start = now.replace(hour=12, minute=0) + timedelta(days=days)
+        db.add(
+            Appointment(
+                clinic_id=clinic.id,
+                patient_id=w["visit"].patient_id,
+                doctor_id=doctor.id,
+                service_id=service.id,
+                start_time=start,
+                end_time=start + timedelta(minutes=30),
+                status=status or AppointmentStatus.CONFIRMED,
+            )
+        )
     db.flush()
     r = client.get("/dashboard/reception", headers=rec)
     assert r.status_code == 200, r.text
@@ -176,4 +190,5 @@ def test_reception_dashboard(client, db):
     assert (d["checked_in"], d["waiting"], d["with_doctor"], d["completed"], d["cancelled"]) == (8, 2, 1, 4, 1)
     assert d["takings"] == {"paid": "80.00", "pending": "50.00", "refunded": "20.00"}
     assert d["date"] == datetime.now(UTC).date().isoformat()
+    assert d["appointments_today"] == 1  # cancelled and other days' appointments are not counted
     assert client.get("/dashboard/reception", headers=auth(make_user(db, role=Role.ADMIN))).status_code == 422

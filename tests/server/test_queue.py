@@ -177,3 +177,17 @@ def test_board_scope(client, db):
     assert [e["doctor_id"] for e in doc["waiting"]] == [w["doctor"].id]
     r = client.get("/queue", params={"doctor_id": other_doctor.id}, headers=auth(w["doctor"].user))
     assert r.status_code == 403
+
+
+def test_admin_acts_on_any_clinic(client, db):
+    w = _world(db)
+    admin = make_user(db, role=Role.ADMIN)
+    r = client.post("/queue/checkin", json=_walk_in(w), headers=auth(admin))
+    assert r.status_code == 201 and r.json()["clinic_id"] == w["clinic"].id
+    moved = client.post(
+        "/queue/phase/move", json={"visit_id": r.json()["id"], "new_status": "CALLED"}, headers=auth(admin)
+    )
+    assert moved.status_code == 200 and moved.json()["status"] == "CALLED"
+    appt = _appointment(db, w)
+    r = client.post("/queue/checkin", json={"appointment_id": appt.id}, headers=auth(admin))
+    assert r.status_code == 201

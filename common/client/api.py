@@ -42,7 +42,6 @@ from common.schemas import (
     PatientUpdate,
     PaymentCreate,
     PaymentDetail,
-    PaymentOut,
     PaymentPay,
     PhaseMoveRequest,
     QueueBoard,
@@ -308,13 +307,6 @@ class ApiClient:
             raise ApiError(200, "The server sent an unexpected answer", code="bad_response")
         return [_parse(model, item) for item in data]
 
-    async def _payment(self, method: str, path: str, **kw: Any) -> PaymentOut:
-        data = await self._json(method, path, **kw)
-        try:  # a route may answer with the richer PaymentDetail; keep its extra fields when it does
-            return PaymentDetail.model_validate(data)
-        except ValidationError:
-            return _parse(PaymentOut, data)
-
     # --- auth, doctors, services ------------------------------------------------------------------------------
 
     async def me(self) -> UserOut:
@@ -479,10 +471,13 @@ class ApiClient:
         status: PaymentStatus | None = None,
         method: PaymentMethod | None = None,
         doctor_id: int | None = None,
+        clinic_id: int | None = None,
         page: int = 1,
         per_page: int = 200,
     ) -> Page[PaymentDetail]:
+        """`day` is one clinic-local day (payments created that day); or a `start_date`..`end_date` range."""
         params = _params(
+            clinic_id=clinic_id,
             date=day,
             start_date=start_date,
             end_date=end_date,
@@ -502,17 +497,22 @@ class ApiClient:
         amount: Any = None,
         method: PaymentMethod = PaymentMethod.CASH,
         status: PaymentStatus = PaymentStatus.PENDING,
-    ) -> PaymentOut:
-        """`amount` None → the service price. Returns a PaymentDetail when the server sends one."""
+    ) -> PaymentDetail:
+        """`amount` None → the service price; `status` PAID takes the money at once."""
         body = _body(PaymentCreate, {"visit_id": visit_id, "amount": amount, "method": method, "status": status})
-        return await self._payment("POST", "/payments", json=body)
+        return await self._call(PaymentDetail, "POST", "/payments", json=body)
 
-    async def pay(self, payment_id: int, *, method: PaymentMethod | None = None) -> PaymentOut:
+    async def get_payment(self, payment_id: int) -> PaymentDetail:
+        return await self._call(PaymentDetail, "GET", f"/payments/{payment_id}")
+
+    async def pay(self, payment_id: int, *, method: PaymentMethod | None = None) -> PaymentDetail:
+        """PENDING → PAID (optionally changing the method)."""
         body = _body(PaymentPay, {"method": method})
-        return await self._payment("POST", f"/payments/{payment_id}/pay", json=body)
+        return await self._call(PaymentDetail, "POST", f"/payments/{payment_id}/pay", json=body)
 
-    async def refund(self, payment_id: int) -> PaymentOut:
-        return await self._payment("POST", f"/payments/{payment_id}/refund")
+    async def refund(self, payment_id: int) -> PaymentDetail:
+        """PAID → REFUNDED; anything else is ApiError 409."""
+        return await self._call(PaymentDetail, "POST", f"/payments/{payment_id}/refund")
 
     # --- dashboards -------------------------------------------------------------------------------------------
 

@@ -302,6 +302,7 @@ class LiveEvents:
                     else:
                         self._give_up(first, humanize(self._refusal or "refused"))
                         return
+                refreshed = False  # a refusal after an outage is a new streak: it may refresh again
                 self._set_state(OFFLINE)
                 _resolve(first, False)
                 await asyncio.sleep(delay * random.uniform(0.8, 1.2))  # jitter: clinics reconnect unevenly

@@ -1,0 +1,90 @@
+"""A logged-in doctor session: the profile, the live connection and the main window, built from an ApiClient.
+
+`__main__` gets the ApiClient from the shared login dialog; tests and the startup benchmark log in directly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from pathlib import Path
+
+from client_doctor.drafts import DraftStore
+from client_doctor.settings import DoctorSettings, data_dir
+from client_doctor.viewmodels.consultation import ConsultationViewModel
+from client_doctor.viewmodels.earnings import EarningsViewModel
+from client_doctor.viewmodels.patients import PatientsViewModel
+from client_doctor.viewmodels.schedule import ScheduleViewModel
+from client_doctor.viewmodels.today import TodayViewModel
+from client_doctor.views.main_window import DoctorMainWindow
+from common.client.api import ApiClient
+from common.client.errors import ApiError
+from common.client.live import LiveEvents
+from common.qt.bridge import EventBridge
+from common.qt.formatting import set_display_timezone
+from common.schemas import DoctorOut
+
+log = logging.getLogger(__name__)
+
+
+class DoctorSession:
+    def __init__(
+        self, api: ApiClient, doctor: DoctorOut, live: LiveEvents, bridge: EventBridge, window: DoctorMainWindow
+    ) -> None:
+        self.api = api
+        self.doctor = doctor
+        self.live = live
+        self.bridge = bridge
+        self.window = window
+        self._closed = False
+
+    @classmethod
+    async def start(
+        cls,
+        api: ApiClient,
+        *,
+        settings: DoctorSettings | None = None,
+        drafts_dir: Path | None = None,
+        show: bool = True,
+    ) -> DoctorSession:
+        """Resolve the doctor's own profile, build the window, connect the live events (the server puts this
+        socket in doctor_{doctor.id} from the token). Raises ApiError if the user has no doctor profile."""
+        doctor = await api.my_doctor()
+        with contextlib.suppress(ApiError):  # times read in the clinic's zone; the machine's zone if unknown
+            clinic = await api.get_clinic(doctor.clinic_id)
+            set_display_timezone(clinic.timezone)
+        settings = settings or DoctorSettings()
+        drafts = DraftStore(drafts_dir or data_dir() / "drafts")
+        window = DoctorMainWindow(
+            doctor=doctor,
+            today=TodayViewModel(api, doctor, settings),
+            consultation=ConsultationViewModel(api, doctor, drafts),
+            earnings=EarningsViewModel(api),
+            patients=PatientsViewModel(api, doctor),
+            schedule=ScheduleViewModel(api),
+        )
+        live = LiveEvents(api)
+        bridge = EventBridge(live, parent=window)
+        window.attach_bridge(bridge)
+        if show:
+            window.show()
+        session = cls(api, doctor, live, bridge, window)
+        try:
+            reached = await live.connect(api.base_url)
+        except ApiError as exc:  # refused even after a refresh: the app still works, without live updates
+            window.banner_error(exc.message)
+        else:
+            if not reached:
+                window.banner.show_warning("The live connection is not up yet; retrying in the background.")
+        return session
+
+    async def aclose(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self.window.shutdown()
+        self.bridge.detach()
+        await self.live.close()
+        # hide(), not close(): closing the last window would make Qt quit, which the app runner decides on.
+        self.window.hide()
+        self.window.deleteLater()

@@ -1,0 +1,119 @@
+"""My Earnings: filters, summary (computed by the server over the filtered set), groups per day, paging, CSV."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from client_doctor import fmt
+from client_doctor.viewmodels.base import ViewModel
+from client_doctor.viewmodels.paged_model import Col, PagedTableModel
+from common.client.api import ApiClient, EarningsFilters
+from common.schemas import EarningRow, EarningsGroup, EarningsPage, EarningsSummary
+
+PER_PAGE = 200
+
+__all__ = ["EarningsFilters", "EarningsViewModel"]
+
+EARNING_COLUMNS: list[Col[EarningRow]] = [
+    Col("Date", lambda r: fmt.day(r.date)),
+    Col("Patient", lambda r: r.patient_name),
+    Col("Service", lambda r: r.service_name),
+    Col("Total", lambda r: fmt.money(r.amount), right=True),
+    Col("Doctor share", lambda r: fmt.money(r.doctor_share), right=True),
+    Col("Status", lambda r: fmt.title(r.status)),
+    Col("Method", lambda r: fmt.title(r.method)),
+]
+
+
+class EarningsViewModel(ViewModel):
+    summary_changed = Signal(object)  # EarningsSummary
+    groups_changed = Signal(list)  # list[EarningsGroup], oldest day first (for the chart)
+    exported = Signal(str, int)  # path, number of data rows
+
+    def __init__(self, api: ApiClient, parent: QObject | None = None, *, per_page: int = PER_PAGE) -> None:
+        super().__init__(parent)
+        self.api = api
+        self.per_page = per_page
+        self.filters = EarningsFilters()
+        self.summary: EarningsSummary | None = None
+        self.groups: list[EarningsGroup] = []
+        self.model: PagedTableModel[EarningRow] = PagedTableModel(EARNING_COLUMNS, self)
+        self.model.more_wanted.connect(self._load_next_page)
+        self.pages_fetched = 0
+        # payment_processed may come in bursts (a receptionist paying several visits): refetch once.
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(300)
+        self._debounce.timeout.connect(self.reload)
+
+    def set_filters(self, filters: EarningsFilters) -> None:
+        self.filters = filters
+        self.reload()
+
+    def update_filters(self, **changes: object) -> None:
+        self.set_filters(replace(self.filters, **changes))
+
+    def reload(self) -> None:
+        self.spawn(self.load())
+
+    def reload_soon(self, *_: object) -> None:
+        if not self._debounce.isActive():
+            self._debounce.start()
+
+    async def _fetch(self, page: int, *, with_groups: bool) -> EarningsPage:
+        self.pages_fetched += 1
+        return await self.api.earnings(
+            self.filters, page=page, per_page=self.per_page, group_by="date" if with_groups else None
+        )
+
+    async def load(self) -> EarningsPage:
+        """First page + summary + per-day groups for the current filters; replaces the table."""
+        filters = self.filters
+        self.busy_changed.emit(True)
+        try:
+            result = await self._fetch(1, with_groups=True)
+        finally:
+            self.busy_changed.emit(False)
+        if filters != self.filters:  # filters changed while loading: a newer load is on its way
+            return result
+        self.model.reset(result.items, result.total)
+        self.summary = result.summary
+        self.groups = sorted(result.groups or [], key=lambda g: g.date)
+        self.summary_changed.emit(result.summary)
+        self.groups_changed.emit(self.groups)
+        return result
+
+    def _load_next_page(self) -> None:
+        self.spawn(self.load_next_page())
+
+    async def load_next_page(self) -> bool:
+        generation = self.model.generation
+        page = self.model.loaded // self.per_page + 1
+        self.model.loading = True
+        try:
+            result = await self._fetch(page, with_groups=False)
+        except BaseException:
+            self.model.page_failed(generation)
+            raise
+        return self.model.append_page(generation, result.items, result.total)
+
+    async def export_csv(self, path: Path | str) -> int:
+        """Write the filtered rows (all of them, streamed by the server) to `path`; returns the data row count."""
+        target = Path(path)
+        await self.api.earnings_csv_to(target, self.filters)  # streamed: never the whole export in memory
+        rows = _count_csv_rows(target)
+        self.exported.emit(str(target), rows)
+        return rows
+
+    def export_to(self, path: str) -> None:
+        self.spawn(self.export_csv(path))
+
+
+def _count_csv_rows(path: Path) -> int:
+    """Data rows of an exported file (the header excluded); a quoted newline inside a field is one row."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return max(sum(1 for _ in csv.reader(fh)) - 1, 0)

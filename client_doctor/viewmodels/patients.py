@@ -1,0 +1,97 @@
+"""My Patients: the doctor's own patients (server-side search, paged) and one patient's visits with this doctor."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from client_doctor import fmt
+from client_doctor.viewmodels.base import ViewModel
+from client_doctor.viewmodels.paged_model import Col, PagedTableModel
+from common.client.api import ApiClient
+from common.schemas import DoctorOut, DoctorPatient, HistoryVisit
+
+PER_PAGE = 100
+HISTORY_PER_PAGE = 100
+SEARCH_DEBOUNCE_MS = 300
+
+PATIENT_COLUMNS: list[Col[DoctorPatient]] = [
+    Col("Name", lambda p: p.full_name),
+    Col("Phone", lambda p: p.phone or "—"),
+    Col("Last visit", lambda p: fmt.day(p.last_visit)),
+    Col("Visits", lambda p: str(p.total_visits), right=True),
+]
+
+
+class PatientsViewModel(ViewModel):
+    selected_changed = Signal(object)  # DoctorPatient | None
+    history_changed = Signal(list)  # list[HistoryVisit] of the selected patient with this doctor
+
+    def __init__(self, api: ApiClient, doctor: DoctorOut, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.api = api
+        self.doctor = doctor
+        self.search = ""
+        self.model: PagedTableModel[DoctorPatient] = PagedTableModel(PATIENT_COLUMNS, self)
+        self.model.more_wanted.connect(lambda: self.spawn(self.load_next_page()))
+        self.selected: DoctorPatient | None = None
+        self.history: list[HistoryVisit] = []
+        self.history_total = 0
+        self.fetch_count = 0
+        # Typing "smi" must not send three requests: the search waits for a pause in typing.
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.reload)
+
+    def set_search(self, text: str) -> None:
+        self.search = text.strip()
+        self._debounce.start()  # restart: the request goes out 300 ms after the last keystroke
+
+    def reload(self) -> None:
+        self.spawn(self.load())
+
+    async def load(self) -> None:
+        search = self.search
+        self.fetch_count += 1
+        self.busy_changed.emit(True)
+        try:
+            page = await self.api.doctor_patients(search=search or None, page=1, per_page=PER_PAGE)
+        finally:
+            self.busy_changed.emit(False)
+        if search != self.search:  # superseded by newer typing
+            return
+        self.model.reset(page.items, page.total)
+        if self.selected is not None and not any(p.id == self.selected.id for p in page.items):
+            self.select(None)
+
+    async def load_next_page(self) -> None:
+        generation = self.model.generation
+        try:
+            page = await self.api.doctor_patients(
+                search=self.search or None, page=self.model.loaded // PER_PAGE + 1, per_page=PER_PAGE
+            )
+        except BaseException:
+            self.model.page_failed(generation)
+            raise
+        self.model.append_page(generation, page.items, page.total)
+
+    def select_row(self, row: int) -> None:
+        self.select(self.model.row_at(row))
+
+    def select(self, patient: DoctorPatient | None) -> None:
+        self.selected = patient
+        self.history = []
+        self.history_total = 0
+        self.selected_changed.emit(patient)
+        self.history_changed.emit([])
+        if patient is not None:
+            self.spawn(self.load_history(patient.id))
+
+    async def load_history(self, patient_id: int) -> list[HistoryVisit]:
+        page = await self.api.history(patient_id, self.doctor.id, page=1, per_page=HISTORY_PER_PAGE)
+        if self.selected is None or self.selected.id != patient_id:
+            return []
+        self.history = list(page.items)
+        self.history_total = page.total
+        self.history_changed.emit(self.history)
+        return self.history

@@ -1,0 +1,117 @@
+"""Today's Work: the doctor's dashboard, the pushed patient, and starting a consultation."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from client_doctor.settings import DoctorSettings
+from client_doctor.viewmodels.base import ViewModel
+from common.client.api import ApiClient
+from common.client.errors import ApiError
+from common.enums import Phase, VisitStatus
+from common.schemas import DoctorDashboard, DoctorOut, PatientWithDoctorEvent, VisitOut
+
+log = logging.getLogger(__name__)
+DEBOUNCE_MS = 300
+
+
+class TodayViewModel(ViewModel):
+    dashboard_changed = Signal(object)  # DoctorDashboard
+    highlight_changed = Signal(int)  # visit id of the pushed patient (0 = none)
+    pushed = Signal(object)  # PatientWithDoctorEvent, after it is accepted
+    open_requested = Signal(int)  # visit id to open in the consultation view
+    toast = Signal(str)
+
+    def __init__(self, api: ApiClient, doctor: DoctorOut, settings: DoctorSettings, parent: QObject | None = None):
+        super().__init__(parent)
+        self.api = api
+        self.doctor = doctor
+        self.settings = settings
+        self.dashboard: DoctorDashboard | None = None
+        self.highlighted_visit_id: int | None = None
+        self.fetch_count = 0  # how many dashboard requests were made (debounce is observable in tests)
+        # One refetch per burst: the first event arms the timer, later ones in the window ride along.
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.refresh)
+
+    # --- loading --------------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.spawn(self.load())
+
+    def refresh_soon(self, *_: Any) -> None:
+        if not self._debounce.isActive():
+            self._debounce.start()
+
+    async def load(self) -> DoctorDashboard:
+        self.fetch_count += 1
+        self.busy_changed.emit(True)
+        try:
+            dashboard = await self.api.doctor_dashboard()
+        finally:
+            self.busy_changed.emit(False)
+        self.dashboard = dashboard
+        if self.highlighted_visit_id is not None and not any(
+            v.id == self.highlighted_visit_id for v in dashboard.active_visits
+        ):
+            self.highlighted_visit_id = None  # the pushed patient is no longer with the doctor
+            self.highlight_changed.emit(0)
+        self.dashboard_changed.emit(dashboard)
+        return dashboard
+
+    @property
+    def active_visits(self) -> list[VisitOut]:
+        return list(self.dashboard.active_visits) if self.dashboard else []
+
+    @property
+    def next_waiting(self) -> list[VisitOut]:
+        return list(self.dashboard.waiting_visits[:3]) if self.dashboard else []
+
+    # --- the push from reception ----------------------------------------------------------------------------
+
+    def on_patient_with_doctor(self, payload: dict[str, Any]) -> None:
+        try:
+            event = PatientWithDoctorEvent.model_validate(payload)
+        except ValueError:
+            log.warning("malformed patient_with_doctor payload ignored")
+            return
+        # The server only sends to doctor_{id}; checking again costs nothing and keeps a stray event out.
+        if event.visit.doctor_id != self.doctor.id:
+            return
+        self.highlighted_visit_id = event.visit.id
+        self.highlight_changed.emit(event.visit.id)
+        self.toast.emit(f"{event.patient.full_name} is with you now ({event.visit.service.name})")
+        self.pushed.emit(event)
+        self.refresh_soon()
+        if self.settings.auto_open_consultation:
+            self.open_requested.emit(event.visit.id)
+
+    # --- actions --------------------------------------------------------------------------------------------
+
+    def start_consultation(self, visit: VisitOut) -> None:
+        # A card drawn before the push arrived still says WAITING; the push already made it ours to open.
+        if visit.status == VisitStatus.IN_PROGRESS or visit.id == self.highlighted_visit_id:
+            self.open_requested.emit(visit.id)
+            return
+        self.spawn(self._start_waiting(visit))
+
+    async def _start_waiting(self, visit: VisitOut) -> None:
+        try:
+            moved = await self.api.move(visit.id, Phase.WITH_DOCTOR, expected_version=visit.version)
+        except ApiError as exc:
+            if exc.status != 409:
+                raise
+            # The card was stale. If reception already sent this patient in, just open it; else say why not.
+            current = await self.api.visit(visit.id)
+            self.refresh_soon()
+            if current.status == VisitStatus.IN_PROGRESS and current.doctor_id == self.doctor.id:
+                self.open_requested.emit(current.id)
+                return
+            raise
+        self.open_requested.emit(moved.id)
+        self.refresh_soon()

@@ -1,0 +1,304 @@
+"""The consultation page: patient panel, this doctor's previous visits, current visit, editors, Complete."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from client_doctor import fmt
+from client_doctor.viewmodels.consultation import ConsultationData, ConsultationViewModel
+from client_doctor.viewmodels.paged_model import Col, PagedTableModel
+from client_doctor.views.style import ALLERGY_STYLE, MESSAGE_STYLES, NO_ALLERGY_STYLE
+from client_doctor.views.widgets import label
+from common.enums import VisitStatus
+from common.schemas import HistoryVisit, VisitOut
+
+DRAFT_SAVE_MS = 400
+
+HISTORY_COLUMNS: list[Col[HistoryVisit]] = [
+    Col("Date", lambda h: fmt.day(h.check_in_time)),
+    Col("Service", lambda h: h.service.name),
+    Col("Notes", lambda h: h.notes or "—"),
+    Col("Prescription", lambda h: h.prescription or "—"),
+    Col("Payment", lambda h: fmt.title(h.payment_status) if h.payment_status else "Not billed"),
+]
+
+
+def card_frame(name: str) -> tuple[QFrame, QVBoxLayout]:
+    frame = QFrame()
+    frame.setObjectName(name)
+    frame.setProperty("card", True)
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(16, 12, 16, 12)
+    return frame, layout
+
+
+class ConsultationView(QWidget):
+    back_requested = Signal()
+
+    def __init__(self, vm: ConsultationViewModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vm = vm
+        self.setObjectName("consultationView")
+        self._restoring = False
+        root = QVBoxLayout(self)
+        root.setContentsMargins(24, 16, 24, 16)
+        root.setSpacing(10)
+
+        top = QHBoxLayout()
+        self.back = QPushButton("← Back")
+        self.back.setObjectName("backButton")
+        self.back.setToolTip("Back to Today's Work (Esc)")
+        self.back.clicked.connect(self.back_requested.emit)
+        top.addWidget(self.back)
+        self.title = label("Consultation", "pageTitle")
+        top.addWidget(self.title, 1)
+        self.status = label("", "cardBadge")
+        self.status.setObjectName("visitStatus")
+        top.addWidget(self.status)
+        root.addLayout(top)
+
+        self.message = label("", "consultationMessage", wrap=True)
+        self.message.hide()
+        root.addWidget(self.message)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        root.addWidget(splitter, 1)
+
+        # --- left: the patient and the current visit -----------------------------------------------------------
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 8, 0)
+        patient_card, pl = card_frame("patientPanel")
+        self.patient_name = label("", "cardName")
+        self.patient_name.setObjectName("patientName")
+        pl.addWidget(self.patient_name)
+        self.allergies = label("", "allergiesLabel", wrap=True)
+        pl.addWidget(self.allergies)
+        form = QFormLayout()
+        self.phone = label(name="patientPhone")
+        self.age = label(name="patientAge")
+        self.gender = label(name="patientGender")
+        self.history_text = label(name="medicalHistory", wrap=True)
+        form.addRow("Phone", self.phone)
+        form.addRow("Age", self.age)
+        form.addRow("Gender", self.gender)
+        form.addRow("Medical history", self.history_text)
+        pl.addLayout(form)
+        left_layout.addWidget(patient_card)
+
+        visit_card, vl = card_frame("currentVisit")
+        vl.addWidget(label("Current visit", "sectionTitle"))
+        vform = QFormLayout()
+        self.service = label(name="visitService")
+        self.appointment = label(name="visitAppointment")
+        self.checkin = label(name="visitCheckin")
+        self.wait = label(name="visitWait")
+        vform.addRow("Service", self.service)
+        vform.addRow("Appointment", self.appointment)
+        vform.addRow("Checked in", self.checkin)
+        vform.addRow("Waited", self.wait)
+        vl.addLayout(vform)
+        left_layout.addWidget(visit_card)
+        left_layout.addStretch(1)
+        splitter.addWidget(left)
+
+        # --- right: editors, Complete, previous visits ---------------------------------------------------------
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(8, 0, 0, 0)
+        rl.addWidget(label("Notes", "sectionTitle"))
+        self.notes = QPlainTextEdit()
+        self.notes.setObjectName("notesEdit")
+        self.notes.setPlaceholderText("Findings, diagnosis…")
+        rl.addWidget(self.notes, 2)
+        rl.addWidget(label("Prescription", "sectionTitle"))
+        self.prescription = QPlainTextEdit()
+        self.prescription.setObjectName("prescriptionEdit")
+        self.prescription.setPlaceholderText("Medication, dose, duration…")
+        rl.addWidget(self.prescription, 1)
+
+        actions = QHBoxLayout()
+        self.draft_state = label("", "statNote")
+        self.draft_state.setObjectName("draftState")
+        actions.addWidget(self.draft_state, 1)
+        self.complete = QPushButton("Complete consultation")
+        self.complete.setObjectName("completeButton")
+        self.complete.setProperty("primary", True)
+        self.complete.setToolTip("Ctrl+Enter")
+        self.complete.clicked.connect(self.ask_complete)
+        actions.addWidget(self.complete)
+        rl.addLayout(actions)
+
+        # A non-blocking confirmation: an inline bar instead of a modal dialog.
+        self.confirm_bar = QFrame()
+        self.confirm_bar.setObjectName("confirmBar")
+        cb = QHBoxLayout(self.confirm_bar)
+        cb.addWidget(label("Complete this consultation? The notes and prescription will be saved.", wrap=True), 1)
+        self.confirm_yes = QPushButton("Complete")
+        self.confirm_yes.setObjectName("confirmCompleteButton")
+        self.confirm_yes.setProperty("danger", True)
+        self.confirm_yes.clicked.connect(self.confirm_complete)
+        self.confirm_no = QPushButton("Cancel")
+        self.confirm_no.setObjectName("cancelCompleteButton")
+        self.confirm_no.clicked.connect(self.cancel_confirm)
+        cb.addWidget(self.confirm_yes)
+        cb.addWidget(self.confirm_no)
+        self.confirm_bar.hide()
+        rl.addWidget(self.confirm_bar)
+
+        self.history_title = label("Previous visits with you", "sectionTitle")
+        rl.addWidget(self.history_title)
+        self.history_model: PagedTableModel[HistoryVisit] = PagedTableModel(HISTORY_COLUMNS, self)
+        self.history_table = QTableView()
+        self.history_table.setObjectName("historyTable")
+        self.history_table.setModel(self.history_model)
+        self.history_table.setWordWrap(True)
+        self.history_table.verticalHeader().hide()
+        self.history_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        header = self.history_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        rl.addWidget(self.history_table, 2)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([380, 620])
+
+        # Drafts are written shortly after typing stops, so a crash loses at most a fraction of a second.
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_SAVE_MS)
+        self._draft_timer.timeout.connect(self.save_draft)
+        self.notes.textChanged.connect(self._text_changed)
+        self.prescription.textChanged.connect(self._text_changed)
+
+        vm.loaded.connect(self.show_data)
+        vm.refused.connect(lambda text: self.show_message(text, "error"))
+        vm.completed.connect(self._completed)
+        vm.busy_changed.connect(self._busy)
+
+    # --- showing ----------------------------------------------------------------------------------------------
+
+    def begin(self, visit_id: int) -> None:
+        """Open a visit: clear the page, restore any local draft, then load from the server."""
+        self.save_draft()
+        self.show_message("", "info")
+        self.confirm_bar.hide()
+        self.title.setText("Consultation — loading…")
+        self.status.setText("")
+        self.history_model.reset([], 0)
+        self.notes.setReadOnly(False)
+        self.prescription.setReadOnly(False)
+        self.vm.open(visit_id)
+        draft = self.vm.draft()
+        self._set_editors(draft.notes if draft else "", draft.prescription if draft else "")
+        self.draft_state.setText("Draft restored" if draft else "")
+        self._update_complete()
+
+    def show_data(self, data: ConsultationData) -> None:
+        visit = data.visit
+        patient = visit.patient_detail
+        self.title.setText(f"Consultation — {patient.full_name}")
+        self.status.setText(fmt.title(visit.status))
+        self.patient_name.setText(patient.full_name)
+        self.phone.setText(patient.phone or "—")
+        self.age.setText(fmt.age(patient.date_of_birth))
+        self.gender.setText(patient.gender or "—")
+        self.history_text.setText(patient.medical_history or "None recorded")
+        has_allergies = bool(patient.allergies.strip())
+        self.allergies.setText(f"⚠ Allergies: {patient.allergies}" if has_allergies else "No known allergies")
+        self.allergies.setProperty("present", has_allergies)
+        # A style of its own (not a dynamic-property rule) so the padding is part of the size from the start.
+        self.allergies.setStyleSheet(ALLERGY_STYLE if has_allergies else NO_ALLERGY_STYLE)
+        self.service.setText(visit.service.name)
+        self.appointment.setText(fmt.date_time(visit.appointment.start_time) if visit.appointment else "Walk-in")
+        self.checkin.setText(fmt.date_time(visit.check_in_time))
+        self.wait.setText(fmt.wait(_wait_minutes(visit)))
+        self.history_title.setText(f"Previous visits with you ({data.history_total})")
+        self.history_model.reset(data.history, len(data.history))
+        self.history_table.resizeRowsToContents()
+        editable = visit.status == VisitStatus.IN_PROGRESS
+        if not editable:
+            # Completed (or no longer with the doctor): the record is what the server saved, read-only.
+            self._draft_timer.stop()
+            self._set_editors(visit.notes, visit.prescription)
+        elif self.vm.draft() is None and not self.notes.toPlainText() and not self.prescription.toPlainText():
+            self._set_editors(visit.notes, visit.prescription)
+        self.notes.setReadOnly(not editable)
+        self.prescription.setReadOnly(not editable)
+        self._update_complete()
+
+    def show_message(self, text: str, kind: str) -> None:
+        self.message.setText(text)
+        self.message.setProperty("kind", kind)
+        self.message.setStyleSheet(MESSAGE_STYLES.get(kind, MESSAGE_STYLES["info"]))
+        self.message.setVisible(bool(text))
+
+    def _busy(self, busy: bool) -> None:
+        self._update_complete(busy=busy)
+
+    def _update_complete(self, busy: bool = False) -> None:
+        self.complete.setEnabled(self.vm.can_complete and not busy)
+
+    def _completed(self, _visit: VisitOut) -> None:
+        self._draft_timer.stop()
+        self._set_editors("", "")
+        self.draft_state.setText("")
+
+    # --- drafts -----------------------------------------------------------------------------------------------
+
+    def _set_editors(self, notes: str, prescription: str) -> None:
+        self._restoring = True
+        try:
+            self.notes.setPlainText(notes)
+            self.prescription.setPlainText(prescription)
+        finally:
+            self._restoring = False
+
+    def _text_changed(self) -> None:
+        if not self._restoring:
+            self._draft_timer.start()
+
+    def save_draft(self) -> None:
+        self._draft_timer.stop()
+        if self.vm.visit_id is None or self.notes.isReadOnly():
+            return
+        self.vm.save_draft(self.notes.toPlainText(), self.prescription.toPlainText())
+        if self.notes.toPlainText() or self.prescription.toPlainText():
+            self.draft_state.setText("Draft saved on this computer")
+
+    # --- completing -------------------------------------------------------------------------------------------
+
+    def ask_complete(self) -> None:
+        if not self.vm.can_complete:
+            return
+        self.save_draft()
+        self.confirm_bar.show()
+        self.confirm_yes.setFocus()
+
+    def cancel_confirm(self) -> None:
+        self.confirm_bar.hide()
+
+    def confirm_complete(self) -> None:
+        self.confirm_bar.hide()
+        self.vm.complete(self.notes.toPlainText(), self.prescription.toPlainText())
+
+
+def _wait_minutes(visit: VisitOut) -> int:
+    until = visit.start_time or datetime.now(UTC)
+    return max(int((until - visit.check_in_time).total_seconds() // 60), 0)

@@ -1,0 +1,243 @@
+"""My Earnings: summary cards, filters, the paged table (or per-day groups), a chart, Export CSV."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from client_doctor import fmt
+from client_doctor.viewmodels.earnings import EarningsFilters, EarningsViewModel
+from client_doctor.viewmodels.paged_model import Col, PagedTableModel
+from client_doctor.views.widgets import StatCard, label
+from common.enums import PaymentMethod, PaymentStatus
+from common.schemas import EarningsGroup, EarningsSummary
+
+ANY_DATE = QDate(2000, 1, 1)  # the minimum of the date edits, shown as "Any"
+CHART_MAX_DAYS = 62  # more bars than this are unreadable: the chart shows the latest days
+
+GROUP_COLUMNS: list[Col[EarningsGroup]] = [
+    Col("Date", lambda g: fmt.day(g.date)),
+    Col("Payments", lambda g: str(g.count), right=True),
+    Col("Total", lambda g: fmt.money(g.amount), right=True),
+    Col("Doctor share", lambda g: fmt.money(g.doctor_share), right=True),
+]
+
+
+def _date_edit(name: str) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setObjectName(name)
+    edit.setCalendarPopup(True)
+    edit.setMinimumDate(ANY_DATE)
+    edit.setSpecialValueText("Any")
+    edit.setDate(ANY_DATE)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit
+
+
+def _combo(name: str, items: list[tuple[str, object]]) -> QComboBox:
+    combo = QComboBox()
+    combo.setObjectName(name)
+    for text, value in items:
+        combo.addItem(text, value)
+    return combo
+
+
+class EarningsView(QWidget):
+    def __init__(self, vm: EarningsViewModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vm = vm
+        self.setObjectName("earningsView")
+        root = QVBoxLayout(self)
+        root.setContentsMargins(24, 20, 24, 20)
+        root.setSpacing(12)
+        header = QHBoxLayout()
+        header.addWidget(label("My Earnings", "pageTitle"))
+        header.addStretch(1)
+        self.export = QPushButton("Export CSV…")
+        self.export.setObjectName("exportButton")
+        self.export.clicked.connect(self.choose_export_path)
+        header.addWidget(self.export)
+        root.addLayout(header)
+
+        cards = QHBoxLayout()
+        self.card_paid = StatCard("Total paid (your share)", "total_paid")
+        self.card_pending = StatCard("Pending", "pending")
+        self.card_refunded = StatCard("Refunded", "refunded")
+        self.card_month = StatCard("This month", "this_month")
+        for card in (self.card_paid, self.card_pending, self.card_refunded, self.card_month):
+            cards.addWidget(card)
+        root.addLayout(cards)
+
+        filters = QHBoxLayout()
+        self.start = _date_edit("startDate")
+        self.end = _date_edit("endDate")
+        self.status = _combo("statusFilter", [("All statuses", None)] + [(fmt.title(s), s) for s in PaymentStatus])
+        self.method = _combo("methodFilter", [("All methods", None)] + [(fmt.title(m), m) for m in PaymentMethod])
+        self.group = QCheckBox("Group by date")
+        self.group.setObjectName("groupByDate")
+        for text, widget in (("From", self.start), ("To", self.end)):
+            filters.addWidget(label(text))
+            filters.addWidget(widget)
+        filters.addWidget(self.status)
+        filters.addWidget(self.method)
+        self.clear = QPushButton("Clear filters")
+        self.clear.setObjectName("clearFilters")
+        self.clear.clicked.connect(self.clear_filters)
+        filters.addWidget(self.clear)
+        filters.addStretch(1)
+        filters.addWidget(self.group)
+        root.addLayout(filters)
+        self.count = label("", "statNote")
+        self.count.setObjectName("earningsCount")
+        root.addWidget(self.count)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.tables = QStackedWidget()
+        self.table = QTableView()
+        self.table.setObjectName("earningsTable")
+        self.table.setModel(vm.model)
+        self._setup_table(self.table)
+        self.groups_model: PagedTableModel[EarningsGroup] = PagedTableModel(GROUP_COLUMNS, self)
+        self.groups_table = QTableView()
+        self.groups_table.setObjectName("groupsTable")
+        self.groups_table.setModel(self.groups_model)
+        self._setup_table(self.groups_table)
+        self.tables.addWidget(self.table)
+        self.tables.addWidget(self.groups_table)
+        splitter.addWidget(self.tables)
+
+        self.chart = QChart()
+        self.chart.setTitle("Your share per day")
+        self.chart.legend().hide()
+        self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        self.chart_view = QChartView(self.chart)
+        self.chart_view.setObjectName("earningsChart")
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setMinimumHeight(200)
+        splitter.addWidget(self.chart_view)
+        splitter.setSizes([420, 240])
+        root.addWidget(splitter, 1)
+
+        for edit in (self.start, self.end):
+            edit.dateChanged.connect(self._filters_changed)
+        for combo in (self.status, self.method):
+            combo.currentIndexChanged.connect(self._filters_changed)
+        self.group.toggled.connect(lambda on: self.tables.setCurrentIndex(1 if on else 0))
+        vm.summary_changed.connect(self.show_summary)
+        vm.groups_changed.connect(self.show_groups)
+        vm.model.modelReset.connect(self._show_count)
+        vm.model.rowsInserted.connect(self._show_count)
+        self._file_dialog: QFileDialog | None = None
+
+    @staticmethod
+    def _setup_table(table: QTableView) -> None:
+        table.verticalHeader().hide()
+        # Fixed row heights: with 100 000 rows Qt must not measure each one.
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setDefaultSectionSize(26)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setAlternatingRowColors(True)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+
+    # --- filters ----------------------------------------------------------------------------------------------
+
+    def current_filters(self) -> EarningsFilters:
+        def day(edit: QDateEdit) -> date | None:
+            return None if edit.date() == ANY_DATE else edit.date().toPython()
+
+        return EarningsFilters(
+            start_date=day(self.start),
+            end_date=day(self.end),
+            status=self.status.currentData(),
+            payment_method=self.method.currentData(),
+        )
+
+    def _filters_changed(self, *_: object) -> None:
+        self.vm.set_filters(self.current_filters())
+
+    def clear_filters(self) -> None:
+        for w in (self.start, self.end, self.status, self.method):
+            w.blockSignals(True)
+        self.start.setDate(ANY_DATE)
+        self.end.setDate(ANY_DATE)
+        self.status.setCurrentIndex(0)
+        self.method.setCurrentIndex(0)
+        for w in (self.start, self.end, self.status, self.method):
+            w.blockSignals(False)
+        self._filters_changed()
+
+    # --- results ----------------------------------------------------------------------------------------------
+
+    def show_summary(self, summary: EarningsSummary) -> None:
+        self.card_paid.set(fmt.money(summary.total_paid))
+        self.card_pending.set(fmt.money(summary.pending))
+        self.card_refunded.set(fmt.money(summary.refunded))
+        self.card_month.set(fmt.money(summary.this_month))
+        self._show_count()
+
+    def _show_count(self, *_: object) -> None:
+        model = self.vm.model
+        self.count.setText(f"{model.total} payments · {model.loaded} loaded")
+
+    def show_groups(self, groups: list[EarningsGroup]) -> None:
+        newest_first = list(reversed(groups))
+        self.groups_model.reset(newest_first, len(newest_first))
+        self.chart.removeAllSeries()
+        for axis in self.chart.axes():
+            self.chart.removeAxis(axis)
+        shown = groups[-CHART_MAX_DAYS:]
+        bars = QBarSet("Your share")
+        bars.setColor(Qt.GlobalColor.darkCyan)
+        categories = []
+        top = 0.0
+        for g in shown:
+            value = float(g.doctor_share)
+            bars.append(value)
+            top = max(top, value)
+            categories.append(g.date.strftime("%d %b"))
+        series = QBarSeries()
+        series.append(bars)
+        self.chart.addSeries(series)
+        x = QBarCategoryAxis()
+        x.append(categories)
+        x.setLabelsAngle(-60 if len(categories) > 12 else 0)
+        y = QValueAxis()
+        y.setRange(0, top * 1.1 if top > 0 else 1)
+        y.setLabelFormat("%.0f")
+        self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        self.chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(x)
+        series.attachAxis(y)
+        suffix = f" (latest {CHART_MAX_DAYS} days)" if len(groups) > CHART_MAX_DAYS else ""
+        self.chart.setTitle(f"Your share per day{suffix}" if groups else "No earnings in this period")
+
+    # --- export -----------------------------------------------------------------------------------------------
+
+    def choose_export_path(self) -> None:
+        # open(), not exec(): the event loop (and the sockets) keep running while the dialog is up.
+        dialog = QFileDialog(self, "Export earnings as CSV", "earnings.csv", "CSV files (*.csv)")
+        dialog.setObjectName("exportDialog")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("csv")
+        dialog.fileSelected.connect(self.vm.export_to)
+        dialog.finished.connect(dialog.deleteLater)
+        self._file_dialog = dialog
+        dialog.open()

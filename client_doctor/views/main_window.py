@@ -1,0 +1,296 @@
+"""The doctor's main window: side navigation, connection indicator, error banner, toast, tray, shortcuts.
+
+It wires the live events (through the shared EventBridge) to the view-models: a push opens or highlights,
+other changes refresh the visible data, debounced in the view-models.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QStyle,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
+
+from client_doctor.viewmodels.consultation import ConsultationViewModel
+from client_doctor.viewmodels.earnings import EarningsViewModel
+from client_doctor.viewmodels.patients import PatientsViewModel
+from client_doctor.viewmodels.schedule import ScheduleViewModel
+from client_doctor.viewmodels.today import TodayViewModel
+from client_doctor.views.consultation import ConsultationView
+from client_doctor.views.earnings import EarningsView
+from client_doctor.views.patients import PatientsView
+from client_doctor.views.schedule import ScheduleView
+from client_doctor.views.style import STYLE
+from client_doctor.views.today import TodayView
+from client_doctor.views.widgets import Toast, label
+from common.qt.banner import ErrorBanner
+from common.qt.bridge import EventBridge
+from common.qt.indicator import ConnectionIndicator
+from common.schemas import DoctorOut, VisitOut
+
+log = logging.getLogger(__name__)
+
+TODAY, EARNINGS, PATIENTS, SCHEDULE = range(4)
+SECTIONS = ("Today's Work", "My Earnings", "My Patients", "Schedule")
+
+
+class DoctorMainWindow(QMainWindow):
+    shown = Signal()  # first time the window is on screen (the startup benchmark listens)
+
+    def __init__(
+        self,
+        *,
+        doctor: DoctorOut,
+        today: TodayViewModel,
+        consultation: ConsultationViewModel,
+        earnings: EarningsViewModel,
+        patients: PatientsViewModel,
+        schedule: ScheduleViewModel,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("doctorMainWindow")
+        self.setWindowTitle(f"Consulting room — {doctor.full_name}")
+        self.setStyleSheet(STYLE)
+        self.resize(1200, 780)
+        self.doctor = doctor
+        self.today_vm, self.consultation_vm = today, consultation
+        self.earnings_vm, self.patients_vm, self.schedule_vm = earnings, patients, schedule
+        self.bridge: EventBridge | None = None
+        self._loaded: set[int] = set()
+        self._was_shown = False
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        self.setCentralWidget(central)
+
+        sidebar = QWidget()
+        sidebar.setObjectName("sidebar")
+        sidebar.setFixedWidth(220)
+        side = QVBoxLayout(sidebar)
+        side.setContentsMargins(0, 0, 0, 0)
+        side.setSpacing(0)
+        side.addWidget(label("Consulting room", "appTitle"))
+        side.addWidget(label(doctor.full_name + (f" · {doctor.specialty}" if doctor.specialty else ""), "doctorName"))
+        self.nav = QListWidget()
+        self.nav.setObjectName("navList")
+        self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for i, name in enumerate(SECTIONS):
+            self.nav.addItem(name)
+            self.nav.item(i).setToolTip(f"Ctrl+{i + 1}")
+        side.addWidget(self.nav, 1)
+        footer = QWidget()
+        footer.setObjectName("sidebarFooter")
+        footer_row = QHBoxLayout(footer)
+        footer_row.setContentsMargins(12, 8, 12, 8)
+        self.indicator = ConnectionIndicator()
+        footer_row.addWidget(self.indicator)
+        footer_row.addStretch(1)
+        side.addWidget(footer)
+        row.addWidget(sidebar)
+
+        content = QWidget()
+        content.setObjectName("contentArea")
+        col = QVBoxLayout(content)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(0)
+        self.banner = ErrorBanner()
+        banner_row = QHBoxLayout()
+        banner_row.setContentsMargins(16, 8, 16, 0)
+        banner_row.addWidget(self.banner)
+        col.addLayout(banner_row)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("pages")
+        col.addWidget(self.stack, 1)
+        row.addWidget(content, 1)
+
+        self.today_view = TodayView(today)
+        self.earnings_view = EarningsView(earnings)
+        self.patients_view = PatientsView(patients)
+        self.schedule_view = ScheduleView(schedule)
+        self.consultation_view = ConsultationView(consultation)
+        for page in (self.today_view, self.earnings_view, self.patients_view, self.schedule_view):
+            self.stack.addWidget(page)
+        self.stack.addWidget(self.consultation_view)  # the full page that replaces a section
+
+        self.toast = Toast(self)
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
+            self.tray = QSystemTrayIcon(icon, self)
+            self.tray.setToolTip("Clinic — consulting room")
+            self.tray.show()
+        self.notifications: list[str] = []  # what was announced (toast and tray), newest last
+
+        self.nav.currentRowChanged.connect(self.show_section)
+        for vm in (today, consultation, earnings, patients, schedule):
+            vm.error.connect(self.banner_error)
+        today.open_requested.connect(self.open_consultation)
+        today.toast.connect(self.notify)
+        self.consultation_view.back_requested.connect(self.back)
+        consultation.completed.connect(self._completed)
+        self._shortcuts()
+        self.nav.setCurrentRow(TODAY)
+
+    # --- navigation -------------------------------------------------------------------------------------------
+
+    def _shortcuts(self) -> None:
+        for i in range(len(SECTIONS)):
+            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=lambda i=i: self.nav.setCurrentRow(i))
+        for key in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(key), self, activated=self._shortcut_complete)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self._escape)
+
+    def _shortcut_complete(self) -> None:
+        if self.in_consultation:
+            self.consultation_view.ask_complete()
+
+    def _escape(self) -> None:
+        if not self.in_consultation:
+            return
+        if self.consultation_view.confirm_bar.isVisible():
+            self.consultation_view.cancel_confirm()
+        else:
+            self.back()
+
+    @property
+    def in_consultation(self) -> bool:
+        return self.stack.currentWidget() is self.consultation_view
+
+    @property
+    def current_section(self) -> int:
+        return self.nav.currentRow()
+
+    def show_section(self, index: int) -> None:
+        if index < 0:
+            return
+        if self.in_consultation:
+            self.consultation_view.save_draft()
+        self.stack.setCurrentIndex(index)
+        if index not in self._loaded:  # each section loads on first visit; live events keep it fresh after
+            self._loaded.add(index)
+            self._reload(index)
+
+    def _reload(self, index: int) -> None:
+        if index == TODAY:
+            self.today_vm.refresh()
+        elif index == EARNINGS:
+            self.earnings_vm.reload()
+        elif index == PATIENTS:
+            self.patients_vm.reload()
+        elif index == SCHEDULE:
+            self.schedule_vm.reload()
+            self.schedule_vm.start_periodic()
+
+    def open_consultation(self, visit_id: int) -> None:
+        if self.in_consultation and self.consultation_vm.visit_id == visit_id:
+            self.consultation_vm.spawn(self.consultation_vm.load())  # already open: just refresh it
+            return
+        self.today_view.show_success("")
+        self.consultation_view.begin(visit_id)
+        self.stack.setCurrentWidget(self.consultation_view)
+
+    def back(self) -> None:
+        self.consultation_view.save_draft()
+        self.nav.setCurrentRow(TODAY)
+        self.stack.setCurrentIndex(TODAY)
+        self.today_vm.refresh_soon()
+
+    def _completed(self, visit: VisitOut) -> None:
+        self.back()
+        self.today_view.show_success(f"Consultation with {visit.patient.full_name} completed.")
+        self.today_vm.refresh()
+
+    # --- messages ---------------------------------------------------------------------------------------------
+
+    def banner_error(self, message: str) -> None:
+        self.banner.show_error(message)
+
+    def notify(self, text: str) -> None:
+        self.notifications.append(text)
+        self.toast.show_message(text)
+        if self.tray is not None and QSystemTrayIcon.supportsMessages():
+            self.tray.showMessage("Patient sent in", text, QSystemTrayIcon.MessageIcon.Information, 5000)
+        QApplication.alert(self)  # flash the task bar entry when the window is not in front
+
+    # --- live events ------------------------------------------------------------------------------------------
+
+    def attach_bridge(self, bridge: EventBridge) -> None:
+        self.bridge = bridge
+        bridge.patient_with_doctor.connect(self.today_vm.on_patient_with_doctor)
+        for signal in (
+            bridge.queue_updated,
+            bridge.visit_status_changed,
+            bridge.consultation_completed,
+            bridge.new_checkin,
+        ):
+            signal.connect(self.today_vm.refresh_soon)
+        bridge.payment_processed.connect(self.today_vm.refresh_soon)
+        bridge.payment_processed.connect(self._earnings_changed)
+        for signal in (bridge.appointment_created, bridge.appointment_updated, bridge.appointment_cancelled):
+            signal.connect(self._schedule_changed)
+        bridge.consultation_completed.connect(self._visit_changed)
+        bridge.visit_status_changed.connect(self._visit_changed)
+        bridge.resync.connect(self.resync)
+        bridge.connection_state.connect(self.indicator.set_state)
+        self.indicator.set_state(bridge.state)
+
+    def _earnings_changed(self, *_: Any) -> None:
+        if EARNINGS in self._loaded:
+            self.earnings_vm.reload_soon()
+
+    def _schedule_changed(self, *_: Any) -> None:
+        if SCHEDULE in self._loaded:
+            self.schedule_vm.reload_soon()
+
+    def _visit_changed(self, payload: dict[str, Any]) -> None:
+        """Someone else changed the visit on screen (e.g. an admin completed it): show the server's state."""
+        visit = payload.get("visit") if isinstance(payload, dict) else None
+        visit_id = visit.get("id") if isinstance(visit, dict) else None
+        if self.in_consultation and visit_id == self.consultation_vm.visit_id and not self.consultation_vm.completing:
+            self.consultation_vm.spawn(self.consultation_vm.load())
+
+    def resync(self, *_: Any) -> None:
+        """Missed events (a gap in seq, or a reconnect): refetch everything that was loaded."""
+        for index in self._loaded:
+            self._reload(index)
+        if self.in_consultation and not self.consultation_vm.completing:
+            self.consultation_vm.spawn(self.consultation_vm.load())
+
+    # --- window -----------------------------------------------------------------------------------------------
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if not self._was_shown:
+            self._was_shown = True
+            self.shown.emit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.toast.reposition()
+
+    def shutdown(self) -> None:
+        """Stop every view-model's tasks and timers (the app quits, or a test ends)."""
+        self.consultation_view.save_draft()
+        for vm in (self.today_vm, self.consultation_vm, self.earnings_vm, self.patients_vm, self.schedule_vm):
+            vm.close()
+        if self.tray is not None:
+            self.tray.hide()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,112 @@
+"""My Patients: search, the list (last visit, visit count) and the selected patient's visits with this doctor."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from client_doctor import fmt
+from client_doctor.viewmodels.paged_model import Col, PagedTableModel
+from client_doctor.viewmodels.patients import PatientsViewModel
+from client_doctor.views.widgets import label
+from common.schemas import DoctorPatient, HistoryVisit
+
+VISIT_COLUMNS: list[Col[HistoryVisit]] = [
+    Col("Date", lambda h: fmt.day(h.check_in_time)),
+    Col("Service", lambda h: h.service.name),
+    Col("Status", lambda h: fmt.title(h.status)),
+    Col("Notes", lambda h: h.notes or "—"),
+    Col("Prescription", lambda h: h.prescription or "—"),
+    Col("Payment", lambda h: fmt.title(h.payment_status) if h.payment_status else "Not billed"),
+    Col("Paid", lambda h: fmt.money(h.amount), right=True),
+]
+
+
+def _table(name: str) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.verticalHeader().hide()
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    return table
+
+
+class PatientsView(QWidget):
+    def __init__(self, vm: PatientsViewModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vm = vm
+        self.setObjectName("patientsView")
+        root = QVBoxLayout(self)
+        root.setContentsMargins(24, 20, 24, 20)
+        root.setSpacing(10)
+        root.addWidget(label("My Patients", "pageTitle"))
+        self.search = QLineEdit()
+        self.search.setObjectName("patientSearch")
+        self.search.setPlaceholderText("Search by name or phone…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(vm.set_search)
+        root.addWidget(self.search)
+        self.count = label("", "statNote")
+        self.count.setObjectName("patientsCount")
+        root.addWidget(self.count)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.table = _table("patientsTable")
+        self.table.setModel(vm.model)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        splitter.addWidget(self.table)
+
+        detail = QWidget()
+        dl = QVBoxLayout(detail)
+        dl.setContentsMargins(8, 0, 0, 0)
+        self.detail_title = label("Select a patient to see their visits with you", "sectionTitle")
+        self.detail_title.setObjectName("patientDetailTitle")
+        dl.addWidget(self.detail_title)
+        self.visits_model: PagedTableModel[HistoryVisit] = PagedTableModel(VISIT_COLUMNS, self)
+        self.visits = _table("patientVisits")
+        self.visits.setModel(self.visits_model)
+        self.visits.setWordWrap(True)
+        header = self.visits.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        dl.addWidget(self.visits, 1)
+        splitter.addWidget(detail)
+        splitter.setSizes([420, 620])
+        root.addWidget(splitter, 1)
+
+        vm.model.modelReset.connect(self._show_count)
+        vm.model.rowsInserted.connect(self._show_count)
+        vm.selected_changed.connect(self._selected)
+        vm.history_changed.connect(self._history)
+
+    def _show_count(self, *_: object) -> None:
+        total = self.vm.model.total
+        self.count.setText(f"{total} patient{'s' if total != 1 else ''}")
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.vm.select_row(current.row())
+
+    def _selected(self, patient: DoctorPatient | None) -> None:
+        if patient is None:
+            self.detail_title.setText("Select a patient to see their visits with you")
+        else:
+            born = f", born {fmt.day(patient.date_of_birth)}" if patient.date_of_birth else ""
+            self.detail_title.setText(f"{patient.full_name}{born} — {patient.total_visits} visit(s) with you")
+        self.visits_model.reset([], 0)
+
+    def _history(self, visits: list[HistoryVisit]) -> None:
+        self.visits_model.reset(visits, len(visits))
+        self.visits.resizeRowsToContents()

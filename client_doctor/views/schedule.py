@@ -1,0 +1,138 @@
+"""Schedule: appointments grouped by day, with date range and status filters."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from client_doctor import fmt
+from client_doctor.viewmodels.schedule import DEFAULT_DAYS, ScheduleViewModel
+from client_doctor.views.widgets import label
+from common.enums import AppointmentStatus
+from common.schemas import AppointmentOut
+
+EMPTY_TEXT = "No upcoming appointments"
+
+
+def _date_edit(name: str, value: date) -> QDateEdit:
+    edit = QDateEdit(QDate(value.year, value.month, value.day))
+    edit.setObjectName(name)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit
+
+
+class ScheduleView(QWidget):
+    def __init__(self, vm: ScheduleViewModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vm = vm
+        self.setObjectName("scheduleView")
+        root = QVBoxLayout(self)
+        root.setContentsMargins(24, 20, 24, 20)
+        root.setSpacing(10)
+        root.addWidget(label("Schedule", "pageTitle"))
+
+        filters = QHBoxLayout()
+        self.start = _date_edit("scheduleStart", vm.start_date)
+        self.end = _date_edit("scheduleEnd", vm.end_date)
+        self.status = QComboBox()
+        self.status.setObjectName("scheduleStatus")
+        self.status.addItem("Upcoming (confirmed, checked in)", None)
+        for status in AppointmentStatus:
+            self.status.addItem(fmt.title(status), status)
+        filters.addWidget(label("From"))
+        filters.addWidget(self.start)
+        filters.addWidget(label("To"))
+        filters.addWidget(self.end)
+        filters.addWidget(self.status)
+        self.next30 = QPushButton(f"Next {DEFAULT_DAYS} days")
+        self.next30.setObjectName("scheduleDefault")
+        self.next30.clicked.connect(self.reset_filters)
+        filters.addWidget(self.next30)
+        filters.addStretch(1)
+        self.refresh = QPushButton("Refresh")
+        self.refresh.setObjectName("scheduleRefresh")
+        self.refresh.clicked.connect(vm.reload)
+        filters.addWidget(self.refresh)
+        root.addLayout(filters)
+
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("scheduleTree")
+        self.tree.setColumnCount(4)
+        self.tree.setHeaderLabels(["Time", "Patient", "Service", "Status"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        root.addWidget(self.tree, 1)
+        self.empty = label(EMPTY_TEXT, "scheduleEmpty")
+        root.addWidget(self.empty)
+        self.empty.hide()
+
+        for edit in (self.start, self.end):
+            edit.dateChanged.connect(self._filters_changed)
+        self.status.currentIndexChanged.connect(self._filters_changed)
+        vm.appointments_changed.connect(self.show_groups)
+
+    def _filters_changed(self, *_: object) -> None:
+        self.vm.set_filters(
+            start_date=self.start.date().toPython(),
+            end_date=self.end.date().toPython(),
+            status=self.status.currentData(),
+        )
+
+    def reset_filters(self) -> None:
+        today = fmt.today()
+        for w in (self.start, self.end, self.status):
+            w.blockSignals(True)
+        self.start.setDate(QDate(today.year, today.month, today.day))
+        end = today + timedelta(days=DEFAULT_DAYS)
+        self.end.setDate(QDate(end.year, end.month, end.day))
+        self.status.setCurrentIndex(0)
+        for w in (self.start, self.end, self.status):
+            w.blockSignals(False)
+        self._filters_changed()
+
+    def show_groups(self, groups: list[tuple[date, list[AppointmentOut]]]) -> None:
+        self.tree.clear()
+        bold = QFont()
+        bold.setBold(True)
+        for day, items in groups:
+            header = QTreeWidgetItem([fmt.weekday(day), f"{len(items)} appointment(s)"])
+            header.setFirstColumnSpanned(False)
+            for col in range(2):
+                header.setFont(col, bold)
+            self.tree.addTopLevelItem(header)
+            for appt in items:
+                child = QTreeWidgetItem(
+                    [
+                        f"{fmt.time(appt.start_time)}–{fmt.time(appt.end_time)}",
+                        appt.patient.full_name,
+                        appt.service.name,
+                        fmt.title(appt.status),
+                    ]
+                )
+                child.setData(0, 256, appt.id)  # Qt.UserRole: the appointment id, for tests and actions
+                header.addChild(child)
+            header.setExpanded(True)
+        self.tree.setRootIsDecorated(bool(groups))
+        self.empty.setVisible(not groups)
+        self.tree.setVisible(bool(groups))
+
+    def appointment_ids(self) -> list[int]:
+        ids = []
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            ids.extend(top.child(j).data(0, 256) for j in range(top.childCount()))
+        return ids

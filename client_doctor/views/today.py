@@ -1,0 +1,112 @@
+"""Today's Work: stat cards, the patients with the doctor, the next three waiting."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+
+from client_doctor import fmt
+from client_doctor.viewmodels.today import TodayViewModel
+from client_doctor.views.widgets import PatientCard, StatCard, clear_layout, label
+from common.schemas import DoctorDashboard
+
+
+class TodayView(QWidget):
+    def __init__(self, vm: TodayViewModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vm = vm
+        self.setObjectName("todayView")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        body.setObjectName("contentArea")
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(12)
+
+        header = QHBoxLayout()
+        self.title = label("Today's Work", "pageTitle")
+        header.addWidget(self.title)
+        header.addStretch(1)
+        self.auto_open = QCheckBox("Open the consultation automatically when a patient is sent in")
+        self.auto_open.setObjectName("autoOpenToggle")
+        self.auto_open.setChecked(vm.settings.auto_open_consultation)
+        self.auto_open.toggled.connect(self._on_auto_open)
+        header.addWidget(self.auto_open)
+        layout.addLayout(header)
+
+        self.success = label("", "successMessage", wrap=True)
+        self.success.hide()
+        layout.addWidget(self.success)
+
+        stats = QHBoxLayout()
+        self.stat_visits = StatCard("Today's visits", "today_visits")
+        self.stat_active = StatCard("Active consultations", "active")
+        self.stat_waiting = StatCard("Waiting", "waiting")
+        self.stat_completed = StatCard("Completed", "completed")
+        self.stat_earnings = StatCard("Today's earnings", "earnings")
+        for card in (self.stat_visits, self.stat_active, self.stat_waiting, self.stat_completed, self.stat_earnings):
+            stats.addWidget(card)
+        layout.addLayout(stats)
+
+        layout.addWidget(label("With you now", "sectionTitle"))
+        self.active_box = QWidget()
+        self.active_box.setObjectName("activeCards")
+        self.active_layout = QHBoxLayout(self.active_box)
+        self.active_layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.active_box)
+
+        layout.addWidget(label("Next waiting", "sectionTitle"))
+        self.waiting_box = QWidget()
+        self.waiting_box.setObjectName("waitingCards")
+        self.waiting_layout = QHBoxLayout(self.waiting_box)
+        self.waiting_layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.waiting_box)
+        layout.addStretch(1)
+
+        self.cards: dict[int, PatientCard] = {}
+        vm.dashboard_changed.connect(self.show_dashboard)
+        vm.highlight_changed.connect(self._apply_highlight)
+
+    def _on_auto_open(self, on: bool) -> None:
+        self.vm.settings.auto_open_consultation = on
+
+    def show_success(self, text: str) -> None:
+        self.success.setText(text)
+        self.success.setVisible(bool(text))
+
+    def show_dashboard(self, dashboard: DoctorDashboard) -> None:
+        self.title.setText(f"Today's Work — {fmt.day(dashboard.date)}")
+        self.stat_visits.set(str(dashboard.today_visits))
+        self.stat_active.set(str(dashboard.active_consultations))
+        self.stat_waiting.set(str(dashboard.waiting))
+        self.stat_completed.set(str(dashboard.completed))
+        revenue = dashboard.today_revenue
+        self.stat_earnings.set(
+            fmt.money(revenue.paid.doctor_share), f"your share · {fmt.money(revenue.pending.doctor_share)} pending"
+        )
+        self.cards.clear()
+        self._fill(self.active_layout, self.vm.active_visits, "No patient is with you right now.")
+        self._fill(self.waiting_layout, self.vm.next_waiting, "Nobody is waiting.")
+
+    def _fill(self, layout: QHBoxLayout, visits: list, empty_text: str) -> None:  # noqa: ANN001
+        clear_layout(layout)
+        if not visits:
+            layout.addWidget(label(empty_text, "emptyState"))
+        for visit in visits:
+            card = PatientCard(visit, highlighted=visit.id == self.vm.highlighted_visit_id)
+            card.start_clicked.connect(self.vm.start_consultation)
+            self.cards[visit.id] = card
+            layout.addWidget(card)
+        layout.addStretch(1)
+
+    def _apply_highlight(self, visit_id: int) -> None:
+        for vid, card in self.cards.items():
+            card.set_highlighted(vid == visit_id)
+
+    def card(self, visit_id: int) -> PatientCard | None:
+        return self.cards.get(visit_id)

@@ -1,0 +1,126 @@
+"""Small widgets the sections share: stat cards, patient cards, the toast, section titles."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from client_doctor import fmt
+from client_doctor.views.style import repolish
+from common.enums import VisitStatus
+from common.schemas import VisitOut
+
+
+def label(text: str = "", name: str | None = None, *, wrap: bool = False) -> QLabel:
+    widget = QLabel(text)
+    if name:
+        widget.setObjectName(name)
+    widget.setWordWrap(wrap)
+    return widget
+
+
+def clear_layout(layout) -> None:  # noqa: ANN001 (QLayout)
+    while layout.count():
+        item = layout.takeAt(0)
+        if item.widget() is not None:
+            item.widget().deleteLater()
+
+
+class StatCard(QFrame):
+    def __init__(self, title: str, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statCard")
+        self.setMinimumWidth(130)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        self.title = label(title, "statTitle")
+        self.value = label("—", "statValue")
+        self.value.setProperty("stat", name)
+        self.note = label("", "statNote")
+        layout.addWidget(self.title)
+        layout.addWidget(self.value)
+        layout.addWidget(self.note)
+        self.setProperty("statName", name)
+
+    def set(self, value: str, note: str = "") -> None:
+        self.value.setText(value)
+        self.note.setText(note)
+
+
+class PatientCard(QFrame):
+    """One visit on Today's Work: name, phone, service, queue number, check-in time and the start button."""
+
+    start_clicked = Signal(object)  # VisitOut
+
+    def __init__(self, visit: VisitOut, *, highlighted: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.visit = visit
+        self.setObjectName(f"visitCard_{visit.id}")
+        self.setProperty("card", True)
+        self.setMinimumWidth(260)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(14, 12, 14, 12)
+        grid.setHorizontalSpacing(12)
+        self.queue = label(f"#{visit.queue_number}", "cardQueue")
+        self.name = label(visit.patient.full_name, "cardName")
+        self.badge = label("", "cardBadge")
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        top.addWidget(self.queue)
+        top.addWidget(self.name, 1)
+        top.addWidget(self.badge)
+        grid.addLayout(top, 0, 0, 1, 2)
+        self.phone = label(f"☎ {visit.patient.phone or '—'}", "cardMeta")
+        self.service = label(visit.service.name, "cardMeta")
+        waited = fmt.minutes_since(visit.check_in_time)
+        self.checkin = label(f"Checked in {fmt.time(visit.check_in_time)} · waited {fmt.wait(waited)}", "cardMeta")
+        grid.addWidget(self.service, 1, 0, 1, 2)
+        grid.addWidget(self.phone, 2, 0)
+        grid.addWidget(self.checkin, 3, 0, 1, 2)
+        active = visit.status == VisitStatus.IN_PROGRESS
+        self.button = QPushButton("Open consultation" if active else "Start consultation")
+        self.button.setObjectName("startButton")
+        self.button.setProperty("primary", True)
+        self.button.clicked.connect(lambda: self.start_clicked.emit(self.visit))
+        grid.addWidget(self.button, 2, 1, 1, 1)
+        self.set_highlighted(highlighted)
+
+    @property
+    def highlighted(self) -> bool:
+        return bool(self.property("highlighted"))
+
+    def set_highlighted(self, on: bool) -> None:
+        self.setProperty("highlighted", on)
+        self.badge.setText("● Just sent in" if on else "")
+        repolish(self)
+
+
+class Toast(QLabel):
+    """A transient in-window message, bottom right; it never takes focus or blocks input."""
+
+    DURATION_MS = 5000
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("toast")
+        self.setWordWrap(True)
+        self.setMaximumWidth(420)
+        self.hide()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.hide)
+
+    def show_message(self, text: str, duration_ms: int | None = None) -> None:
+        self.setText(text)
+        self.adjustSize()
+        self.reposition()
+        self.show()
+        self.raise_()
+        self._timer.start(duration_ms or self.DURATION_MS)
+
+    def reposition(self) -> None:
+        parent = self.parentWidget()
+        if parent is None:
+            return
+        margin = 24
+        self.move(parent.width() - self.width() - margin, parent.height() - self.height() - margin)

@@ -1,0 +1,83 @@
+"""Check-in screen: today's appointments (check them in) and walk-ins (find or register, doctor, service)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from client_reception.viewmodels.base import ViewModel
+from client_reception.viewmodels.catalog import Catalog
+from client_reception.viewmodels.patients import PatientSearch
+from client_reception.viewmodels.tables import appointment_table
+from common.client import ApiClient
+from common.enums import AppointmentStatus
+from common.schemas import AppointmentOut, PatientCreate, PatientOut, VisitOut
+
+
+class CheckInViewModel(ViewModel):
+    appointments_loaded = Signal()
+    checked_in = Signal(object)  # VisitOut
+
+    DEBOUNCE_MS = 200
+
+    def __init__(self, api: ApiClient, catalog: Catalog, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.api = api
+        self.catalog = catalog
+        self.model = appointment_table(self, with_date=False)
+        self.search = PatientSearch(api, self)
+        self.search.error.connect(self.error)
+        self._debounce = self.debouncer(self.DEBOUNCE_MS, self.refresh)
+
+    # --- today's appointments ---------------------------------------------------------------------------------
+
+    def refresh_soon(self, *_: object) -> None:
+        if not self._closed:
+            self._debounce.trigger()
+
+    def refresh(self) -> None:
+        self._debounce.cancel()
+        self.spawn(self.load())
+
+    async def load(self) -> list[AppointmentOut]:
+        today = self.catalog.today()
+        page = await self.api.list_appointments(start_date=today, end_date=today, per_page=500)
+        rows = sorted(page.items, key=lambda a: a.start_time)
+        if not self._closed:
+            self.model.set_rows(rows)
+            self.appointments_loaded.emit()
+        return rows
+
+    def appointment_at(self, row: int) -> AppointmentOut | None:
+        return self.model.row_at(row)
+
+    @staticmethod
+    def can_check_in(appointment: AppointmentOut | None) -> bool:
+        return appointment is not None and appointment.status == AppointmentStatus.CONFIRMED
+
+    async def check_in_appointment(self, appointment_id: int) -> VisitOut:
+        visit = await self.run(self.api.checkin(appointment_id=appointment_id))
+        self._done(visit)
+        return visit
+
+    # --- walk-ins ---------------------------------------------------------------------------------------------
+
+    async def register_patient(self, data: PatientCreate) -> PatientOut:
+        patient = await self.run(self.api.create_patient(data))
+        self.info.emit(f"Registered {patient.full_name}")
+        return patient
+
+    async def check_in_walk_in(self, *, patient_id: int, doctor_id: int, service_id: int, notes: str = "") -> VisitOut:
+        visit = await self.run(
+            self.api.checkin(patient_id=patient_id, doctor_id=doctor_id, service_id=service_id, notes=notes)
+        )
+        self._done(visit)
+        return visit
+
+    def _done(self, visit: VisitOut) -> None:
+        self.checked_in.emit(visit)
+        self.info.emit(f"{visit.patient.full_name} checked in — queue number {visit.queue_number}")
+        self.refresh_soon()
+
+    def close(self) -> None:
+        self.search.close()
+        super().close()

@@ -222,6 +222,7 @@ class EarningsView(QWidget):
         y = QValueAxis()
         y.setRange(0, top * 1.1 if top > 0 else 1)
         y.setLabelFormat("%.0f")
+        y.applyNiceNumbers()  # round ticks (0, 50, 100…) instead of fractions of the maximum
         self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(x)

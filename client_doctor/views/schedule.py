@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
+    QStackedWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -74,11 +75,16 @@ class ScheduleView(QWidget):
         self.tree.setColumnCount(4)
         self.tree.setHeaderLabels(["Time", "Patient", "Service", "Status"])
         self.tree.setRootIsDecorated(False)
+        self.tree.setIndentation(12)
+        self.tree.setItemsExpandable(False)
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        root.addWidget(self.tree, 1)
         self.empty = label(EMPTY_TEXT, "scheduleEmpty")
-        root.addWidget(self.empty)
-        self.empty.hide()
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        # One of the two fills the page: the list, or the empty state in its place.
+        self.body = QStackedWidget()
+        self.body.addWidget(self.tree)
+        self.body.addWidget(self.empty)
+        root.addWidget(self.body, 1)
 
         for edit in (self.start, self.end):
             edit.dateChanged.connect(self._filters_changed)
@@ -108,12 +114,16 @@ class ScheduleView(QWidget):
         self.tree.clear()
         bold = QFont()
         bold.setBold(True)
+        day_background = QBrush(QColor("#eef2f7"))
         for day, items in groups:
-            header = QTreeWidgetItem([fmt.weekday(day), f"{len(items)} appointment(s)"])
-            header.setFirstColumnSpanned(False)
-            for col in range(2):
-                header.setFont(col, bold)
+            count = f"{len(items)} appointment{'s' if len(items) != 1 else ''}"
+            header = QTreeWidgetItem([f"{fmt.weekday(day)}  ·  {count}"])
+            header.setFont(0, bold)
+            header.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            for col in range(self.tree.columnCount()):
+                header.setBackground(col, day_background)
             self.tree.addTopLevelItem(header)
+            header.setFirstColumnSpanned(True)  # the day reads across the whole row
             for appt in items:
                 child = QTreeWidgetItem(
                     [
@@ -123,16 +133,14 @@ class ScheduleView(QWidget):
                         fmt.title(appt.status),
                     ]
                 )
-                child.setData(0, 256, appt.id)  # Qt.UserRole: the appointment id, for tests and actions
+                child.setData(0, Qt.ItemDataRole.UserRole, appt.id)  # for tests and actions
                 header.addChild(child)
             header.setExpanded(True)
-        self.tree.setRootIsDecorated(bool(groups))
-        self.empty.setVisible(not groups)
-        self.tree.setVisible(bool(groups))
+        self.body.setCurrentWidget(self.tree if groups else self.empty)
 
     def appointment_ids(self) -> list[int]:
         ids = []
         for i in range(self.tree.topLevelItemCount()):
             top = self.tree.topLevelItem(i)
-            ids.extend(top.child(j).data(0, 256) for j in range(top.childCount()))
+            ids.extend(top.child(j).data(0, Qt.ItemDataRole.UserRole) for j in range(top.childCount()))
         return ids

@@ -17,7 +17,10 @@ QWidget#sidebarFooter QLabel#connectionText { color: #e2e8f0; }
 QLabel#patientName { font-size: 18px; font-weight: 600; color: #0f172a; }
 QLabel#pageTitle { font-size: 20px; font-weight: 600; color: #0f172a; }
 QLabel#sectionTitle { font-size: 14px; font-weight: 600; color: #334155; margin-top: 8px; }
-QLabel#emptyState, QLabel#scheduleEmpty { color: #64748b; font-style: italic; padding: 12px; }
+QLabel#emptyState { color: #64748b; font-style: italic; padding: 12px; }
+QLabel#scheduleEmpty {
+    color: #64748b; font-size: 16px; padding: 48px; background: white; border: 1px solid #e2e8f0;
+}
 QFrame#statCard, QFrame[card="true"] {
     background: white; border: 1px solid #e2e8f0; border-radius: 8px;
 }
@@ -43,7 +46,8 @@ QLabel#toast {
 QLabel#successMessage { background: #dcfce7; color: #166534; border-radius: 6px; padding: 8px; }
 QTableView { background: white; border: 1px solid #e2e8f0; gridline-color: #eef2f7; }
 QHeaderView::section { background: #f8fafc; border: none; border-bottom: 1px solid #e2e8f0; padding: 6px; }
-QTreeWidget#scheduleTree { background: white; border: 1px solid #e2e8f0; }
+QTreeWidget#scheduleTree { background: white; border: 1px solid #e2e8f0; font-size: 13px; }
+QTreeWidget#scheduleTree::item { padding: 6px 4px; }
 QPlainTextEdit { background: white; border: 1px solid #cbd5e1; border-radius: 4px; }
 """
 

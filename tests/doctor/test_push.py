@@ -99,3 +99,20 @@ def test_second_doctor_never_sees_the_first_doctors_push(qloop, open_app, scene:
         screenshot(ow, "doctor_other_doctor_today")
 
     arun(qloop, scenario(), timeout=40)
+
+
+def test_indicator_and_resync_refetch_what_is_loaded(qloop, open_app, scene: Scene):
+    async def scenario() -> None:
+        session = await open_app(scene.doctor_username)
+        w = session.window
+        assert w.indicator.state == "connected" and w.indicator.text == "Connected"
+        w.nav.setCurrentRow(3)
+        await until(lambda: w.schedule_vm.fetch_count == 1 and w.today_vm.fetch_count >= 1)
+        today, schedule = w.today_vm.fetch_count, w.schedule_vm.fetch_count
+        session.live.handle_event("queue_updated", {"seq": 1, "clinic_id": scene.clinic.id})
+        session.live.handle_event("queue_updated", {"seq": 5, "clinic_id": scene.clinic.id})  # a gap: 2..4 missed
+        await until(lambda: w.schedule_vm.fetch_count == schedule + 1, 5, "schedule not refetched on a seq gap")
+        await until(lambda: w.today_vm.fetch_count > today, 5)
+        assert w.earnings_vm.pages_fetched == 0  # never opened: nothing to refetch
+
+    arun(qloop, scenario(), timeout=30)

@@ -11,13 +11,25 @@ from client_reception.viewmodels.base import ViewModel
 from client_reception.viewmodels.catalog import Catalog
 from client_reception.viewmodels.patients import PatientSearch
 from client_reception.viewmodels.tables import appointment_table
-from common.client import ApiClient
+from common.client import ApiClient, ApiError
 from common.enums import AppointmentStatus
 from common.schemas import AppointmentCreate, AppointmentOut, AppointmentUpdate
 
 DAY, WEEK = "day", "week"
 UNSET = object()  # "leave this filter as it is"
 HOLDING = [AppointmentStatus.CONFIRMED, AppointmentStatus.CHECKED_IN, AppointmentStatus.COMPLETED]
+
+
+def explain_booking_error(exc: ApiError) -> ApiError:
+    """The server's booking refusals name ids and ISO times; say what happened in desk words instead."""
+    reason = exc.details.get("reason")
+    if reason == "double_booking":
+        message = "That time was just taken: the doctor already has an appointment then. Pick another start time."
+    elif reason == "outside_schedule":
+        message = f"{exc.message}. Pick one of the offered start times."
+    else:
+        return exc
+    return ApiError(exc.status, message, field="start_time", code=exc.code, details=exc.details)
 
 
 class AppointmentsViewModel(ViewModel):
@@ -115,12 +127,18 @@ class AppointmentsViewModel(ViewModel):
         )
 
     async def create(self, data: AppointmentCreate) -> AppointmentOut:
-        appt = await self.run(self.api.create_appointment(data))
+        try:
+            appt = await self.run(self.api.create_appointment(data))
+        except ApiError as exc:
+            raise explain_booking_error(exc) from exc
         self._saved(appt, "Booked")
         return appt
 
     async def update(self, appointment_id: int, data: AppointmentUpdate) -> AppointmentOut:
-        appt = await self.run(self.api.update_appointment(appointment_id, data))
+        try:
+            appt = await self.run(self.api.update_appointment(appointment_id, data))
+        except ApiError as exc:
+            raise explain_booking_error(exc) from exc
         self._saved(appt, "Saved")
         return appt
 

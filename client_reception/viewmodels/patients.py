@@ -50,6 +50,14 @@ class PatientSearch(ViewModel):
     def refresh(self) -> None:
         self.spawn(self.search_now())
 
+    def reset(self) -> None:
+        """Forget the last search (a picker opened afresh must not show another dialog's results)."""
+        self._debounce.cancel()
+        self._generation += 1  # an answer still on its way is dropped
+        self.text = ""
+        self.total = 0
+        self.model.clear()
+
     def patient_at(self, row: int) -> PatientOut | None:
         return self.model.row_at(row)
 

@@ -43,6 +43,7 @@ class AppointmentDialog(FormDialog):
             for column in (3, 4):
                 self.results.hideColumn(column)
             self.form.addRow(self.results)
+            vm.search.reset()  # the picker is shared between dialogs: start from a clean list
             self.search.textChanged.connect(vm.search.set_text)
             self.results.selectionModel().selectionChanged.connect(self._patient_picked)
         self.patient_label = QLabel("No patient chosen", self)
@@ -170,6 +171,11 @@ class AppointmentDialog(FormDialog):
             notes=self.notes.text().strip(),
         )
         return await self.vm.update(self.appointment.id, update)
+
+    def show_error(self, message: str, field: str | None = None) -> None:
+        super().show_error(message, field)
+        if field == "start_time":  # the free times changed under us: offer the current ones
+            self.reload_slots()
 
     def open(self) -> None:  # noqa: A003 (QDialog.open)
         super().open()

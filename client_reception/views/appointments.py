@@ -36,6 +36,7 @@ class AppointmentsView(QWidget):
         self.next_button = QPushButton("▶", self)
         self.next_button.setObjectName("appointments_next")
         for button in (self.prev_button, self.today_button, self.next_button):
+            button.setMaximumWidth(80 if button is self.today_button else 36)
             top.addWidget(button)
         self.range_label = QLabel(self)
         self.range_label.setObjectName("appointments_range")

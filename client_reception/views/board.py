@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QDrag, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtGui import QColor, QDrag, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,9 +27,15 @@ from common.enums import Phase
 from common.qt.formatting import format_time
 from common.schemas import QueueEntry
 
+ModelIndex = QModelIndex | QPersistentModelIndex
 MIME = "application/x-clinic-visit"
 TITLES = {Phase.WAITING: "Waiting", Phase.WITH_DOCTOR: "With Doctor", Phase.COMPLETED: "Completed"}
 ACCENT = {Phase.WAITING: "#2f6fb0", Phase.WITH_DOCTOR: "#2e8b57", Phase.COMPLETED: "#7a7a7a"}
+EMPTY = {
+    Phase.WAITING: "Nobody is waiting",
+    Phase.WITH_DOCTOR: "Nobody is with a doctor",
+    Phase.COMPLETED: "No completed visits yet",
+}
 OVERDUE_BG = QColor("#fdecea")
 OVERDUE_EDGE = QColor("#c62828")
 
@@ -158,6 +164,15 @@ class BoardColumnView(QListView):
             QAbstractItemView.DragDropMode.DragDrop if movable else QAbstractItemView.DragDropMode.NoDragDrop
         )
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if model is not None and model.rowCount() == 0:  # say so, rather than show a blank column
+            painter = QPainter(self.viewport())
+            painter.setPen(QColor("#8a8f98"))
+            painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, EMPTY[self.phase])
+            painter.end()
 
     def selected_visit_id(self) -> int | None:
         indexes = self.selectionModel().selectedIndexes() if self.selectionModel() else []

@@ -125,8 +125,8 @@ class MainWindow(QMainWindow):
         self.indicator.set_state(state)
         if state == "offline":
             self.banner.show_warning("The server cannot be reached. Changes will show again once it is back.")
-        elif state == "connected" and self.banner.kind == "warning":
-            self.banner.dismiss()
+        elif state == "connected" and (self.banner.kind == "warning" or self.banner.text.startswith("Cannot reach")):
+            self.banner.dismiss()  # the outage is over: its messages are no longer true
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.board_view.shutdown()

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QDateTimeAxis,
+    QLineSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -26,12 +35,13 @@ from PySide6.QtWidgets import (
 from client_doctor import fmt
 from client_doctor.viewmodels.earnings import EarningsFilters, EarningsViewModel
 from client_doctor.viewmodels.paged_model import Col, PagedTableModel
+from client_doctor.views.style import ACCENT
 from client_doctor.views.widgets import StatCard, label
 from common.enums import PaymentMethod, PaymentStatus
 from common.schemas import EarningsGroup, EarningsSummary
 
 ANY_DATE = QDate(2000, 1, 1)  # the minimum of the date edits, shown as "Any"
-CHART_MAX_DAYS = 62  # more bars than this are unreadable: the chart shows the latest days
+BAR_MAX_DAYS = 31  # more bars than this are unreadable: longer periods are drawn as a line
 
 GROUP_COLUMNS: list[Col[EarningsGroup]] = [
     Col("Date", lambda g: fmt.day(g.date)),
@@ -203,32 +213,54 @@ class EarningsView(QWidget):
         self.chart.removeAllSeries()
         for axis in self.chart.axes():
             self.chart.removeAxis(axis)
-        shown = groups[-CHART_MAX_DAYS:]
-        bars = QBarSet("Your share")
-        bars.setColor(Qt.GlobalColor.darkCyan)
-        categories = []
-        top = 0.0
-        for g in shown:
-            value = float(g.doctor_share)
-            bars.append(value)
-            top = max(top, value)
-            categories.append(g.date.strftime("%d %b"))
-        series = QBarSeries()
-        series.append(bars)
-        self.chart.addSeries(series)
-        x = QBarCategoryAxis()
-        x.append(categories)
-        x.setLabelsAngle(-60 if len(categories) > 12 else 0)
+        if len(groups) <= BAR_MAX_DAYS:
+            self._bar_chart(groups)
+        else:
+            self._line_chart(groups)
+        self.chart.setTitle("Your share per day" if groups else "No earnings in this period")
+
+    def _value_axis(self, top: float) -> QValueAxis:
         y = QValueAxis()
         y.setRange(0, top * 1.1 if top > 0 else 1)
         y.setLabelFormat("%.0f")
         y.applyNiceNumbers()  # round ticks (0, 50, 100…) instead of fractions of the maximum
+        return y
+
+    def _bar_chart(self, groups: list[EarningsGroup]) -> None:
+        """Up to a month: one labelled bar per day."""
+        bars = QBarSet("Your share")
+        bars.setColor(QColor(ACCENT))
+        for g in groups:
+            bars.append(float(g.doctor_share))
+        series = QBarSeries()
+        series.append(bars)
+        self.chart.addSeries(series)
+        x = QBarCategoryAxis()
+        x.append([g.date.strftime("%d %b") for g in groups])
+        x.setLabelsAngle(-60 if len(groups) > 12 else 0)
+        y = self._value_axis(max((float(g.doctor_share) for g in groups), default=0.0))
         self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(x)
         series.attachAxis(y)
-        suffix = f" (latest {CHART_MAX_DAYS} days)" if len(groups) > CHART_MAX_DAYS else ""
-        self.chart.setTitle(f"Your share per day{suffix}" if groups else "No earnings in this period")
+
+    def _line_chart(self, groups: list[EarningsGroup]) -> None:
+        """Longer periods: a line on a time axis, readable at any number of days."""
+        series = QLineSeries()
+        series.setName("Your share")
+        series.setColor(QColor(ACCENT))
+        for g in groups:
+            moment = QDateTime(QDate(g.date.year, g.date.month, g.date.day), QTime(12, 0))
+            series.append(float(moment.toMSecsSinceEpoch()), float(g.doctor_share))
+        self.chart.addSeries(series)
+        x = QDateTimeAxis()
+        x.setFormat("d MMM yyyy")
+        x.setTickCount(6)
+        y = self._value_axis(max(float(g.doctor_share) for g in groups))
+        self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        self.chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(x)
+        series.attachAxis(y)
 
     # --- export -----------------------------------------------------------------------------------------------
 

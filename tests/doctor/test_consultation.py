@@ -158,3 +158,18 @@ def test_shortcuts_switch_sections(qloop, open_app, scene: Scene):
             assert w.stack.currentWidget() is view
 
     arun(qloop, scenario(), timeout=30)
+
+
+def test_start_consultation_moves_a_waiting_patient_in(qloop, open_app, scene: Scene, committed_db: Session):
+    async def scenario() -> None:
+        session = await open_app(scene.doctor_username, auto_open=False)
+        w = session.window
+        await until(lambda: w.today_view.card(scene.visit.id) is not None)
+        w.today_view.card(scene.visit.id).button.click()  # the doctor calls the patient in directly
+        await until(lambda: w.in_consultation and w.consultation_vm.data is not None, 10)
+        assert w.consultation_vm.data.visit.status == VisitStatus.IN_PROGRESS
+        assert w.consultation_view.patient_name.text() == "Alice Harper"
+
+    arun(qloop, scenario(), timeout=30)
+    committed_db.expire_all()
+    assert committed_db.get(Visit, scene.visit.id).status == VisitStatus.IN_PROGRESS

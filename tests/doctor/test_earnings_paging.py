@@ -87,6 +87,9 @@ def test_hundred_thousand_rows_page_on_scroll(qloop, open_app, scene: Scene, com
         finally:
             timer.stop()
         assert vm.model.loaded == 1200 < total
+        # 202 days of earnings: the chart is a line over a date axis, one point per day.
+        series = w.earnings_view.chart.series()
+        assert len(series) == 1 and series[0].count() == len(vm.groups) == ROWS // 500 + 1 + 2
         screenshot(w, "doctor_earnings_100k")
         print(f"first page of {total} rows in {first_page * 1000:.0f} ms; worst UI stall {max(stalls) * 1000:.0f} ms")
 

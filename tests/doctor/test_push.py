@@ -6,17 +6,27 @@ import asyncio
 
 from common.enums import VisitStatus
 from tests.doctor.helpers import all_text, ok, reception_http
-from tests.doctor.seed import Scene
+from tests.doctor.seed import Scene, add_waiting
 from tests.support.qt import arun, screenshot, until
 
 
-def test_push_highlights_card_and_opens_consultation_with_only_own_history(qloop, open_app, scene: Scene, live_server):
+def test_push_highlights_card_and_opens_consultation_with_only_own_history(
+    qloop, open_app, scene: Scene, live_server, committed_db
+):
+    others = [
+        add_waiting(committed_db, scene, name=name, minutes_ago=minutes)
+        for name, minutes in (("Ben Ortiz", 9), ("Chloe Park", 6), ("Dan Mills", 4), ("Eve Stone", 2))
+    ]
+
     async def scenario() -> None:
         session = await open_app(scene.doctor_username)
         w = session.window
         await until(lambda: w.today_view.card(scene.visit.id) is not None, message="waiting card not shown")
         assert w.today_view.card(scene.visit.id).button.text() == "Start consultation"
-        assert w.today_view.stat_waiting.value.text() == "1"
+        assert w.today_view.stat_waiting.value.text() == "5"
+        # Only the next three waiting, in queue order.
+        assert [v.id for v in w.today_vm.next_waiting] == [scene.visit.id, others[0].id, others[1].id]
+        assert others[3].id not in w.today_view.cards
         screenshot(w, "doctor_today_waiting")
 
         async with reception_http(live_server.url, scene.receptionist) as http:

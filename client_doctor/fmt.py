@@ -36,6 +36,10 @@ def minutes_since(value: datetime) -> int:
     return shared.minutes_since(value)
 
 
+def minutes_between(start: datetime, end: datetime) -> int:
+    return shared.minutes_since(start, now=end)
+
+
 def age(dob: date | None) -> str:
     return shared.format_age(dob) if dob is not None else "unknown"
 

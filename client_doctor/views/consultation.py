@@ -300,5 +300,4 @@ class ConsultationView(QWidget):
 
 
 def _wait_minutes(visit: VisitOut) -> int:
-    until = visit.start_time or datetime.now(UTC)
-    return max(int((until - visit.check_in_time).total_seconds() // 60), 0)
+    return fmt.minutes_between(visit.check_in_time, visit.start_time or datetime.now(UTC))

@@ -60,16 +60,19 @@ class PatientsView(QWidget):
         self.count.setObjectName("patientsCount")
         root.addWidget(self.count)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter = QSplitter(Qt.Orientation.Vertical)  # visits below, full width: notes stay readable
         self.table = _table("patientsTable")
         self.table.setModel(vm.model)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         splitter.addWidget(self.table)
 
         detail = QWidget()
         dl = QVBoxLayout(detail)
-        dl.setContentsMargins(8, 0, 0, 0)
+        dl.setContentsMargins(0, 8, 0, 0)
         self.detail_title = label("Select a patient to see their visits with you", "sectionTitle")
         self.detail_title.setObjectName("patientDetailTitle")
         dl.addWidget(self.detail_title)
@@ -83,7 +86,7 @@ class PatientsView(QWidget):
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         dl.addWidget(self.visits, 1)
         splitter.addWidget(detail)
-        splitter.setSizes([420, 620])
+        splitter.setSizes([330, 400])
         root.addWidget(splitter, 1)
 
         vm.model.modelReset.connect(self._show_count)

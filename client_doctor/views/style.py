@@ -14,6 +14,7 @@ QWidget#sidebar { background: #1e293b; }
 QListWidget#navList:focus { outline: none; }
 QWidget#sidebarFooter { background: #0f172a; }
 QWidget#sidebarFooter QLabel#connectionText { color: #e2e8f0; }
+QLabel#patientDetailTitle { font-size: 14px; font-weight: 600; color: #334155; padding: 2px 0 6px 0; }
 QLabel#patientName { font-size: 18px; font-weight: 600; color: #0f172a; }
 QLabel#pageTitle { font-size: 20px; font-weight: 600; color: #0f172a; }
 QLabel#sectionTitle { font-size: 14px; font-weight: 600; color: #334155; margin-top: 8px; }

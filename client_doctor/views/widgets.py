@@ -72,8 +72,13 @@ class PatientCard(QFrame):
         grid.addLayout(top, 0, 0, 1, 2)
         self.phone = label(f"☎ {visit.patient.phone or '—'}", "cardMeta")
         self.service = label(visit.service.name, "cardMeta")
-        waited = fmt.minutes_since(visit.check_in_time)
-        self.checkin = label(f"Checked in {fmt.time(visit.check_in_time)} · waited {fmt.wait(waited)}", "cardMeta")
+        checked_in = f"Checked in {fmt.time(visit.check_in_time)}"
+        if visit.start_time is not None:  # with the doctor: the wait ended when the consultation began
+            waited = fmt.minutes_between(visit.check_in_time, visit.start_time)
+            meta = f"{checked_in} · waited {fmt.wait(waited)} · with you since {fmt.time(visit.start_time)}"
+        else:
+            meta = f"{checked_in} · waiting {fmt.wait(fmt.minutes_since(visit.check_in_time))}"
+        self.checkin = label(meta, "cardMeta")
         grid.addWidget(self.service, 1, 0, 1, 2)
         grid.addWidget(self.phone, 2, 0)
         grid.addWidget(self.checkin, 3, 0, 1, 2)

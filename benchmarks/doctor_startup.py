@@ -137,9 +137,7 @@ def main() -> None:
             server.start()
             url = server.url
         one_run(url, username, args.password, show=args.show, timeout=args.timeout)  # warm-up: disk caches, .pyc
-        times = [
-            one_run(url, username, args.password, show=args.show, timeout=args.timeout)[0] for _ in range(args.runs)
-        ]
+        times = [one_run(url, username, args.password, show=args.show, timeout=args.timeout) for _ in range(args.runs)]
         imports = import_time()
     finally:
         if server is not None:

@@ -40,18 +40,18 @@ def _lock_doctor(session: Session, doctor_id: int, clinic_id: int) -> Doctor:
         .execution_options(populate_existing=True)
     ).one_or_none()
     if doctor is None or doctor.clinic_id != clinic_id:
-        raise NotFound("doctor not found")
+        raise NotFound("doctor not found", field="doctor_id")
     if not doctor.is_active:
-        raise Conflict("this doctor is inactive")
+        raise Conflict("this doctor is inactive", field="doctor_id")
     return doctor
 
 
 def _service(session: Session, service_id: int, clinic_id: int) -> Service:
     service = session.get(Service, service_id)
     if service is None or service.clinic_id != clinic_id:
-        raise NotFound("service not found")
+        raise NotFound("service not found", field="service_id")
     if not service.is_active:
-        raise Conflict("this service is inactive")
+        raise Conflict("this service is inactive", field="service_id")
     return service
 
 
@@ -187,8 +187,8 @@ def list_appointments(
 def create_appointment(session: Session, *, actor: User, data: AppointmentCreate) -> Appointment:
     patient = session.get(Patient, data.patient_id)
     if patient is None:
-        raise NotFound("patient not found")
-    ensure_clinic(actor, patient.clinic_id, "patient")
+        raise NotFound("patient not found", field="patient_id")
+    ensure_clinic(actor, patient.clinic_id, "patient", field="patient_id")
     clinic = session.get(Clinic, patient.clinic_id)
     assert clinic is not None
     service = _service(session, data.service_id, clinic.id)

@@ -65,19 +65,26 @@ def _emit_and_commit(session: Session, payment: Payment) -> Payment:
 
 def create_payment(session: Session, *, actor: User, data: PaymentCreate) -> Payment:
     """One open (PENDING or PAID) payment per visit, so a double click cannot charge twice."""
-    visit = session.get(Visit, data.visit_id)
+    # The visit row is locked (FOR NO KEY UPDATE) so two concurrent requests cannot both pass the one-open-
+    # payment check below; it is the same lock order as the state machine (visit first, clinic last).
+    visit = session.scalars(
+        select(Visit)
+        .where(Visit.id == data.visit_id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
     if visit is None:
-        raise NotFound("visit not found")
-    ensure_clinic(actor, visit.clinic_id, "visit")
+        raise NotFound("visit not found", field="visit_id")
+    ensure_clinic(actor, visit.clinic_id, "visit", field="visit_id")
     if visit.status == VisitStatus.CANCELLED:
-        raise Conflict("a cancelled visit cannot be charged", current_status=visit.status.value)
+        raise Conflict("a cancelled visit cannot be charged", current_status=visit.status.value, field="visit_id")
     open_payment = session.scalar(
         select(Payment.id).where(
             Payment.visit_id == visit.id, Payment.status.in_((PaymentStatus.PENDING, PaymentStatus.PAID))
         )
     )
     if open_payment is not None:
-        raise Conflict(f"this visit already has payment #{open_payment}", payment_id=open_payment)
+        raise Conflict(f"this visit already has payment #{open_payment}", payment_id=open_payment, field="visit_id")
     amount = data.amount if data.amount is not None else visit.service.price
     doctor_share, center_share = split_amount(amount, rate_for(visit))
     paid = data.status == PaymentStatus.PAID

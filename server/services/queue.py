@@ -67,7 +67,7 @@ def _check_scope(actor: User, visit: Visit) -> None:
         if doctor_of(actor).id != visit.doctor_id:
             raise Forbidden("this visit belongs to another doctor")
     else:
-        ensure_clinic(actor, visit.clinic_id, "visit")
+        ensure_clinic(actor, visit.clinic_id, "visit", field="visit_id")
 
 
 def _audit(session: Session, visit: Visit, from_status: VisitStatus | None, actor: User, at: datetime) -> None:
@@ -124,7 +124,7 @@ def change_visit_status(
     illegal (Conflict, with `current_status`), not allowed (Forbidden) or out of scope (NotFound)."""
     visit = _lock_visit(session, visit_id)
     if visit is None:
-        raise NotFound("visit not found")
+        raise NotFound("visit not found", field="visit_id")
     _check_scope(actor, visit)
     current = visit.status
     if target == S.COMPLETED and actor.role == Role.RECEPTIONIST:
@@ -173,20 +173,28 @@ def change_visit_status(
 
 
 def _walk_in_parties(session: Session, actor: User, data: CheckInRequest) -> tuple[int, int, int, int]:
-    patient = session.get(Patient, data.patient_id)
+    # The patient row is locked (FOR NO KEY UPDATE) so two walk-ins of one patient are serialised and the
+    # duplicate check below cannot pass twice; inserts that merely reference the patient are not blocked.
+    patient = session.scalars(
+        select(Patient)
+        .where(Patient.id == data.patient_id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
     if patient is None:
-        raise NotFound("patient not found")
-    ensure_clinic(actor, patient.clinic_id, "patient")
+        raise NotFound("patient not found", field="patient_id")
+    ensure_clinic(actor, patient.clinic_id, "patient", field="patient_id")
     doctor = session.get(Doctor, data.doctor_id)
     if doctor is None or doctor.clinic_id != patient.clinic_id:
-        raise NotFound("doctor not found")
+        raise NotFound("doctor not found", field="doctor_id")
     if not doctor.is_active:
-        raise Conflict("this doctor is inactive")
+        raise Conflict("this doctor is inactive", field="doctor_id")
     service = session.get(Service, data.service_id)
     if service is None or service.clinic_id != patient.clinic_id:
-        raise NotFound("service not found")
+        raise NotFound("service not found", field="service_id")
     if not service.is_active:
-        raise Conflict("this service is inactive")
+        raise Conflict("this service is inactive", field="service_id")
+    _refuse_duplicate_walk_in(session, patient_id=patient.id, doctor_id=doctor.id)
     return patient.clinic_id, patient.id, doctor.id, service.id
 
 
@@ -201,8 +209,8 @@ def check_in(session: Session, *, actor: User, data: CheckInRequest) -> Visit:
             .execution_options(populate_existing=True)
         ).one_or_none()
         if appointment is None:
-            raise NotFound("appointment not found")
-        ensure_clinic(actor, appointment.clinic_id, "appointment")
+            raise NotFound("appointment not found", field="appointment_id")
+        ensure_clinic(actor, appointment.clinic_id, "appointment", field="appointment_id")
         if appointment.status != AppointmentStatus.CONFIRMED:
             what = "already checked in" if appointment.status == AppointmentStatus.CHECKED_IN else "not confirmed"
             raise Conflict(f"this appointment is {what}", current_status=appointment.status.value)
@@ -210,8 +218,6 @@ def check_in(session: Session, *, actor: User, data: CheckInRequest) -> Visit:
     else:
         parties = _walk_in_parties(session, actor, data)
     clinic_id, patient_id, doctor_id, service_id = parties
-    if appointment is None:
-        _refuse_duplicate_walk_in(session, patient_id=patient_id, doctor_id=doctor_id)
 
     # next_seq locks the clinic row: concurrent check-ins of a clinic are serialised here, so max()+1 is safe.
     seq = next_seq(session, clinic_id)
@@ -257,7 +263,7 @@ def _refuse_duplicate_walk_in(session: Session, *, patient_id: int, doctor_id: i
         )
     )
     if active is not None:
-        raise Conflict("this patient is already in this doctor's queue", visit_id=active)
+        raise Conflict("this patient is already in this doctor's queue", visit_id=active, field="patient_id")
 
 
 # --- the board -----------------------------------------------------------------------------------------------

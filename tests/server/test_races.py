@@ -8,9 +8,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from common.enums import Role, VisitStatus
+from common.schemas import CheckInRequest, PaymentCreate
 from server.core.errors import Conflict
-from server.models import User, Visit, VisitStatusChange
-from server.services.queue import change_visit_status
+from server.models import Payment, User, Visit, VisitStatusChange
+from server.services.payments import create_payment
+from server.services.queue import change_visit_status, check_in
 from tests.factories import auth, make_clinic, make_doctor, make_patient, make_service, make_user, make_visit
 
 N = 50
@@ -104,3 +106,51 @@ def test_concurrent_check_ins_get_distinct_numbers(live_server, committed_db):
     assert sorted(stored) == sorted(numbers)
     count = committed_db.scalar(select(func.count()).select_from(Visit).where(Visit.clinic_id == w["clinic"].id))
     assert count == N + 1
+
+
+def _run_together(engine, n: int, action) -> list[str]:
+    """Run `action(session)` in n threads, each on its own connection, released together by a barrier;
+    "won" when it returns, the domain error's code when it raises one."""
+    start = threading.Barrier(n)
+
+    def one(_: int) -> str:
+        with Session(engine, expire_on_commit=False) as session:
+            start.wait()
+            try:
+                action(session)
+                return "won"
+            except Conflict as exc:
+                return exc.code
+
+    with ThreadPoolExecutor(n) as pool:
+        return list(pool.map(one, range(n)))
+
+
+def test_concurrent_duplicate_walk_ins_queue_the_patient_once(engine, committed_db):
+    """A double click on "check in" (or two desks at once) must not queue one patient twice for one doctor."""
+    w = _world(committed_db)
+    patient = make_patient(committed_db, w["clinic"])
+    committed_db.commit()
+    body = CheckInRequest(patient_id=patient.id, doctor_id=w["doctor"].id, service_id=w["service"].id)
+    rec_id = w["rec"].id
+
+    def walk_in(session: Session) -> None:
+        check_in(session, actor=session.get(User, rec_id), data=body)
+
+    results = _run_together(engine, 20, walk_in)
+    assert results.count("won") == 1 and results.count("conflict") == 19, results
+    queued = committed_db.scalar(select(func.count()).select_from(Visit).where(Visit.patient_id == patient.id))
+    assert queued == 1
+
+
+def test_concurrent_payments_charge_a_visit_once(engine, committed_db):
+    w = _world(committed_db)
+    visit_id, rec_id = w["visit"].id, w["rec"].id
+
+    def charge(session: Session) -> None:
+        create_payment(session, actor=session.get(User, rec_id), data=PaymentCreate(visit_id=visit_id))
+
+    results = _run_together(engine, 20, charge)
+    assert results.count("won") == 1 and results.count("conflict") == 19, results
+    charged = committed_db.scalar(select(func.count()).select_from(Payment).where(Payment.visit_id == visit_id))
+    assert charged == 1

@@ -6,8 +6,8 @@ from sqlalchemy.orm import Session
 from common.schemas import ServiceCreate, ServiceUpdate
 from server.core.errors import NotFound
 from server.models import Service, User
-from server.services import clinics as clinic_service
 from server.services._updates import commit_or_conflict, money, rate, sent_fields
+from server.services.scope import can_see, require_clinic, visible_clinic_id
 
 
 def _normalized(fields: dict) -> dict:
@@ -22,7 +22,7 @@ def list_services(
     session: Session, *, viewer: User, clinic_id: int | None = None, include_inactive: bool = False
 ) -> list[Service]:
     stmt = select(Service).order_by(Service.name, Service.id)
-    scope = clinic_service.visible_clinic_id(viewer, clinic_id)
+    scope = visible_clinic_id(viewer, clinic_id)
     if scope is not None:
         stmt = stmt.where(Service.clinic_id == scope)
     if not include_inactive:
@@ -32,13 +32,13 @@ def list_services(
 
 def get_service(session: Session, *, service_id: int, viewer: User) -> Service:
     service = session.get(Service, service_id)
-    if service is None or not clinic_service.can_see(viewer, service.clinic_id):
+    if service is None or not can_see(viewer, service.clinic_id):
         raise NotFound("service not found")
     return service
 
 
 def create_service(session: Session, *, data: ServiceCreate) -> Service:
-    clinic_service.require_clinic(session, data.clinic_id)
+    require_clinic(session, data.clinic_id)
     service = Service(**_normalized(data.model_dump()), is_active=True)
     session.add(service)
     commit_or_conflict(session, "service could not be created")

@@ -1,15 +1,15 @@
-"""Clinics: admin CRUD, and the rule that staff see only their own clinic."""
+"""Clinics: admin CRUD (who sees which clinic is decided in services/scope.py)."""
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from common.enums import Role
 from common.schemas import ClinicCreate, ClinicUpdate
 from server.core.errors import Conflict, InvalidInput, NotFound
 from server.models import Appointment, Clinic, Doctor, Patient, Service, User, Visit
 from server.services._updates import commit_or_conflict, sent_fields
+from server.services.scope import can_see
 
 
 def _check_timezone(name: str) -> None:
@@ -18,28 +18,6 @@ def _check_timezone(name: str) -> None:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise InvalidInput("timezone", f"unknown IANA time zone {name!r}") from exc
-
-
-def visible_clinic_id(viewer: User, requested: int | None) -> int | None:
-    """The clinic a read is limited to: an admin's choice (None = all), else the viewer's own clinic.
-    Asking for another clinic is answered as if it did not exist (404), so ids of other clinics do not leak."""
-    if viewer.role == Role.ADMIN:
-        return requested
-    if requested is not None and requested != viewer.clinic_id:
-        raise NotFound("clinic not found")
-    return viewer.clinic_id
-
-
-def can_see(viewer: User, clinic_id: int) -> bool:
-    return viewer.role == Role.ADMIN or viewer.clinic_id == clinic_id
-
-
-def require_clinic(session: Session, clinic_id: int, *, field: str = "clinic_id") -> Clinic:
-    """A clinic named in a request body; unknown → 422 naming the field."""
-    clinic = session.get(Clinic, clinic_id)
-    if clinic is None:
-        raise InvalidInput(field, f"clinic {clinic_id} does not exist")
-    return clinic
 
 
 def list_clinics(session: Session) -> list[Clinic]:

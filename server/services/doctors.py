@@ -7,9 +7,9 @@ from common.enums import Role
 from common.schemas import DoctorCreate, DoctorUpdate, ScheduleSlot
 from server.core.errors import Conflict, InvalidInput, NotFound
 from server.models import Doctor, DoctorSchedule, User
-from server.services import clinics as clinic_service
 from server.services import users as user_service
 from server.services._updates import commit_or_conflict, rate, sent_fields
+from server.services.scope import can_see, require_clinic, visible_clinic_id
 
 
 def list_doctors(
@@ -23,7 +23,7 @@ def list_doctors(
     """Doctors the viewer may see. A `user_id` lookup finds the profile whether or not it is active (it answers
     "does this user have a profile?", and creating a second one would be refused)."""
     stmt = select(Doctor).join(Doctor.user).order_by(User.full_name, Doctor.id)
-    scope = clinic_service.visible_clinic_id(viewer, clinic_id)
+    scope = visible_clinic_id(viewer, clinic_id)
     if scope is not None:
         stmt = stmt.where(Doctor.clinic_id == scope)
     if user_id is not None:
@@ -35,7 +35,7 @@ def list_doctors(
 
 def get_doctor(session: Session, *, doctor_id: int, viewer: User) -> Doctor:
     doctor = session.get(Doctor, doctor_id)
-    if doctor is None or not clinic_service.can_see(viewer, doctor.clinic_id):
+    if doctor is None or not can_see(viewer, doctor.clinic_id):
         raise NotFound("doctor not found")
     return doctor
 
@@ -55,7 +55,7 @@ def _linkable_user(session: Session, *, user_id: int, clinic_id: int) -> User:
 
 def create_doctor(session: Session, *, data: DoctorCreate) -> Doctor:
     """Every check runs before anything is added, so a refused request writes nothing."""
-    clinic_service.require_clinic(session, data.clinic_id)
+    require_clinic(session, data.clinic_id)
     if data.user is not None:
         user = user_service.new_user(
             session,

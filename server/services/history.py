@@ -11,6 +11,7 @@ from common.schemas import AppointmentBrief, HistoryVisit, Page, ServiceBrief
 from server.core.errors import Forbidden, NotFound
 from server.models import Patient, Payment, User, Visit
 from server.services.auth import doctor_of
+from server.services.scope import can_see
 
 
 def _paid_sum(column: ColumnElement) -> ColumnElement:
@@ -81,7 +82,7 @@ def history_page(
         if me.id != doctor_id:
             raise Forbidden("a doctor may only read their own patients' history")
     patient = session.get(Patient, patient_id)
-    if patient is None or (actor.role != Role.ADMIN and patient.clinic_id != actor.clinic_id):
+    if patient is None or not can_see(actor, patient.clinic_id):
         raise NotFound("patient not found")
     base = _history_select(patient_id=patient_id, doctor_id=doctor_id, exclude_visit_id=None)
     total = session.scalar(

@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 from common.enums import Role
 from common.schemas import Page, PatientCreate, PatientOut, PatientUpdate
 from server.core.errors import NotFound
-from server.models import Appointment, Clinic, Patient, User, Visit
+from server.models import Appointment, Patient, User, Visit
 from server.services.auth import doctor_of
-from server.services.scope import ensure_clinic, resolve_clinic_id
+from server.services.scope import ensure_clinic, require_clinic, resolve_clinic_id
 from server.services.serializers import patient_out
 
 
@@ -69,10 +69,9 @@ def get_patient(session: Session, *, actor: User, patient_id: int) -> Patient:
 
 
 def create_patient(session: Session, *, actor: User, data: PatientCreate) -> Patient:
-    cid = resolve_clinic_id(actor, data.clinic_id)
-    if session.get(Clinic, cid) is None:
-        raise NotFound("clinic not found")
-    patient = Patient(clinic_id=cid, **data.model_dump(exclude={"clinic_id"}))
+    # Staff always use their own clinic; an admin names one, and an unknown one is a 422 on clinic_id.
+    clinic = require_clinic(session, resolve_clinic_id(actor, data.clinic_id))
+    patient = Patient(clinic_id=clinic.id, **data.model_dump(exclude={"clinic_id"}))
     session.add(patient)
     session.commit()
     return patient

@@ -10,8 +10,8 @@ from common.schemas import UserCreate, UserUpdate
 from server.core.errors import Conflict, InvalidInput, NotFound
 from server.core.security import hash_password
 from server.models import User
-from server.services import clinics as clinic_service
 from server.services._updates import commit_or_conflict, sent_fields
+from server.services.scope import require_clinic
 
 
 def username_taken(session: Session, username: str) -> bool:
@@ -31,7 +31,7 @@ def _check_role_clinic(session: Session, role: Role, clinic_id: int | None) -> N
         return
     if clinic_id is None:
         raise InvalidInput("clinic_id", "clinic_id is required for receptionists and doctors")
-    clinic_service.require_clinic(session, clinic_id)
+    require_clinic(session, clinic_id)
 
 
 def list_users(

@@ -9,6 +9,7 @@ from server.core.errors import Forbidden, NotFound
 from server.models import User, Visit
 from server.services import queue as queue_service
 from server.services.auth import doctor_of
+from server.services.scope import can_see
 from server.services.serializers import VISIT_DETAIL_LOAD, visit_detail, visit_out
 
 ONLY_THE_DOCTOR = "only the doctor can complete a consultation"
@@ -18,7 +19,7 @@ def get_visit_detail(session: Session, *, actor: User, visit_id: int) -> VisitDe
     """A doctor sees only their own visits (another doctor's visit in the same clinic → 403, elsewhere → 404);
     receptionists see their clinic's visits (others → 404); admins see all."""
     visit = session.scalars(select(Visit).options(*VISIT_DETAIL_LOAD).where(Visit.id == visit_id)).one_or_none()
-    if visit is None or (actor.role != Role.ADMIN and visit.clinic_id != actor.clinic_id):
+    if visit is None or not can_see(actor, visit.clinic_id):
         raise NotFound("visit not found")
     if actor.role == Role.DOCTOR and doctor_of(actor).id != visit.doctor_id:
         raise Forbidden("this visit belongs to another doctor")

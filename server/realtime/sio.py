@@ -29,9 +29,11 @@ class SocketUser:
 
 
 def _load_socket_user(token: str) -> SocketUser:
+    """The same checks as HTTP: a valid access token of an active user, and for a DOCTOR an active doctor
+    profile (auth_service.doctor_of), so a socket never gets a room a request would be refused."""
     with new_session() as session:
         user = auth_service.user_from_access_token(session, token)
-        doctor_id = user.doctor.id if user.role == Role.DOCTOR and user.doctor else None
+        doctor_id = auth_service.doctor_of(user).id if user.role == Role.DOCTOR else None
         return SocketUser(user.id, user.role.value, user.clinic_id, doctor_id)
 
 
@@ -55,8 +57,6 @@ def create_sio() -> socketio.AsyncServer:
             who = await run_in_threadpool(_load_socket_user, token)
         except DomainError as exc:
             raise socketio.exceptions.ConnectionRefusedError(exc.message) from exc
-        if who.role == Role.DOCTOR and who.doctor_id is None:
-            raise socketio.exceptions.ConnectionRefusedError("this user has no doctor profile")
         await sio.save_session(sid, asdict(who))
         if who.clinic_id is not None:
             await sio.enter_room(sid, ev.clinic_room(who.clinic_id))

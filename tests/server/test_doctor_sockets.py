@@ -37,6 +37,7 @@ def world(committed_db):
         "b": b,
         "reception": make_user(db, role=Role.RECEPTIONIST, clinic=clinic),
         "orphan": make_user(db, role=Role.DOCTOR, clinic=clinic),
+        "retired": make_doctor(db, clinic, all_hours=False, is_active=False),
         "visit_a": make_visit(db, patient=patient, doctor=a, service=service, check_in_time=now),
         "visit_b": make_visit(db, patient=patient, doctor=b, service=service, check_in_time=now),
         "old_visit_a": make_visit(
@@ -73,7 +74,8 @@ async def test_join_doctor_room_only_own(live_server, world):
 
 @pytest.mark.asyncio
 async def test_refused_connections(live_server, world):
-    for token in (None, "garbage", token_for(world["orphan"])):
+    # no token, a bad one, a DOCTOR without a profile, and one whose profile is inactive (HTTP refuses it too)
+    for token in (None, "garbage", token_for(world["orphan"]), token_for(world["retired"].user)):
         client = socketio.AsyncClient(reconnection=False)
         with pytest.raises(socketio.exceptions.ConnectionError):
             await client.connect(

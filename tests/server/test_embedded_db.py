@@ -21,7 +21,10 @@ def _env(data_dir: Path) -> dict[str, str]:
 def _start(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "server.cli", "run", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=_env(data_dir), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=_env(data_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -50,7 +53,11 @@ def test_embedded_database_starts_serves_docs_and_keeps_data(tmp_path: Path) -> 
     data_dir = tmp_path / "clinic-data"
     created = subprocess.run(
         [sys.executable, "-m", "server.cli", "create-admin", "--username", "root.admin", "--password", "s3cret-pw"],
-        cwd=ROOT, env=_env(data_dir), capture_output=True, text=True, timeout=180,
+        cwd=ROOT,
+        env=_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert created.returncode == 0, created.stdout + created.stderr
     assert (data_dir / "pgdata").is_dir()

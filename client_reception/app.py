@@ -103,7 +103,7 @@ class ReceptionApp(QObject):
         """Show the window, load the board, connect the live events (the app works without them)."""
         if show:
             self.window.show()
-        for vm, load in ((self.catalog, self.catalog.load), (self.board, self.board.fetch)):
+        for vm, load in ((self.catalog, lambda: self.catalog.load(with_clinic=False)), (self.board, self.board.fetch)):
             try:
                 await vm.run(load())
             except ApiError as exc:
@@ -127,3 +127,4 @@ class ReceptionApp(QObject):
         self.window.board_view.shutdown()
         self.window.close()
         self.window.deleteLater()
+        set_display_timezone(None)  # a module-wide setting: do not leak this clinic's zone to what comes next

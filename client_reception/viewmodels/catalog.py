@@ -24,12 +24,13 @@ class Catalog(ViewModel):
         self.doctors: list[DoctorOut] = []
         self.services: list[ServiceOut] = []
 
-    async def load(self) -> None:
+    async def load(self, *, with_clinic: bool = True) -> None:
+        """Doctors and services; the clinic too unless it was just read (its threshold or name may change)."""
         doctors = await self.api.list_doctors()
         services = await self.api.list_services()
         self.doctors = [d for d in doctors if d.is_active]
         self.services = [s for s in services if s.is_active]
-        if self.user.clinic_id is not None:
+        if with_clinic and self.user.clinic_id is not None:
             self.clinic = await self.api.get_clinic(self.user.clinic_id)
         if not self._closed:
             self.changed.emit()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QPushButton,
+    QSizePolicy,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -31,6 +32,11 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 MIME = "application/x-clinic-visit"
 TITLES = {Phase.WAITING: "Waiting", Phase.WITH_DOCTOR: "With Doctor", Phase.COMPLETED: "Completed"}
 ACCENT = {Phase.WAITING: "#2f6fb0", Phase.WITH_DOCTOR: "#2e8b57", Phase.COMPLETED: "#7a7a7a"}
+HINTS = {
+    Phase.WAITING: "Send with the button, a double-click or a drag",
+    Phase.WITH_DOCTOR: "Drag back to Waiting to undo",
+    Phase.COMPLETED: "The doctor completes the consultation",
+}
 EMPTY = {
     Phase.WAITING: "Nobody is waiting",
     Phase.WITH_DOCTOR: "Nobody is with a doctor",
@@ -132,14 +138,20 @@ class CardDelegate(QStyledItemDelegate):
         metrics = QFontMetrics(base)
         second = f"{entry.patient.phone or 'no phone'}  ·  {entry.doctor.full_name}"
         checked_in = format_time(entry.check_in_time)  # the clinic's wall clock
-        third = f"{entry.service.name}  ·  checked in {checked_in}"
-        if overdue:
-            third += "  ·  OVERDUE"
+        third = f"{entry.service.name}  ·  arrived {checked_in}"
         for i, text in enumerate((second, third), start=1):
             rect = QRect(inner.left(), inner.top() + 4 + i * (line + 3), inner.width(), line + 2)
-            painter.drawText(
-                rect, Qt.AlignmentFlag.AlignVCenter, metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
-            )
+            if overdue and i == 1:  # a badge on the right, so eliding the text never hides it
+                painter.save()
+                painter.setFont(bold)
+                painter.setPen(OVERDUE_EDGE)
+                badge_w = QFontMetrics(bold).horizontalAdvance("OVERDUE") + 4
+                badge = QRect(rect.right() - badge_w, rect.top(), badge_w, rect.height())
+                painter.drawText(badge, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "OVERDUE")
+                painter.restore()
+                rect.setWidth(rect.width() - badge_w - 8)
+            elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
+            painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter, elided)
         painter.restore()
 
 
@@ -237,6 +249,10 @@ class BoardColumn(QFrame):
         self.title.setObjectName(f"board_title_{phase.value}")
         self.title.setStyleSheet(f"font-weight: bold; font-size: 13pt; color: {ACCENT[phase]};")
         layout.addWidget(self.title)
+        self.hint = QLabel(HINTS[phase], self)  # how cards get in and out of this column
+        self.hint.setStyleSheet("color: #666; font-style: italic;")
+        self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never widens a column
+        layout.addWidget(self.hint)
         self.list = BoardColumnView(phase, self)
         self.list.setModel(proxy)
         self.delegate = CardDelegate(phase, threshold, self.list)
@@ -258,6 +274,7 @@ class BoardView(QWidget):
     """The landing screen. Thin: it forwards clicks and drops to the BoardViewModel."""
 
     TICK_MS = 1000
+    payment_requested = Signal(int)  # visit id: the desk wants to take a payment for it
 
     def __init__(self, vm: BoardViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -297,17 +314,18 @@ class BoardView(QWidget):
         self.back_button.setObjectName("board_back_to_waiting")
         self.columns[Phase.WAITING].buttons.addWidget(self.send_button)
         self.columns[Phase.WITH_DOCTOR].buttons.addWidget(self.back_button)
-        hint = QLabel("The doctor completes the consultation", self)
-        hint.setObjectName("board_completed_hint")
-        hint.setStyleSheet("color: #666; font-style: italic;")
-        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint.setMinimumHeight(self.send_button.sizeHint().height())
-        self.columns[Phase.COMPLETED].buttons.addWidget(hint)
+        completed = self.columns[Phase.COMPLETED]
+        completed.hint.setObjectName("board_completed_hint")
+        completed.hint.setToolTip("A card moves here from the doctor's screen when the consultation ends.")
+        self.pay_button = QPushButton("Take payment…", self)
+        self.pay_button.setObjectName("board_take_payment")
+        completed.buttons.addWidget(self.pay_button)
 
         # wiring
         self.send_button.clicked.connect(lambda: self._move_selected(Phase.WAITING, Phase.WITH_DOCTOR))
         self.back_button.clicked.connect(lambda: self._move_selected(Phase.WITH_DOCTOR, Phase.WAITING))
         self.refresh_button.clicked.connect(vm.refresh)
+        self.pay_button.clicked.connect(self._request_payment)
         self.doctor_filter.currentIndexChanged.connect(self._doctor_chosen)
         for phase, column in self.columns.items():
             column.list.visit_dropped.connect(lambda visit_id, p=phase: vm.move(visit_id, p))
@@ -338,10 +356,18 @@ class BoardView(QWidget):
         visit_id = index.data(BoardRole.VISIT_ID)
         if phase == Phase.WAITING:
             self.vm.move(visit_id, Phase.WITH_DOCTOR)
+        elif phase == Phase.COMPLETED:
+            self.payment_requested.emit(visit_id)
+
+    def _request_payment(self) -> None:
+        visit_id = self.columns[Phase.COMPLETED].list.selected_visit_id()
+        if visit_id is not None:
+            self.payment_requested.emit(visit_id)
 
     def _update_buttons(self, *_: object) -> None:
         self.send_button.setEnabled(self.columns[Phase.WAITING].list.selected_visit_id() is not None)
         self.back_button.setEnabled(self.columns[Phase.WITH_DOCTOR].list.selected_visit_id() is not None)
+        self.pay_button.setEnabled(self.columns[Phase.COMPLETED].list.selected_visit_id() is not None)
 
     def _loaded(self) -> None:
         if self.vm.board is not None:

@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self.user_label.setObjectName("status_user")
         status.addPermanentWidget(self.user_label)
 
+        board.payment_requested.connect(self.take_payment)
         self._opened: set[int] = set()
         self.nav.currentRowChanged.connect(self.show_section)
         for i in range(len(SECTIONS)):
@@ -120,6 +121,11 @@ class MainWindow(QMainWindow):
         if index != BOARD and hasattr(page, "activate"):
             page.activate()  # screens other than the board refetch when opened; events keep them fresh after
         self._opened.add(index)
+
+    def take_payment(self, visit_id: int) -> None:
+        """From a completed card on the board: the Payments screen with the dialog open for that visit."""
+        self.nav.setCurrentRow(PAYMENTS)
+        self.payments_view.open_take(visit_id)
 
     def set_connection_state(self, state: str) -> None:
         self.indicator.set_state(state)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from client_reception import receipt as receipts
@@ -151,6 +152,12 @@ def test_receipt_has_every_field(finished, reception: ReceptionApp, qloop, tmp_p
     assert receipt.number == f"R-{payment.visit_date:%Y%m%d}-{payment.id:06d}"
     path = receipts.save_pdf(receipt, tmp_path / "r.pdf")
     assert path.read_bytes().startswith(b"%PDF")
+    # the Print path renders the same document on a QPrinter (here one that prints to a file)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    receipts.print_receipt(receipt, printer)
+    assert (tmp_path / "printed.pdf").stat().st_size > 1000
     arun(qloop, settle(app))
 
 
@@ -158,3 +165,25 @@ def test_parse_money():
     assert parse_money("120") == Decimal("120.00")
     assert parse_money("45,5") == Decimal("45.50")
     assert parse_money("1.234") is None and parse_money("") is None and parse_money("abc") is None
+
+
+def test_take_payment_from_a_completed_card_on_the_board(finished, reception: ReceptionApp, qtbot, qloop):
+    app = reception
+    window = app.window
+    board = window.board_view
+
+    async def scenario() -> None:
+        assert not board.pay_button.isEnabled()
+        assert board.select_visit(finished[1].id)
+        qtbot.mouseClick(board.pay_button, Qt.MouseButton.LeftButton)
+        assert window.stack.currentIndex() == PAYMENTS
+        dialog = window.payments_view.dialog
+        assert dialog is not None and dialog.isVisible()
+        await until(lambda: dialog.visit.currentData() == finished[1].id and dialog.amount.text() == "45.50", timeout=5)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        await until(lambda: dialog.payment is not None, timeout=5)
+        assert dialog.payment.visit_id == finished[1].id and dialog.payment.amount == Decimal("45.50")
+        qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+        await settle(app)
+
+    arun(qloop, scenario(), timeout=30)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+import shiboken6
 from PySide6.QtCore import QObject
 
 from client_reception.viewmodels.appointments import AppointmentsViewModel
@@ -126,5 +127,7 @@ class ReceptionApp(QObject):
             await vm.wait_idle()
         self.window.board_view.shutdown()
         self.window.close()
-        self.window.deleteLater()
+        # Delete the widgets now, while the view-models they are wired to still exist: a deferred delete that
+        # ran after the view-models were gone could call a slot on a half-destroyed view.
+        shiboken6.delete(self.window)
         set_display_timezone(None)  # a module-wide setting: do not leak this clinic's zone to what comes next

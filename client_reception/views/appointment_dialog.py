@@ -84,9 +84,7 @@ class AppointmentDialog(FormDialog):
         self.finished.connect(self._stop)
 
     def _stop(self, *_: object) -> None:
-        self._generation += 1  # an answer still on its way is dropped
-        if self.slots_task is not None and not self.slots_task.done():
-            self.slots_task.cancel()
+        self._generation += 1  # an answer still on its way is dropped (the task keeper cancels the task)
 
     def _patient_picked(self, *_: object) -> None:
         row = selected_row(self.results)
@@ -100,7 +98,7 @@ class AppointmentDialog(FormDialog):
     # --- free start times -------------------------------------------------------------------------------------
 
     def reload_slots(self, *_: object) -> None:
-        self.slots_task = asyncio.ensure_future(self.load_slots())
+        self.slots_task = self.spawn(self.load_slots())
 
     async def load_slots(self) -> None:
         """Offer the free start times for the chosen doctor, service and day (newest request wins)."""

@@ -3,8 +3,9 @@ non-blocking confirmation (no QDialog.exec() inside a coroutine: dialogs are ope
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -19,8 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from qasync import asyncSlot
+from shiboken6 import isValid
 
 from common.client import ApiError
+from common.qt.async_tools import TaskKeeper
+from common.qt.banner import human_message
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +75,16 @@ class FormDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         root.addWidget(self.buttons)
         self.result_value: Any = None
+        # Background loads of the dialog (free times, visits): kept, and cancelled when it closes.
+        self.tasks = TaskKeeper(on_error=self._task_failed)
+        self.finished.connect(lambda _: self.tasks.cancel_all())
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        return self.tasks.spawn(coro)
+
+    def _task_failed(self, exc: BaseException) -> None:
+        if isValid(self):
+            self.show_error(human_message(exc))
 
     def add_field(self, name: str, label: str, widget: QWidget) -> QWidget:
         widget.setObjectName(f"field_{name}")

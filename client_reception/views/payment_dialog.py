@@ -81,15 +81,10 @@ class PaymentDialog(FormDialog):
 
         self.visit.currentIndexChanged.connect(self._visit_changed)
         self.load_task: asyncio.Task[None] | None = None
-        self.finished.connect(self._stop)
 
     def open(self) -> None:  # noqa: A003 (QDialog.open)
         super().open()
-        self.load_task = asyncio.ensure_future(self.load_visits())
-
-    def _stop(self, *_: object) -> None:
-        if self.load_task is not None and not self.load_task.done():
-            self.load_task.cancel()
+        self.load_task = self.spawn(self.load_visits())
 
     async def load_visits(self) -> None:
         self.set_busy(True)
@@ -122,7 +117,7 @@ class PaymentDialog(FormDialog):
         return next((v for v in self.visits if v.id == visit_id), None)
 
     def _visit_changed(self, *_: object) -> None:
-        asyncio.ensure_future(self._describe_visit())
+        self.spawn(self._describe_visit())
 
     async def _describe_visit(self) -> None:
         entry = self._entry()

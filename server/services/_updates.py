@@ -1,6 +1,5 @@
-"""Helpers shared by the admin services."""
+"""Helpers shared by the services that write: the PATCH null rule, and commit-or-409."""
 
-from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
@@ -27,16 +26,3 @@ def commit_or_conflict(session: Session, message: str) -> None:
     except IntegrityError as exc:
         session.rollback()
         raise Conflict(message) from exc
-
-
-_CENT = Decimal("0.01")
-_RATE_STEP = Decimal("0.0001")
-
-
-def money(value: Decimal) -> Decimal:
-    """At the column's scale, so the response shows what is stored ("99.00", not "99")."""
-    return value.quantize(_CENT)
-
-
-def rate(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(_RATE_STEP)

@@ -8,7 +8,7 @@ weaker lock still lets check-ins reference the doctor row, so the two never dead
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common import events as ev
@@ -17,8 +17,10 @@ from common.schemas import AppointmentCreate, AppointmentEvent, AppointmentOut, 
 from server.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.models import Appointment, Clinic, Doctor, DoctorSchedule, Patient, Service, User
 from server.realtime.events import next_seq, stage
+from server.services._updates import sent_fields
 from server.services.auth import doctor_of
 from server.services.clinic_time import clinic_tz, local_day_bounds
+from server.services.listing import paginate
 from server.services.scope import ensure_clinic, get_clinic
 from server.services.serializers import APPOINTMENT_LOAD, appointment_out
 
@@ -81,6 +83,7 @@ def _check_schedule(session: Session, doctor: Doctor, start: datetime, end: date
         raise Conflict(
             f"the doctor is not available on {names[day]} at {hour:02d}:00 (clinic time)",
             reason="outside_schedule",
+            field="start_time",
             day_of_week=day,
             hour=hour,
         )
@@ -101,6 +104,7 @@ def _check_clash(session: Session, doctor_id: int, start: datetime, end: datetim
             f"the doctor already has appointment #{clash.id} from {clash.start_time.isoformat()} "
             f"to {clash.end_time.isoformat()}",
             reason="double_booking",
+            field="start_time",
             appointment_id=clash.id,
         )
 
@@ -172,16 +176,13 @@ def list_appointments(
         conditions.append(Appointment.patient_id == patient_id)
     if statuses:
         conditions.append(Appointment.status.in_(statuses))
-    total = session.scalar(select(func.count()).select_from(Appointment).where(*conditions)) or 0
-    rows = session.scalars(
+    stmt = (
         select(Appointment)
         .options(*APPOINTMENT_LOAD)
         .where(*conditions)
         .order_by(Appointment.start_time, Appointment.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return Page[AppointmentOut](items=[appointment_out(a) for a in rows], page=page, per_page=per_page, total=total)
+    )
+    return paginate(session, stmt, page=page, per_page=per_page, schema=AppointmentOut, item=appointment_out)
 
 
 def create_appointment(session: Session, *, actor: User, data: AppointmentCreate) -> Appointment:
@@ -218,7 +219,7 @@ def update_appointment(session: Session, *, actor: User, appointment_id: int, da
     """Reschedule / change doctor or service (re-checking the slot), edit notes, or mark a NO_SHOW."""
     appt = _load(session, appointment_id, lock=True)
     ensure_clinic(actor, appt.clinic_id, "appointment")
-    changes = data.model_dump(exclude_unset=True)
+    changes = sent_fields(data)  # an explicit null is a 422 naming the field, as in every PATCH
     if changes.get("status") not in (None, AppointmentStatus.NO_SHOW):
         raise InvalidInput("status", "only NO_SHOW can be set here; use check-in or cancel for the others")
     if appt.status != AppointmentStatus.CONFIRMED and set(changes) - {"notes"}:

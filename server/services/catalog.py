@@ -6,7 +6,8 @@ from sqlalchemy.orm import Session
 from common.schemas import ServiceCreate, ServiceUpdate
 from server.core.errors import NotFound
 from server.models import Service, User
-from server.services._updates import commit_or_conflict, money, rate, sent_fields
+from server.services._updates import commit_or_conflict, sent_fields
+from server.services.money import money, rate
 from server.services.scope import can_see, require_clinic, visible_clinic_id
 
 

@@ -3,6 +3,11 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.models import Clinic
+
 
 def clinic_tz(timezone: str) -> ZoneInfo:
     return ZoneInfo(timezone)
@@ -18,3 +23,8 @@ def local_day_bounds(timezone: str, day: date) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time.min, tzinfo=tz)
     end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
     return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def clinic_timezone(session: Session, clinic_id: int) -> str:
+    """The IANA zone of a clinic, read on its own (callers that hold a Clinic row use `clinic.timezone`)."""
+    return session.scalar(select(Clinic.timezone).where(Clinic.id == clinic_id)) or "UTC"

@@ -11,17 +11,18 @@ from common.schemas import ReceptionDashboard, TakingsOut
 from server.core.db import utcnow
 from server.models import Appointment, Payment, User, Visit
 from server.services.clinic_time import local_day_bounds, local_today
+from server.services.money import ZERO, money
 from server.services.scope import get_clinic
 
 
 def _sum_payments(session: Session, clinic_id: int, status: PaymentStatus, when: ColumnElement, bounds) -> Decimal:
     start, end = bounds
     total = session.scalar(
-        select(func.coalesce(func.sum(Payment.amount), 0))
+        select(func.coalesce(func.sum(Payment.amount), ZERO))
         .join(Visit, Payment.visit_id == Visit.id)
         .where(Visit.clinic_id == clinic_id, Payment.status == status, when >= start, when < end)
     )
-    return Decimal(total).quantize(Decimal("0.01"))
+    return money(total)
 
 
 def reception_dashboard(

@@ -27,7 +27,7 @@ from server.models import (
     Visit,
     VisitStatusChange,
 )
-from server.services.payments import split_amount
+from server.services.money import split_amount
 
 DEMO_CLINIC = "Demo Clinic"
 DEMO_PASSWORD = "demo1234"

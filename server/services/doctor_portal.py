@@ -5,8 +5,8 @@ Every function takes the caller's `Doctor` row (resolved from the token) and nev
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from common.enums import AppointmentStatus, PaymentStatus, VisitStatus
 from common.schemas import (
@@ -18,27 +18,17 @@ from common.schemas import (
     TodayRevenue,
 )
 from server.core.errors import InvalidInput
-from server.models import Appointment, Clinic, Doctor, Patient, Payment, Visit
-from server.services.clinic_time import local_day_bounds, local_today
-from server.services.earnings import PAY_DATE, ZERO
-from server.services.serializers import appointment_out, visit_out
+from server.models import Appointment, Doctor, Patient, Payment, Visit
+from server.services.clinic_time import clinic_timezone, local_day_bounds, local_today
+from server.services.earnings import PAY_DATE
+from server.services.listing import paginate, patient_matches
+from server.services.money import ZERO
+from server.services.serializers import APPOINTMENT_LOAD, VISIT_LOAD, appointment_out, visit_out
 
 UPCOMING_DAYS = 7
 DEFAULT_APPOINTMENT_STATUSES = (AppointmentStatus.CONFIRMED, AppointmentStatus.CHECKED_IN)
 _ACTIVE = (VisitStatus.IN_PROGRESS,)
 _WAITING = (VisitStatus.WAITING, VisitStatus.CALLED)
-# Many-to-one rows are joined into the list query itself: selectinload would add one more statement per 500
-# distinct rows, so a long list would cost more statements than a short one. (Doctor.user is lazy="joined".)
-_APPOINTMENT_JOINED = (
-    joinedload(Appointment.patient),
-    joinedload(Appointment.doctor),
-    joinedload(Appointment.service),
-)
-_VISIT_JOINED = (joinedload(Visit.patient), joinedload(Visit.doctor), joinedload(Visit.service))
-
-
-def _timezone(session: Session, doctor: Doctor) -> str:
-    return session.scalar(select(Clinic.timezone).where(Clinic.id == doctor.clinic_id)) or "UTC"
 
 
 def _today_revenue(session: Session, doctor_id: int, start: datetime, end: datetime) -> TodayRevenue:
@@ -58,28 +48,24 @@ def _today_revenue(session: Session, doctor_id: int, start: datetime, end: datet
 
 
 def dashboard(session: Session, *, doctor: Doctor, now: datetime | None = None) -> DoctorDashboard:
-    """Today is the clinic's local day. Visit counts cover visits checked in today (`today_visits` excludes
-    CANCELLED); revenue covers payments dated today (paid_at, or created_at while unpaid)."""
+    """Today is the clinic's local day. Visit counts cover today's queue (`queue_date`, the local day of
+    check-in, as on the reception board; `today_visits` excludes CANCELLED); revenue covers payments dated
+    today (paid_at, or created_at while unpaid)."""
     now = now or datetime.now(UTC)
-    timezone = _timezone(session, doctor)
+    timezone = clinic_timezone(session, doctor.clinic_id)
     today = local_today(timezone, now)
     start, end = local_day_bounds(timezone, today)
-    today_visits = select(Visit).where(
-        Visit.doctor_id == doctor.id, Visit.check_in_time >= start, Visit.check_in_time < end
-    )
+    mine_today = (Visit.doctor_id == doctor.id, Visit.queue_date == today)
+    today_visits = select(Visit).where(*mine_today)
 
     counts = dict(
-        session.execute(
-            select(Visit.status, func.count(Visit.id))
-            .where(Visit.doctor_id == doctor.id, Visit.check_in_time >= start, Visit.check_in_time < end)
-            .group_by(Visit.status)
-        ).all()
+        session.execute(select(Visit.status, func.count(Visit.id)).where(*mine_today).group_by(Visit.status)).all()
     )
     # Today's open visits (waiting, called, with the doctor) in queue order, for the doctor app's lists.
     open_visits = (
         session.scalars(
             today_visits.where(Visit.status.in_(_ACTIVE + _WAITING))
-            .options(*_VISIT_JOINED)
+            .options(*VISIT_LOAD)
             .order_by(Visit.queue_number, Visit.id)
         )
         .unique()
@@ -88,7 +74,7 @@ def dashboard(session: Session, *, doctor: Doctor, now: datetime | None = None) 
     upcoming = (
         session.scalars(
             select(Appointment)
-            .options(*_APPOINTMENT_JOINED)
+            .options(*APPOINTMENT_LOAD)
             .where(
                 Appointment.doctor_id == doctor.id,
                 Appointment.status.in_(DEFAULT_APPOINTMENT_STATUSES),
@@ -128,7 +114,7 @@ def appointments(
     the list starts now; without statuses it shows CONFIRMED and CHECKED_IN."""
     if start_date and end_date and end_date < start_date:
         raise InvalidInput("end_date", "end_date is before start_date")
-    timezone = _timezone(session, doctor)
+    timezone = clinic_timezone(session, doctor.clinic_id)
     conds = [
         Appointment.doctor_id == doctor.id,
         Appointment.status.in_(statuses or DEFAULT_APPOINTMENT_STATUSES),
@@ -137,69 +123,34 @@ def appointments(
     ]
     if end_date is not None:
         conds.append(Appointment.start_time < local_day_bounds(timezone, end_date)[1])
-    total = session.scalar(select(func.count(Appointment.id)).where(*conds)) or 0
-    rows = (
-        session.scalars(
-            select(Appointment)
-            .options(*_APPOINTMENT_JOINED)
-            .where(*conds)
-            .order_by(Appointment.start_time, Appointment.id)
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
-        .unique()
-        .all()
-    )
-    return Page[AppointmentOut](items=[appointment_out(a) for a in rows], page=page, per_page=per_page, total=total)
-
-
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    stmt = select(Appointment).options(*APPOINTMENT_LOAD).where(*conds).order_by(Appointment.start_time, Appointment.id)
+    return paginate(session, stmt, page=page, per_page=per_page, schema=AppointmentOut, item=appointment_out)
 
 
 def patients(
     session: Session, *, doctor: Doctor, search: str | None = None, page: int = 1, per_page: int = 50
 ) -> Page[DoctorPatient]:
     """Unique patients with at least one visit with this doctor (any status), newest last visit first."""
-    conds = [Visit.doctor_id == doctor.id]
-    term = (search or "").strip()
-    if term:
-        pattern = _like(term)
-        conds.append(
-            or_(
-                Patient.full_name.ilike(pattern, escape="\\"),
-                Patient.phone.ilike(pattern, escape="\\"),
-            )
-        )
-    last_visit = func.max(Visit.check_in_time).label("last_visit")
-    total_visits = func.count(Visit.id).label("total_visits")
-    joined = Visit.patient_id == Patient.id
-    total = (
-        session.scalar(
-            select(func.count(func.distinct(Patient.id))).select_from(Patient).join(Visit, joined).where(*conds)
-        )
-        or 0
+    stmt = select(Patient, func.max(Visit.check_in_time), func.count(Visit.id)).join(
+        Visit, Visit.patient_id == Patient.id
     )
-    rows = session.execute(
-        select(Patient, last_visit, total_visits)
-        .join(Visit, joined)
-        .where(*conds)
-        .group_by(Patient.id)
-        .order_by(last_visit.desc(), Patient.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    items = [
-        DoctorPatient(
-            id=p.id,
-            full_name=p.full_name,
-            phone=p.phone,
-            date_of_birth=p.date_of_birth,
-            gender=p.gender,
-            last_visit=last,
-            total_visits=count,
-        )
-        for p, last, count in rows
-    ]
-    return Page[DoctorPatient](items=items, page=page, per_page=per_page, total=total)
+    stmt = stmt.where(Visit.doctor_id == doctor.id)
+    matches = patient_matches(search)
+    if matches is not None:
+        stmt = stmt.where(matches)
+    stmt = stmt.group_by(Patient.id).order_by(func.max(Visit.check_in_time).desc(), Patient.id.desc())
+    return paginate(
+        session, stmt, page=page, per_page=per_page, schema=DoctorPatient, item=_doctor_patient, scalars=False
+    )
+
+
+def _doctor_patient(p: Patient, last_visit: datetime, total_visits: int) -> DoctorPatient:
+    return DoctorPatient(
+        id=p.id,
+        full_name=p.full_name,
+        phone=p.phone,
+        date_of_birth=p.date_of_birth,
+        gender=p.gender,
+        last_visit=last_visit,
+        total_visits=total_visits,
+    )

@@ -8,7 +8,8 @@ from common.schemas import DoctorCreate, DoctorUpdate, ScheduleSlot
 from server.core.errors import Conflict, InvalidInput, NotFound
 from server.models import Doctor, DoctorSchedule, User
 from server.services import users as user_service
-from server.services._updates import commit_or_conflict, rate, sent_fields
+from server.services._updates import commit_or_conflict, sent_fields
+from server.services.money import rate
 from server.services.scope import can_see, require_clinic, visible_clinic_id
 
 

@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 from common.enums import PaymentMethod, PaymentStatus
 from common.schemas import EarningRow, EarningsGroup, EarningsPage, EarningsSummary
 from server.core.errors import InvalidInput
-from server.models import Clinic, Doctor, Patient, Payment, Service, Visit
-from server.services.clinic_time import local_day_bounds, local_today
+from server.models import Doctor, Patient, Payment, Service, Visit
+from server.services.clinic_time import clinic_timezone, local_day_bounds, local_today
+from server.services.money import ZERO
 
 PAY_DATE = func.coalesce(Payment.paid_at, Payment.created_at)
-ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -120,10 +120,6 @@ def _groups(session: Session, doctor_id: int, timezone: str, f: EarningsFilter) 
     return [EarningsGroup(date=d, amount=a, doctor_share=s, count=c) for d, a, s, c in rows]
 
 
-def _timezone(session: Session, doctor: Doctor) -> str:
-    return session.scalar(select(Clinic.timezone).where(Clinic.id == doctor.clinic_id)) or "UTC"
-
-
 def earnings_page(
     session: Session,
     *,
@@ -136,7 +132,7 @@ def earnings_page(
 ) -> EarningsPage:
     """One page of rows, plus the summary (and groups) over the whole filtered set; 3 or 4 statements."""
     filters.validate()
-    timezone = _timezone(session, doctor)
+    timezone = clinic_timezone(session, doctor.clinic_id)
     summary = _summary(session, doctor.id, timezone, filters, now or datetime.now(UTC))
     stmt = _rows_select(doctor.id, timezone, filters).limit(per_page).offset((page - 1) * per_page)
     items = [_row(r) for r in session.execute(stmt)]
@@ -152,7 +148,7 @@ def earnings_rows(
 ) -> Iterator[EarningRow]:
     """Every filtered row, read through a server-side cursor `batch` rows at a time (for the CSV export)."""
     filters.validate()
-    timezone = _timezone(session, doctor)
+    timezone = clinic_timezone(session, doctor.clinic_id)
     result = session.execute(_rows_select(doctor.id, timezone, filters).execution_options(yield_per=batch))
     try:
         for partition in result.partitions():

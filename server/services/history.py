@@ -11,12 +11,13 @@ from common.schemas import AppointmentBrief, HistoryVisit, Page, ServiceBrief
 from server.core.errors import Forbidden, NotFound
 from server.models import Patient, Payment, User, Visit
 from server.services.auth import doctor_of
+from server.services.money import ZERO
 from server.services.scope import can_see
 
 
 def _paid_sum(column: ColumnElement) -> ColumnElement:
     return (
-        select(func.coalesce(func.sum(column), 0))
+        select(func.coalesce(func.sum(column), ZERO))
         .where(Payment.visit_id == Visit.id, Payment.status == PaymentStatus.PAID)
         .correlate(Visit)
         .scalar_subquery()

@@ -1,7 +1,5 @@
 """Patients of a clinic: search, create, read, update. Receptionists see only their own clinic's patients."""
 
-import re
-
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -9,14 +7,11 @@ from common.enums import Role
 from common.schemas import Page, PatientCreate, PatientOut, PatientUpdate
 from server.core.errors import NotFound
 from server.models import Appointment, Patient, User, Visit
+from server.services._updates import sent_fields
 from server.services.auth import doctor_of
+from server.services.listing import paginate, patient_matches
 from server.services.scope import ensure_clinic, require_clinic, resolve_clinic_id
 from server.services.serializers import patient_out
-
-
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def search_patients(
@@ -28,25 +23,13 @@ def search_patients(
     page: int = 1,
     per_page: int = 20,
 ) -> Page[PatientOut]:
-    """Name or phone contains `search` (case-insensitive; phone also compared by digits only)."""
-    cid = resolve_clinic_id(actor, clinic_id)
-    conditions = [Patient.clinic_id == cid]
-    term = (search or "").strip()
-    if term:
-        matches = [Patient.full_name.ilike(_like(term), escape="\\"), Patient.phone.ilike(_like(term), escape="\\")]
-        digits = re.sub(r"\D", "", term)
-        if digits:  # "555 01-23" finds "+15550123"
-            matches.append(func.regexp_replace(Patient.phone, r"\D", "", "g").like(f"%{digits}%"))
-        conditions.append(or_(*matches))
-    total = session.scalar(select(func.count()).select_from(Patient).where(*conditions)) or 0
-    rows = session.scalars(
-        select(Patient)
-        .where(*conditions)
-        .order_by(func.lower(Patient.full_name), Patient.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return Page[PatientOut](items=[patient_out(p) for p in rows], page=page, per_page=per_page, total=total)
+    """Name or phone contains `search` (services/listing.patient_matches), ordered by name."""
+    stmt = select(Patient).where(Patient.clinic_id == resolve_clinic_id(actor, clinic_id))
+    matches = patient_matches(search)
+    if matches is not None:
+        stmt = stmt.where(matches)
+    stmt = stmt.order_by(func.lower(Patient.full_name), Patient.id)
+    return paginate(session, stmt, page=page, per_page=per_page, schema=PatientOut, item=patient_out)
 
 
 def _doctor_knows(session: Session, doctor_id: int, patient_id: int) -> bool:
@@ -80,10 +63,9 @@ def create_patient(session: Session, *, actor: User, data: PatientCreate) -> Pat
 def update_patient(session: Session, *, actor: User, patient_id: int, data: PatientUpdate) -> Patient:
     """Front desk and admins (the route allows no doctors)."""
     patient = get_patient(session, actor=actor, patient_id=patient_id)
-    changes = data.model_dump(exclude_unset=True)
-    for key in ("full_name", "phone", "gender", "medical_history", "allergies"):
-        if key in changes and changes[key] is None:  # these columns are not nullable: null means "leave as is"
-            changes.pop(key)
+    # The PATCH rule of every service: an explicit null is a 422 naming the field, except where a column may be
+    # empty (an unknown date of birth).
+    changes = sent_fields(data, nullable=frozenset({"date_of_birth"}))
     for key, value in changes.items():
         setattr(patient, key, value)
     session.commit()

@@ -1,38 +1,23 @@
-"""Payments of visits: the doctor/center split, create, pay, refund, list.
-
-`split_amount` is the one place the shares are computed: doctor_share = round_half_up(amount × rate, 2),
-center_share = amount − doctor_share, so the two always add up to the amount.
-"""
+"""Payments of visits: create (with the doctor/center split of services/money.py), pay, refund, list."""
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common import events as ev
 from common.enums import PaymentMethod, PaymentStatus, Role, VisitStatus
 from common.schemas import Page, PaymentCreate, PaymentDetail, PaymentEvent
 from server.core.db import utcnow
-from server.core.errors import Conflict, InvalidInput, NotFound
+from server.core.errors import Conflict, NotFound
 from server.models import Payment, User, Visit
 from server.realtime.events import next_seq, stage
 from server.services.clinic_time import local_day_bounds
+from server.services.listing import paginate
+from server.services.money import split_amount
 from server.services.scope import ensure_clinic, get_clinic
 from server.services.serializers import PAYMENT_DETAIL_LOAD, payment_detail
-
-CENT = Decimal("0.01")
-
-
-def split_amount(amount: Decimal, rate: Decimal) -> tuple[Decimal, Decimal]:
-    """(doctor_share, center_share) of an amount for a doctor's rate in [0, 1]."""
-    if amount < 0:
-        raise InvalidInput("amount", "the amount cannot be negative")
-    if not Decimal(0) <= rate <= Decimal(1):
-        raise InvalidInput("rate", "the rate must be between 0 and 1")
-    amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
-    doctor_share = (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
-    return doctor_share, amount - doctor_share
 
 
 def rate_for(visit: Visit) -> Decimal:
@@ -165,12 +150,11 @@ def list_payments(
         conditions.append(Payment.method == method)
     if doctor_id is not None:
         conditions.append(Visit.doctor_id == doctor_id)
-    base = select(Payment).join(Visit, Payment.visit_id == Visit.id).where(*conditions)
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    rows = session.scalars(
-        base.options(*PAYMENT_DETAIL_LOAD)
+    stmt = (
+        select(Payment)
+        .join(Visit, Payment.visit_id == Visit.id)
+        .where(*conditions)
+        .options(*PAYMENT_DETAIL_LOAD)
         .order_by(Payment.created_at.desc(), Payment.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return Page[PaymentDetail](items=[payment_detail(p) for p in rows], page=page, per_page=per_page, total=total)
+    )
+    return paginate(session, stmt, page=page, per_page=per_page, schema=PaymentDetail, item=payment_detail)

@@ -76,6 +76,7 @@ def test_patient_search_and_pages(client, seeded):
 
     assert ids(search="shared") == [shared.id]
     assert ids(search="0200") == [shared.id]  # phone
+    assert ids(search="+1 002-003") == [shared.id]  # written like a phone: compared by digits, as at reception
     assert ids(search="bob") == []  # B's patient, even though the name matches
     assert ids(search="100%_") == [only_a.id]  # LIKE wildcards are taken literally
     assert ids(search="%") == [only_a.id]

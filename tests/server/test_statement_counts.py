@@ -1,5 +1,5 @@
-"""No N+1: every list endpoint of the doctor portal sends the same number of SQL statements for 10 rows as for
-1 000 (each request returns all of them in one page)."""
+"""No N+1: every list endpoint (doctor portal and front desk) sends the same number of SQL statements for 10 rows
+as for 1 000 (each request returns all of them in one page, or its largest page)."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import insert
 
-from common.enums import AppointmentStatus, PaymentMethod, PaymentStatus, VisitStatus
+from common.enums import AppointmentStatus, PaymentMethod, PaymentStatus, Role, VisitStatus
 from server.models import Appointment, Payment, Visit
-from tests.factories import auth, make_clinic, make_doctor, make_patient, make_service, unique
+from tests.factories import auth, make_clinic, make_doctor, make_patient, make_service, make_user, unique
 from tests.support.sql_counter import count_statements
 
 SIZES = (10, 1000)
@@ -26,7 +26,7 @@ def _seed(db, n: int) -> dict:
     patient_rows = [
         {
             "clinic_id": clinic.id,
-            "full_name": unique("P"),
+            "full_name": unique("Seeded"),
             "phone": f"+9{i:08d}",
             "gender": "",
             "medical_history": "",
@@ -94,18 +94,23 @@ def _seed(db, n: int) -> dict:
         ],
     )
     db.flush()
-    return {"doctor": doctor, "regular": regular, "headers": auth(doctor.user)}
+    receptionist = make_user(db, role=Role.RECEPTIONIST, clinic=clinic)
+    return {"doctor": doctor, "regular": regular, "headers": auth(doctor.user), "desk": auth(receptionist)}
 
 
 def _requests(w: dict, n: int) -> dict[str, tuple[str, dict, int]]:
-    """name → (url, params, number of rows the response must hold)."""
+    """name → (url, params, number of rows the response must hold); `desk_*` are asked by the receptionist."""
     doctor, regular = w["doctor"], w["regular"]
     return {
+        "desk_queue": ("/queue", {}, n),  # the board has no pages: all of today's visits
+        "desk_appointments": ("/appointments", {"per_page": 500}, min(n, 500)),
+        "desk_payments": ("/payments", {"per_page": 500}, min(n, 500)),
+        "desk_patients": ("/patients", {"per_page": 200, "search": "seeded"}, min(n, 200)),
         "earnings": ("/doctors/earnings", {"per_page": 1000}, n),
         "earnings_grouped": ("/doctors/earnings", {"per_page": 1000, "group_by": "date"}, n),
         "earnings_csv": ("/doctors/earnings", {"format": "csv"}, n),
         "patients": ("/doctors/patients", {"per_page": 1000}, min(n + 1, 1000)),
-        "patients_search": ("/doctors/patients", {"per_page": 1000, "search": "+9"}, n),
+        "patients_search": ("/doctors/patients", {"per_page": 1000, "search": "seeded"}, n),
         "history": (f"/patients/{regular.id}/history/{doctor.id}", {"per_page": 1000}, n),
         "appointments": ("/dashboard/doctor/appointments", {"per_page": 1000}, n),
         "dashboard": ("/dashboard/doctor", {}, 2 * n),  # n waiting visits + n upcoming appointments
@@ -118,6 +123,8 @@ def _rows(name: str, response) -> int:
     body = response.json()
     if name == "dashboard":
         return len(body["waiting_visits"]) + len(body["upcoming_appointments"])
+    if name == "desk_queue":
+        return len(body["waiting"]) + len(body["with_doctor"]) + len(body["completed"])
     return len(body["items"])
 
 
@@ -132,7 +139,7 @@ def test_statement_count_does_not_grow_with_rows(client, db, engine, worlds):
         for name, (url, params, expected_rows) in _requests(w, n).items():
             db.expunge_all()  # nothing pre-loaded: both sizes start from the same empty identity map
             with count_statements(engine) as counter:
-                r = client.get(url, params=params, headers=w["headers"])
+                r = client.get(url, params=params, headers=w["desk" if name.startswith("desk_") else "headers"])
             assert r.status_code == 200, (name, r.text)
             assert _rows(name, r) == expected_rows, (name, n)
             counts.setdefault(name, {})[n] = counter.count

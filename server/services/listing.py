@@ -1,0 +1,58 @@
+"""Lists, the one place for their shared parts: a page of a query with its total, and the patient search."""
+
+import re
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from common.schemas import Page
+from server.models import Patient
+
+T = TypeVar("T")
+
+
+def paginate(
+    session: Session,
+    stmt: Select,
+    *,
+    page: int,
+    per_page: int,
+    schema: type[T],
+    item: Callable[..., T],
+    scalars: bool = True,
+) -> Page[T]:
+    """One page of an ordered `stmt` plus the number of rows it selects in all (two statements, whatever the
+    page size). `item` turns an ORM row (or, with scalars=False, a row's columns) into the wire schema."""
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    result = session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
+    items = [item(row) for row in result.scalars()] if scalars else [item(*row) for row in result]
+    return Page[schema](items=items, page=page, per_page=per_page, total=total)  # type: ignore[valid-type]
+
+
+def like_pattern(term: str) -> str:
+    """`%term%` for ILIKE with its wildcards escaped (use with escape="\\")."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def patient_matches(search: str | None) -> ColumnElement[bool] | None:
+    """Name or phone contains `search` (case-insensitive). A term written like a phone number is also compared
+    by its digits only, so "555 01-23" finds "+15550123". None when there is nothing to search for."""
+    term = (search or "").strip()
+    if not term:
+        return None
+    pattern = like_pattern(term)
+    matches = [Patient.full_name.ilike(pattern, escape="\\"), Patient.phone.ilike(pattern, escape="\\")]
+    if _PHONE_LIKE.fullmatch(term):
+        digits = re.sub(r"\D", "", term)
+        matches.append(func.regexp_replace(Patient.phone, r"\D", "", "g").like(f"%{digits}%"))
+    return or_(*matches)
+
+
+# Digits with the usual phone punctuation; anything else ("Room 100%") is searched as typed.
+_PHONE_LIKE = re.compile(r"\+?[\d\s().\-]*\d[\d\s().\-]*")
+
+
+__all__ = ["like_pattern", "paginate", "patient_matches"]

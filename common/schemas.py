@@ -7,7 +7,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from common.enums import AppointmentStatus, PaymentMethod, PaymentStatus, Phase, Role, VisitStatus
 
@@ -25,11 +26,35 @@ class Schema(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+def field_error(model: str, field: str, message: str) -> ValidationError:
+    """A rule across fields, reported at the field to fix (its `loc`), so a 422 names it like any field error."""
+    error = InitErrorDetails(type=PydanticCustomError("value_error", message), loc=(field,), input=None)
+    return ValidationError.from_exception_data(model, [error])
+
+
 class Page(Schema, Generic[T]):
     items: list[T]
     page: int
     per_page: int
     total: int
+
+
+class HealthOut(Schema):
+    """GET /health: the server answers."""
+
+    status: str = "ok"
+
+
+class ErrorOut(Schema):
+    """The body of every refusal (4xx): `detail` says what (a list of problems on a 422), `code` is a machine
+    code (conflict, forbidden, invalid, not_found …), `field` names the input at fault when there is one; a
+    409 may add the current state (e.g. `current_status`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    detail: str | list[dict]
+    code: str
+    field: str | None = None
 
 
 # --- auth -------------------------------------------------------------------------------------------------
@@ -100,7 +125,7 @@ class UserCreate(Schema):
     @model_validator(mode="after")
     def _clinic_for_staff(self) -> "UserCreate":
         if self.role != Role.ADMIN and self.clinic_id is None:
-            raise ValueError("clinic_id is required for receptionists and doctors")
+            raise field_error("UserCreate", "clinic_id", "clinic_id is required for receptionists and doctors")
         return self
 
 
@@ -131,7 +156,7 @@ class DoctorCreate(Schema):
     @model_validator(mode="after")
     def _one_user(self) -> "DoctorCreate":
         if (self.user_id is None) == (self.user is None):
-            raise ValueError("give exactly one of user_id or user")
+            raise field_error("DoctorCreate", "user_id", "give exactly one of user_id or user")
         return self
 
 
@@ -345,11 +370,15 @@ class CheckInRequest(Schema):
 
     @model_validator(mode="after")
     def _appointment_or_walk_in(self) -> "CheckInRequest":
-        walk_in = (self.patient_id, self.doctor_id, self.service_id)
-        if self.appointment_id is None and None in walk_in:
-            raise ValueError("give appointment_id, or patient_id, doctor_id and service_id for a walk-in")
-        if self.appointment_id is not None and any(v is not None for v in walk_in):
-            raise ValueError("give either appointment_id or a walk-in, not both")
+        walk_in = {"patient_id": self.patient_id, "doctor_id": self.doctor_id, "service_id": self.service_id}
+        given = [name for name, value in walk_in.items() if value is not None]
+        if self.appointment_id is None and len(given) < len(walk_in):
+            missing = "appointment_id" if not given else next(n for n in walk_in if n not in given)
+            raise field_error(
+                "CheckInRequest", missing, "give appointment_id, or patient_id, doctor_id and service_id for a walk-in"
+            )
+        if self.appointment_id is not None and given:
+            raise field_error("CheckInRequest", given[0], "give either appointment_id or a walk-in, not both")
         return self
 
 
@@ -362,7 +391,7 @@ class PhaseMoveRequest(Schema):
     @model_validator(mode="after")
     def _one_target(self) -> "PhaseMoveRequest":
         if (self.phase is None) == (self.new_status is None):
-            raise ValueError("give exactly one of phase or new_status")
+            raise field_error("PhaseMoveRequest", "phase", "give exactly one of phase or new_status")
         return self
 
 
@@ -393,7 +422,7 @@ class PaymentCreate(Schema):
     @model_validator(mode="after")
     def _no_refund_on_create(self) -> "PaymentCreate":
         if self.status == PaymentStatus.REFUNDED:
-            raise ValueError("a payment cannot be created as REFUNDED")
+            raise field_error("PaymentCreate", "status", "a payment cannot be created as REFUNDED")
         return self
 
 

@@ -6,6 +6,8 @@ from contextlib import asynccontextmanager
 import socketio
 from fastapi import FastAPI
 
+from common.schemas import HealthOut
+from server.api.responses import COMMON
 from server.api.routes import ROUTERS
 from server.core.errors import install_error_handlers
 from server.realtime.sio import attach_to_bus, create_sio, detach_from_bus
@@ -30,11 +32,11 @@ def create_app() -> socketio.ASGIApp:
     )
     install_error_handlers(api)
     for router in ROUTERS:
-        api.include_router(router)
+        api.include_router(router, responses=COMMON)
 
-    @api.get("/health", tags=["meta"])
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
+    @api.get("/health", tags=["meta"], response_model=HealthOut)
+    def health() -> HealthOut:
+        return HealthOut()
 
     app = socketio.ASGIApp(sio, other_asgi_app=api)
     app.api = api  # type: ignore[attr-defined]  (tests and tools reach the FastAPI app here)

@@ -1,6 +1,10 @@
 """Domain errors raised by services, and the one place that maps them to HTTP."""
 
+from typing import Any
+
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 
@@ -65,8 +69,27 @@ class TooManyRequests(DomainError):
     code = "too_many_requests"
 
 
+_LOCATIONS = frozenset({"body", "query", "path", "header", "cookie"})
+
+
+def _field_of(loc: Any) -> str | None:
+    """The innermost named part of a pydantic `loc` (("body", "slots", 0, "hour") → "hour")."""
+    names = [str(p) for p in loc or () if not isinstance(p, int) and str(p) not in _LOCATIONS]
+    return names[-1] if names else None
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain_error(_: Request, exc: DomainError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
         return JSONResponse(exc.to_dict(), status_code=exc.status_code, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own body ({"detail": [...]}) plus the shape of InvalidInput: a code and the first field named.
+        errors = jsonable_encoder(exc.errors())
+        field = next((f for f in (_field_of(e.get("loc")) for e in errors) if f), None)
+        body: dict[str, Any] = {"detail": errors, "code": InvalidInput.code}
+        if field is not None:
+            body["field"] = field
+        return JSONResponse(body, status_code=422)

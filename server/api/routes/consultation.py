@@ -4,16 +4,19 @@ from fastapi import APIRouter
 
 from common.schemas import CompleteConsultationRequest, CompleteRequest, VisitOut
 from server.api.deps import CurrentUser, SessionDep
+from server.api.responses import refusals
 from server.services import visits as visit_service
 
 router = APIRouter(prefix="/queue", tags=["consultation"])
 
-_ERRORS = {
-    401: {"description": "not authenticated"},
-    403: {"description": "not a doctor, no doctor profile, or another doctor's visit"},
-    404: {"description": "unknown visit"},
-    409: {"description": "the visit is not IN_PROGRESS (`current_status` says what it is)"},
-}
+_ERRORS = refusals(
+    {
+        401: "not authenticated",
+        403: "not a doctor, no doctor profile, or another doctor's visit",
+        404: "unknown visit",
+        409: "the visit is not IN_PROGRESS (`current_status` says what it is)",
+    }
+)
 
 
 @router.post("/complete-consultation", response_model=VisitOut, responses=_ERRORS)

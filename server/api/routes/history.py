@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 
 from common.schemas import HistoryVisit, Page
 from server.api.deps import SessionDep, StaffUser
+from server.api.responses import refusals
 from server.services import history as history_service
 
 router = APIRouter(tags=["history"])
@@ -14,7 +15,7 @@ router = APIRouter(tags=["history"])
 @router.get(
     "/patients/{patient_id}/history/{doctor_id}",
     response_model=Page[HistoryVisit],
-    responses={403: {"description": "a doctor asking for another doctor's id"}, 404: {"description": "no patient"}},
+    responses=refusals({403: "a doctor asking for another doctor's id", 404: "no patient (or another clinic's)"}),
 )
 def patient_history(
     patient_id: int,

@@ -2,6 +2,7 @@ from fastapi import APIRouter
 
 from common.schemas import VisitDetail
 from server.api.deps import SessionDep, StaffUser
+from server.api.responses import refusals
 from server.services import visits as visit_service
 
 router = APIRouter(prefix="/visits", tags=["visits"])
@@ -10,7 +11,7 @@ router = APIRouter(prefix="/visits", tags=["visits"])
 @router.get(
     "/{visit_id}",
     response_model=VisitDetail,
-    responses={403: {"description": "another doctor's visit"}, 404: {"description": "unknown, or another clinic"}},
+    responses=refusals({403: "another doctor's visit", 404: "unknown, or another clinic"}),
 )
 def get_visit(visit_id: int, session: SessionDep, me: StaffUser) -> VisitDetail:
     """One visit with patient, service, appointment and payments."""

@@ -1,0 +1,21 @@
+"""The refusals each route may answer, documented with their body (ErrorOut) in OpenAPI."""
+
+from typing import Any
+
+from common.schemas import ErrorOut
+
+
+def refusals(descriptions: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route or router: each status with the shared error body and what it means here."""
+    return {code: {"model": ErrorOut, "description": text} for code, text in descriptions.items()}
+
+
+# Every route may answer these; a route documents its own meaning of a status with `refusals(...)`.
+COMMON = refusals(
+    {
+        401: "not authenticated (no, expired or invalid access token)",
+        403: "not allowed for this role",
+        404: "not found, or in another clinic",
+        409: "conflicts with the current state (the body says which)",
+    }
+)

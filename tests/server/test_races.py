@@ -16,6 +16,8 @@ from server.services.queue import change_visit_status, check_in
 from tests.factories import auth, make_clinic, make_doctor, make_patient, make_service, make_user, make_visit
 
 N = 50
+# A thread that cannot start (e.g. no free PostgreSQL connection) breaks the barrier for all: an error, not a hang.
+BARRIER_TIMEOUT = 30
 
 
 def _world(session: Session):
@@ -41,7 +43,7 @@ def _audit_rows(session: Session, visit_id: int) -> list[VisitStatusChange]:
 def test_concurrent_moves_in_separate_sessions(engine, committed_db):
     w = _world(committed_db)
     visit_id, rec_id = w["visit"].id, w["rec"].id
-    start = threading.Barrier(N)
+    start = threading.Barrier(N, timeout=BARRIER_TIMEOUT)
 
     def move(_: int) -> str:
         with Session(engine, expire_on_commit=False) as session:
@@ -66,7 +68,7 @@ def test_concurrent_moves_in_separate_sessions(engine, committed_db):
 def test_concurrent_moves_over_http(live_server, committed_db):
     w = _world(committed_db)
     visit_id, headers = w["visit"].id, auth(w["rec"])
-    start = threading.Barrier(N)
+    start = threading.Barrier(N, timeout=BARRIER_TIMEOUT)
 
     def move(_: int) -> int:
         with httpx.Client(base_url=live_server.url, timeout=30) as http:  # one connection per thread
@@ -85,7 +87,7 @@ def test_concurrent_check_ins_get_distinct_numbers(live_server, committed_db):
     patients = [make_patient(committed_db, w["clinic"]) for _ in range(N)]
     committed_db.commit()
     headers = auth(w["rec"])
-    start = threading.Barrier(N)
+    start = threading.Barrier(N, timeout=BARRIER_TIMEOUT)
 
     def check_in(i: int) -> dict:
         body = {"patient_id": patients[i].id, "doctor_id": w["doctor"].id, "service_id": w["service"].id}
@@ -111,7 +113,7 @@ def test_concurrent_check_ins_get_distinct_numbers(live_server, committed_db):
 def _run_together(engine, n: int, action) -> list[str]:
     """Run `action(session)` in n threads, each on its own connection, released together by a barrier;
     "won" when it returns, the domain error's code when it raises one."""
-    start = threading.Barrier(n)
+    start = threading.Barrier(n, timeout=BARRIER_TIMEOUT)
 
     def one(_: int) -> str:
         with Session(engine, expire_on_commit=False) as session:

@@ -179,7 +179,7 @@ async def test_seq_arrives_in_order_under_concurrent_changes(live_server, commit
     w = _clinic(committed_db)
     bodies = [_walk_in(w, committed_db) for _ in range(30)]
     listener = await SocketRecorder(live_server.url, token_for(w["rec"])).connect()
-    start = threading.Barrier(len(bodies))
+    start = threading.Barrier(len(bodies), timeout=30)  # a thread that cannot start fails the test, not hangs it
 
     def check_in(body: dict) -> int:
         with httpx.Client(base_url=live_server.url, timeout=30) as http:

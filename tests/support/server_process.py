@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -18,6 +20,25 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before exec: Linux sends it SIGTERM when the thread that started it ends, so a test
+    run that is killed (timeout, Ctrl-C) leaves no server behind holding PostgreSQL connections and a port."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _orphan_guard():
+    # Only from the main thread: a server started from a short-lived worker thread (a restart in a test) would
+    # otherwise be killed as soon as that thread finished.
+    if sys.platform.startswith("linux") and threading.current_thread() is threading.main_thread():
+        return _die_with_parent
+    return None
 
 
 class ServerProcess:
@@ -55,6 +76,7 @@ class ServerProcess:
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            preexec_fn=_orphan_guard(),  # noqa: PLW1509 (only prctl, no locks: safe after fork)
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import signal
 import sys
 
 from server.core.config import get_settings
@@ -16,9 +17,21 @@ def _migrate() -> None:
     upgrade_to_head()
 
 
+def _exit_on_sigterm() -> None:
+    """After its graceful shutdown uvicorn re-raises the signal it caught; with the default SIGTERM action that
+    kills the process before atexit runs, and the embedded PostgreSQL (stopped by an atexit hook) would be left
+    running. Turning SIGTERM into SystemExit makes a `systemctl stop` / terminate a normal exit."""
+
+    def _exit(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, _exit)
+
+
 def _serve(host: str, port: int, *, migrate: bool = True) -> None:
     import uvicorn
 
+    _exit_on_sigterm()
     if migrate:
         _migrate()
     from server.main import create_app

@@ -73,3 +73,6 @@ def test_embedded_database_starts_serves_docs_and_keeps_data(tmp_path: Path) -> 
             assert login.json()["user"]["role"] == "ADMIN"
         finally:
             _stop(proc)
+        # a terminated server stops its embedded PostgreSQL (uvicorn re-raises SIGTERM after shutdown; the
+        # server turns it into a normal exit so the stop hook runs) instead of leaving it running
+        assert not (data_dir / "pgdata" / "postmaster.pid").exists()

@@ -22,8 +22,8 @@ def _exit_on_sigterm() -> None:
     kills the process before atexit runs, and the embedded PostgreSQL (stopped by an atexit hook) would be left
     running. Turning SIGTERM into SystemExit makes a `systemctl stop` / terminate a normal exit."""
 
-    def _exit(signum: int, _frame: object) -> None:
-        raise SystemExit(128 + signum)
+    def _exit(_signum: int, _frame: object) -> None:
+        raise SystemExit(0)  # a requested stop is a clean exit (systemd expects 0 or the signal)
 
     signal.signal(signal.SIGTERM, _exit)
 

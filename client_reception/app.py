@@ -94,7 +94,7 @@ class ReceptionApp(QObject):
         """After a reconnect or a seq gap nothing said meanwhile is replayed: refetch everything shown."""
         log.info("resync (%s)", reason)
         self.catalog.reload()
-        self.board.refresh()
+        self.board.spawn(self.board.fetch_until_ok())
         self.checkin.refresh()
         self.appointments.refresh()
         self.patients.refresh()

@@ -157,6 +157,18 @@ class BoardViewModel(ViewModel):
         finally:
             self._fetching = False
 
+    async def fetch_until_ok(self, delays: tuple[float, ...] = (0.5, 1, 2, 4, 8)) -> QueueBoard | None:
+        """After a reconnect the server may still be warming up (database not ready: 5xx, or refused): retry a
+        few times with backoff, so the board does not stay stale until the next event."""
+        for delay in (*delays, None):
+            try:
+                return await self.fetch()
+            except ApiError as exc:
+                if delay is None or not (exc.status == 0 or exc.status >= 500) or self._closed:
+                    raise
+                await asyncio.sleep(delay)
+        return None
+
     async def load_doctors(self) -> None:
         self.doctors = await self.api.list_doctors()
         if not self._closed:

@@ -87,7 +87,14 @@ def test_offline_then_reconnect_and_refetch(offline_app: ReceptionApp, own_serve
 
         await in_thread(own_server.start)
         await until(lambda: window.indicator.state == "connected", timeout=20)
-        await until(lambda: [e.patient.full_name for e in app.board.model.entries(Phase.WAITING)] == ["Maria Gomez"])
+        try:
+            await until(
+                lambda: [e.patient.full_name for e in app.board.model.entries(Phase.WAITING)] == ["Maria Gomez"]
+            )
+        except AssertionError:
+            raise AssertionError(
+                f"board not refetched: banner={window.banner.text!r}, fetches={app.board.fetch_count}"
+            ) from None
         await settle(app)
         screenshot(window, "reception_reconnected")
 

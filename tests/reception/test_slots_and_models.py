@@ -7,10 +7,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from client_reception.slots import busy_intervals, free_start_times
-from client_reception.viewmodels.board import BoardModel, BoardRole, PhaseFilter
+from client_reception.viewmodels.board import BoardModel, BoardRole, BoardViewModel, PhaseFilter
 from client_reception.views.board import elapsed_text, is_overdue
+from common.client import ApiError
 from common.enums import AppointmentStatus, Phase, VisitStatus
 from common.schemas import AppointmentOut, QueueBoard, QueueEntry, ScheduleSlot
+from tests.support.qt import arun
 
 DAY = date(2030, 3, 6)  # a Wednesday
 WED = DAY.weekday()
@@ -158,3 +160,43 @@ def test_overdue_is_counted_locally_and_only_while_waiting():
     assert is_overdue(fresh, Phase.WAITING, 20, now + timedelta(minutes=2))  # turns red without a refetch
     assert not is_overdue(_entry(2, VisitStatus.IN_PROGRESS, 40), Phase.WITH_DOCTOR, 20, now)
     assert elapsed_text(65) == "1:05" and elapsed_text(3725) == "1:02:05" and elapsed_text(-3) == "0:00"
+
+
+class _FlakyApi:
+    """Answers like a server still starting: refused, then a 503, then the board."""
+
+    def __init__(self, board: QueueBoard) -> None:
+        self.board = board
+        self.calls = 0
+
+    async def queue_board(self, **_: object) -> QueueBoard:
+        self.calls += 1
+        if self.calls == 1:
+            raise ApiError(0, "Cannot reach the server")
+        if self.calls == 2:
+            raise ApiError(503, "The server is unavailable")
+        return self.board
+
+
+def test_board_refetch_after_reconnect_retries_until_the_server_answers(qloop):
+    api = _FlakyApi(_board((Phase.WAITING, _entry(1, VisitStatus.WAITING, 1))))
+    vm = BoardViewModel(api)  # type: ignore[arg-type]
+    board = arun(qloop, vm.fetch_until_ok(delays=(0.01, 0.01, 0.01)))
+    assert board is not None and api.calls == 3 and vm.model.rowCount() == 1
+    vm.close()
+
+
+def test_board_refetch_does_not_retry_a_refusal(qloop):
+    class Forbidden(_FlakyApi):
+        async def queue_board(self, **_: object) -> QueueBoard:
+            self.calls += 1
+            raise ApiError(403, "You are not allowed to do this")
+
+    api = Forbidden(_board())
+    vm = BoardViewModel(api)  # type: ignore[arg-type]
+    try:
+        arun(qloop, vm.fetch_until_ok(delays=(0.01,)))
+    except ApiError as exc:
+        assert exc.status == 403
+    assert api.calls == 1
+    vm.close()

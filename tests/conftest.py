@@ -2,6 +2,7 @@
 in-process test, and a real server subprocess for tests that need real sockets."""
 
 import asyncio
+import gc
 import os
 from collections.abc import Iterator
 
@@ -20,6 +21,9 @@ _DB_URL: str | None = None
 
 def pytest_configure(config: pytest.Config) -> None:
     global _DB_URL
+    # Cyclic GC only on the main thread, between tests (see common/qt/gc_guard.py): a Qt object collected in a
+    # worker thread (TestClient's portal, a thread pool) leaves a dangling timer that crashes a later test.
+    gc.disable()
     if hasattr(config, "workerinput"):
         return
     _DB_URL = create_test_database()
@@ -80,6 +84,12 @@ def committed_db(engine) -> Iterator[Session]:
 
 
 @pytest.fixture(autouse=True)
+def _collect_garbage_on_main_thread() -> Iterator[None]:
+    yield
+    gc.collect()
+
+
+@pytest.fixture(autouse=True)
 def _reset_login_throttle() -> None:
     from server.services.auth import throttle
 
@@ -126,6 +136,7 @@ def qloop(qapp) -> Iterator[asyncio.AbstractEventLoop]:
     try:
         yield loop
     finally:
+        _destroy_qt_leftovers(qapp)
         pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
         for task in pending:
             task.cancel()
@@ -134,3 +145,16 @@ def qloop(qapp) -> Iterator[asyncio.AbstractEventLoop]:
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
         asyncio.set_event_loop(None)
+
+
+def _destroy_qt_leftovers(qapp) -> None:
+    """Delete this test's windows now, while its loop is alive: a widget left for a later test's event processing
+    can fire a timer or a deferred delete into freed Python objects (seen as a segfault in an unrelated test)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for widget in qapp.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+    gc.collect()

@@ -21,6 +21,7 @@ import qasync
 from PySide6.QtWidgets import QApplication
 
 from common.qt.async_tools import TaskKeeper
+from common.qt.gc_guard import MainThreadGarbageCollector
 from common.qt.indicator import ConnectionIndicator
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,7 @@ def run_app(
     app.setApplicationName(app_name)
     app.setQuitOnLastWindowClosed(False)
     runtime = _runtime = AppRuntime(app)
+    collector = MainThreadGarbageCollector(parent=app)  # Qt objects must die on the GUI thread
 
     def about_to_quit() -> None:  # may fire twice (and fires on our own clean exit too): act once, if at all
         if runtime.quitting:
@@ -144,5 +146,6 @@ def run_app(
         return runtime.exit_code
     finally:
         _runtime = None
+        collector.stop()
         with contextlib.suppress(RuntimeError, TypeError):
             app.aboutToQuit.disconnect(about_to_quit)

@@ -36,35 +36,31 @@ def column_rows(app: ReceptionApp, phase: Phase) -> int:
 
 @pytest.fixture
 def visits(committed_db, desk: Desk) -> dict[str, Visit]:
+    """A morning in progress; queue numbers follow the order of arrival, as the server gives them."""
     now = datetime.now(UTC)
     a, b = desk.doctors
     consult, vaccine = desk.services
+    p = desk.patients
+    done, waiting, inside = VisitStatus.COMPLETED, VisitStatus.WAITING, VisitStatus.IN_PROGRESS
+
+    def visit(number: int, patient, doctor, service, status: VisitStatus, arrived: int, started: int | None = None):
+        return make_visit(
+            committed_db,
+            patient=patient,
+            doctor=doctor,
+            service=service,
+            status=status,
+            queue_number=number,
+            check_in_time=now - timedelta(minutes=arrived),
+            start_time=now - timedelta(minutes=started) if started is not None else None,
+            end_time=now - timedelta(minutes=started - 10) if status == done and started is not None else None,
+        )
+
     made = {
-        "overdue": make_visit(
-            committed_db, patient=desk.patients[0], doctor=a, service=consult, check_in_time=now - timedelta(minutes=27)
-        ),
-        "fresh": make_visit(
-            committed_db, patient=desk.patients[1], doctor=b, service=vaccine, check_in_time=now - timedelta(minutes=3)
-        ),
-        "inside": make_visit(
-            committed_db,
-            patient=desk.patients[2],
-            doctor=b,
-            service=consult,
-            status=VisitStatus.IN_PROGRESS,
-            check_in_time=now - timedelta(minutes=15),
-            start_time=now - timedelta(minutes=6),
-        ),
-        "done": make_visit(
-            committed_db,
-            patient=desk.patients[3],
-            doctor=a,
-            service=vaccine,
-            status=VisitStatus.COMPLETED,
-            check_in_time=now - timedelta(minutes=50),
-            start_time=now - timedelta(minutes=40),
-            end_time=now - timedelta(minutes=30),
-        ),
+        "done": visit(1, p[3], a, vaccine, done, arrived=50, started=40),
+        "overdue": visit(2, p[0], a, consult, waiting, arrived=27),
+        "inside": visit(3, p[2], b, consult, inside, arrived=15, started=6),
+        "fresh": visit(4, p[1], b, vaccine, waiting, arrived=3),
     }
     committed_db.commit()
     return made

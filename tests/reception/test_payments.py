@@ -33,6 +33,7 @@ def finished(committed_db, desk: Desk) -> list[Visit]:
             doctor=desk.doctors[i],
             service=desk.services[i],
             status=VisitStatus.COMPLETED,
+            queue_number=i + 1,
             check_in_time=now - timedelta(minutes=40 - i),
             start_time=now - timedelta(minutes=30 - i),
             end_time=now - timedelta(minutes=10 - i),

@@ -19,10 +19,15 @@ ensure_venv() {
   fi
 }
 
-# Debian libraries Qt needs, even offscreen; installed only when missing (needs root or sudo).
+# Debian libraries Qt needs, even offscreen; `ensure_qt_libs display` adds what real X11 windows need (the xcb
+# platform plugin). Installed only when missing (needs root or sudo).
 ensure_qt_libs() {
   local pkgs=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
               libxcb-cursor0 fonts-dejavu-core)
+  if [ "${1:-}" = "display" ]; then
+    pkgs+=(libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1
+           libxcb-shape0 libxcb-randr0)
+  fi
   local missing=()
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -19,8 +19,9 @@ from server.models import Appointment, Clinic, Doctor, DoctorSchedule, Patient, 
 from server.realtime.events import next_seq, stage
 from server.services._updates import sent_fields
 from server.services.auth import doctor_of
-from server.services.clinic_time import clinic_tz, local_day_bounds
+from server.services.clinic_time import clinic_tz, within_local_days
 from server.services.listing import paginate
+from server.services.locking import lock_row
 from server.services.scope import ensure_clinic, get_clinic
 from server.services.serializers import APPOINTMENT_LOAD, appointment_out
 
@@ -35,12 +36,7 @@ def _aware(field: str, value: datetime) -> datetime:
 
 
 def _lock_doctor(session: Session, doctor_id: int, clinic_id: int) -> Doctor:
-    doctor = session.scalars(
-        select(Doctor)
-        .where(Doctor.id == doctor_id)
-        .with_for_update(key_share=True, of=Doctor)
-        .execution_options(populate_existing=True)
-    ).one_or_none()
+    doctor = lock_row(session, Doctor, doctor_id, key_share=True)
     if doctor is None or doctor.clinic_id != clinic_id:
         raise NotFound("doctor not found", field="doctor_id")
     if not doctor.is_active:
@@ -123,10 +119,7 @@ def _emit(session: Session, name: str, appt: Appointment, *, also_doctor: int | 
 
 
 def _load(session: Session, appointment_id: int, *, lock: bool = False) -> Appointment:
-    stmt = select(Appointment).where(Appointment.id == appointment_id)
-    if lock:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    appt = session.scalars(stmt).one_or_none()
+    appt = lock_row(session, Appointment, appointment_id) if lock else session.get(Appointment, appointment_id)
     if appt is None:
         raise NotFound("appointment not found")
     return appt
@@ -166,10 +159,7 @@ def list_appointments(
     else:
         clinic = get_clinic(session, actor, clinic_id)
     conditions = [Appointment.clinic_id == clinic.id]
-    if start_date is not None:
-        conditions.append(Appointment.start_time >= local_day_bounds(clinic.timezone, start_date)[0])
-    if end_date is not None:
-        conditions.append(Appointment.start_time < local_day_bounds(clinic.timezone, end_date)[1])
+    conditions += within_local_days(Appointment.start_time, clinic.timezone, start_date, end_date)
     if doctor_id is not None:
         conditions.append(Appointment.doctor_id == doctor_id)
     if patient_id is not None:

@@ -3,9 +3,10 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from server.core.errors import InvalidInput
 from server.models import Clinic
 
 
@@ -23,6 +24,26 @@ def local_day_bounds(timezone: str, day: date) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time.min, tzinfo=tz)
     end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
     return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def check_date_range(start: date | None, end: date | None) -> None:
+    """A filter's inclusive range of local days; an end before the start is a 422 on end_date."""
+    if start is not None and end is not None and end < start:
+        raise InvalidInput("end_date", "end_date is before start_date")
+
+
+def within_local_days(
+    column: ColumnElement[datetime], timezone: str, start: date | None, end: date | None
+) -> list[ColumnElement[bool]]:
+    """Conditions keeping `column` (a UTC instant) on the clinic-local days start..end, both inclusive; a missing
+    end leaves that side open. Every list filtered by date uses this."""
+    check_date_range(start, end)
+    conditions: list[ColumnElement[bool]] = []
+    if start is not None:
+        conditions.append(column >= local_day_bounds(timezone, start)[0])
+    if end is not None:
+        conditions.append(column < local_day_bounds(timezone, end)[1])
+    return conditions
 
 
 def clinic_timezone(session: Session, clinic_id: int) -> str:

@@ -9,6 +9,7 @@ from common.schemas import ClinicCreate, ClinicUpdate
 from server.core.errors import Conflict, InvalidInput, NotFound
 from server.models import Appointment, Clinic, Doctor, Patient, Service, User, Visit
 from server.services._updates import commit_or_conflict, sent_fields
+from server.services.locking import lock_row
 from server.services.scope import can_see
 
 
@@ -65,7 +66,7 @@ _REFERENCES: tuple[tuple[str, type], ...] = (
 def delete_clinic(session: Session, *, clinic_id: int) -> Clinic:
     """Delete a clinic nothing refers to yet (e.g. one created by mistake); otherwise 409 naming what refers to
     it. A clinic in use keeps its history, so there is no soft delete: deactivate its users instead."""
-    clinic = session.get(Clinic, clinic_id, with_for_update=True)
+    clinic = lock_row(session, Clinic, clinic_id)
     if clinic is None:
         raise NotFound("clinic not found")
     used_by = [

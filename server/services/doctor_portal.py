@@ -17,9 +17,8 @@ from common.schemas import (
     RevenueFigure,
     TodayRevenue,
 )
-from server.core.errors import InvalidInput
 from server.models import Appointment, Doctor, Patient, Payment, Visit
-from server.services.clinic_time import clinic_timezone, local_day_bounds, local_today
+from server.services.clinic_time import clinic_timezone, local_day_bounds, local_today, within_local_days
 from server.services.earnings import PAY_DATE
 from server.services.listing import paginate, patient_matches
 from server.services.money import ZERO
@@ -112,17 +111,14 @@ def appointments(
 ) -> Page[AppointmentOut]:
     """The doctor's appointments, ascending by start. Dates are clinic-local and inclusive; without start_date
     the list starts now; without statuses it shows CONFIRMED and CHECKED_IN."""
-    if start_date and end_date and end_date < start_date:
-        raise InvalidInput("end_date", "end_date is before start_date")
     timezone = clinic_timezone(session, doctor.clinic_id)
     conds = [
         Appointment.doctor_id == doctor.id,
         Appointment.status.in_(statuses or DEFAULT_APPOINTMENT_STATUSES),
-        Appointment.start_time
-        >= (local_day_bounds(timezone, start_date)[0] if start_date else (now or datetime.now(UTC))),
+        *within_local_days(Appointment.start_time, timezone, start_date, end_date),
     ]
-    if end_date is not None:
-        conds.append(Appointment.start_time < local_day_bounds(timezone, end_date)[1])
+    if start_date is None:
+        conds.append(Appointment.start_time >= (now or datetime.now(UTC)))
     stmt = select(Appointment).options(*APPOINTMENT_LOAD).where(*conds).order_by(Appointment.start_time, Appointment.id)
     return paginate(session, stmt, page=page, per_page=per_page, schema=AppointmentOut, item=appointment_out)
 

@@ -9,6 +9,7 @@ from server.core.errors import Conflict, InvalidInput, NotFound
 from server.models import Doctor, DoctorSchedule, User
 from server.services import users as user_service
 from server.services._updates import commit_or_conflict, sent_fields
+from server.services.locking import lock_row
 from server.services.money import rate
 from server.services.scope import can_see, require_clinic, visible_clinic_id
 
@@ -121,7 +122,7 @@ def replace_schedule(session: Session, *, doctor_id: int, slots: list[ScheduleSl
             raise InvalidInput("slots", f"slot day_of_week={key[0]} hour={key[1]} is given more than once")
         seen.add(key)
     # Lock the doctor row so two concurrent replacements run one after the other instead of colliding.
-    doctor = session.scalar(select(Doctor).where(Doctor.id == doctor_id).with_for_update(of=Doctor))
+    doctor = lock_row(session, Doctor, doctor_id)
     if doctor is None:
         raise NotFound("doctor not found")
     # A bulk DELETE first: deleting and inserting the same (day, hour) in one ORM flush would hit the unique key.

@@ -14,9 +14,14 @@ from sqlalchemy.orm import Session
 
 from common.enums import PaymentMethod, PaymentStatus
 from common.schemas import EarningRow, EarningsGroup, EarningsPage, EarningsSummary
-from server.core.errors import InvalidInput
 from server.models import Doctor, Patient, Payment, Service, Visit
-from server.services.clinic_time import clinic_timezone, local_day_bounds, local_today
+from server.services.clinic_time import (
+    check_date_range,
+    clinic_timezone,
+    local_day_bounds,
+    local_today,
+    within_local_days,
+)
 from server.services.money import ZERO
 
 PAY_DATE = func.coalesce(Payment.paid_at, Payment.created_at)
@@ -30,16 +35,11 @@ class EarningsFilter:
     payment_method: PaymentMethod | None = None
 
     def validate(self) -> None:
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise InvalidInput("end_date", "end_date is before start_date")
+        check_date_range(self.start_date, self.end_date)
 
 
 def _where(doctor_id: int, timezone: str, f: EarningsFilter) -> list[ColumnElement[bool]]:
-    conds = [Visit.doctor_id == doctor_id]
-    if f.start_date is not None:
-        conds.append(local_day_bounds(timezone, f.start_date)[0] <= PAY_DATE)
-    if f.end_date is not None:
-        conds.append(local_day_bounds(timezone, f.end_date)[1] > PAY_DATE)
+    conds = [Visit.doctor_id == doctor_id, *within_local_days(PAY_DATE, timezone, f.start_date, f.end_date)]
     if f.status is not None:
         conds.append(Payment.status == f.status)
     if f.payment_method is not None:

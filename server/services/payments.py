@@ -13,8 +13,9 @@ from server.core.db import utcnow
 from server.core.errors import Conflict, NotFound
 from server.models import Payment, User, Visit
 from server.realtime.events import next_seq, stage
-from server.services.clinic_time import local_day_bounds
+from server.services.clinic_time import within_local_days
 from server.services.listing import paginate
+from server.services.locking import lock_row
 from server.services.money import split_amount
 from server.services.scope import ensure_clinic, get_clinic
 from server.services.serializers import PAYMENT_DETAIL_LOAD, payment_detail
@@ -28,10 +29,7 @@ def rate_for(visit: Visit) -> Decimal:
 
 
 def _load(session: Session, payment_id: int, actor: User, *, lock: bool = False) -> Payment:
-    stmt = select(Payment).where(Payment.id == payment_id)
-    if lock:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    payment = session.scalars(stmt).one_or_none()
+    payment = lock_row(session, Payment, payment_id) if lock else session.get(Payment, payment_id)
     if payment is None:
         raise NotFound("payment not found")
     ensure_clinic(actor, payment.visit.clinic_id, "payment")
@@ -52,12 +50,7 @@ def create_payment(session: Session, *, actor: User, data: PaymentCreate) -> Pay
     """One open (PENDING or PAID) payment per visit, so a double click cannot charge twice."""
     # The visit row is locked (FOR NO KEY UPDATE) so two concurrent requests cannot both pass the one-open-
     # payment check below; it is the same lock order as the state machine (visit first, clinic last).
-    visit = session.scalars(
-        select(Visit)
-        .where(Visit.id == data.visit_id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
-    ).one_or_none()
+    visit = lock_row(session, Visit, data.visit_id, key_share=True)
     if visit is None:
         raise NotFound("visit not found", field="visit_id")
     ensure_clinic(actor, visit.clinic_id, "visit", field="visit_id")
@@ -138,10 +131,7 @@ def list_payments(
     if day is not None:
         start_date = end_date = day
     conditions = [Visit.clinic_id == clinic.id]
-    if start_date is not None:
-        conditions.append(Payment.created_at >= local_day_bounds(clinic.timezone, start_date)[0])
-    if end_date is not None:
-        conditions.append(Payment.created_at < local_day_bounds(clinic.timezone, end_date)[1])
+    conditions += within_local_days(Payment.created_at, clinic.timezone, start_date, end_date)
     if visit_id is not None:
         conditions.append(Payment.visit_id == visit_id)
     if status is not None:

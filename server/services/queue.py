@@ -3,7 +3,7 @@
 Every route that changes a visit's status goes through `change_visit_status`, so the transition table, the
 permission rules, the audit row, the appointment sync and the events live in one place.
 
-Lock order (so concurrent requests cannot deadlock): row locks (visit / appointment) first, the clinic row
+Locks follow the order of services/locking.py: the visit / appointment / patient row first, the clinic row
 (`next_seq`) last.
 """
 
@@ -31,6 +31,7 @@ from server.realtime.events import next_seq, stage
 from server.services import history as history_service
 from server.services.auth import doctor_of
 from server.services.clinic_time import local_today
+from server.services.locking import lock_row
 from server.services.scope import ensure_clinic, get_clinic
 from server.services.serializers import VISIT_LOAD, appointment_out, patient_out, visit_out
 
@@ -54,12 +55,6 @@ ACTIVE_STATUSES = (S.WAITING, S.CALLED, S.IN_PROGRESS)
 
 
 # --- the state machine ---------------------------------------------------------------------------------------
-
-
-def _lock_visit(session: Session, visit_id: int) -> Visit | None:
-    # populate_existing: the row read under the lock wins over any stale copy in the identity map.
-    stmt = select(Visit).where(Visit.id == visit_id).with_for_update().execution_options(populate_existing=True)
-    return session.scalars(stmt).one_or_none()
 
 
 def _check_scope(actor: User, visit: Visit) -> None:
@@ -122,7 +117,7 @@ def change_visit_status(
 ) -> Visit:
     """Move a visit to `target` under a row lock and commit; raise (having written nothing) when the move is
     illegal (Conflict, with `current_status`), not allowed (Forbidden) or out of scope (NotFound)."""
-    visit = _lock_visit(session, visit_id)
+    visit = lock_row(session, Visit, visit_id)
     if visit is None:
         raise NotFound("visit not found", field="visit_id")
     _check_scope(actor, visit)
@@ -175,12 +170,7 @@ def change_visit_status(
 def _walk_in_parties(session: Session, actor: User, data: CheckInRequest) -> tuple[int, int, int, int]:
     # The patient row is locked (FOR NO KEY UPDATE) so two walk-ins of one patient are serialised and the
     # duplicate check below cannot pass twice; inserts that merely reference the patient are not blocked.
-    patient = session.scalars(
-        select(Patient)
-        .where(Patient.id == data.patient_id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
-    ).one_or_none()
+    patient = lock_row(session, Patient, data.patient_id, key_share=True)
     if patient is None:
         raise NotFound("patient not found", field="patient_id")
     ensure_clinic(actor, patient.clinic_id, "patient", field="patient_id")
@@ -202,12 +192,7 @@ def check_in(session: Session, *, actor: User, data: CheckInRequest) -> Visit:
     """A WAITING visit with the next queue number of the clinic's local day (from an appointment or a walk-in)."""
     appointment: Appointment | None = None
     if data.appointment_id is not None:
-        appointment = session.scalars(
-            select(Appointment)
-            .where(Appointment.id == data.appointment_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).one_or_none()
+        appointment = lock_row(session, Appointment, data.appointment_id)
         if appointment is None:
             raise NotFound("appointment not found", field="appointment_id")
         ensure_clinic(actor, appointment.clinic_id, "appointment", field="appointment_id")

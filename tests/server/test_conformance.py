@@ -121,3 +121,22 @@ def test_doctor_dashboard_and_board_agree_on_today(client, db):
     assert board["date"] == mine["date"] == desk["date"] == r.json()["queue_date"]
     assert [v["id"] for v in board["waiting"]] == [v["id"] for v in mine["waiting_visits"]] == [r.json()["id"]]
     assert mine["waiting"] == desk["waiting"] == 1
+
+
+def test_an_inverted_date_range_is_refused_by_every_list(client, db):
+    """One rule for date filters (clinic-local days, both ends inclusive): an end before the start is a 422 on
+    end_date, whichever list is asked."""
+    clinic = make_clinic(db)
+    desk = auth(make_user(db, role=Role.RECEPTIONIST, clinic=clinic))
+    doctor = auth(make_doctor(db, clinic, all_hours=False).user)
+    inverted = {"start_date": "2025-03-10", "end_date": "2025-03-09"}
+    for url, h in (
+        ("/appointments", desk),
+        ("/payments", desk),
+        ("/dashboard/doctor/appointments", doctor),
+        ("/doctors/earnings", doctor),
+    ):
+        r = client.get(url, params=inverted, headers=h)
+        assert r.status_code == 422 and r.json()["field"] == "end_date", (url, r.text)
+        one_day = client.get(url, params={"start_date": "2025-03-10", "end_date": "2025-03-10"}, headers=h)
+        assert one_day.status_code == 200, (url, one_day.text)

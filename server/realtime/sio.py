@@ -71,7 +71,7 @@ def create_sio() -> socketio.AsyncServer:
     async def join_doctor_room(sid: str, data: Any) -> dict[str, Any]:
         who = SocketUser(**await sio.get_session(sid))
         doctor_id = data.get("doctor_id") if isinstance(data, dict) else None
-        if who.doctor_id is None or doctor_id != who.doctor_id:
+        if who.doctor_id is None or type(doctor_id) is not int or doctor_id != who.doctor_id:
             return await _refuse(sid, "you may only join your own doctor room")
         await sio.enter_room(sid, ev.doctor_room(who.doctor_id))
         return {"ok": True, "room": ev.doctor_room(who.doctor_id)}
@@ -80,8 +80,9 @@ def create_sio() -> socketio.AsyncServer:
     async def join_clinic_room(sid: str, data: Any) -> dict[str, Any]:
         who = SocketUser(**await sio.get_session(sid))
         clinic_id = data.get("clinic_id") if isinstance(data, dict) else None
+        # type() and not isinstance(): JSON `true` arrives as True, an int that would name a room "clinic_True"
         allowed = who.role == Role.ADMIN or (who.clinic_id is not None and clinic_id == who.clinic_id)
-        if not isinstance(clinic_id, int) or not allowed:
+        if type(clinic_id) is not int or not allowed:
             return await _refuse(sid, "you may only join your own clinic room")
         await sio.enter_room(sid, ev.clinic_room(clinic_id))
         return {"ok": True, "room": ev.clinic_room(clinic_id)}

@@ -117,16 +117,38 @@ async def test_receptionist_cannot_join_another_clinics_room(live_server, commit
         assert ack["ok"] is False
         ack = await spy.sio.call("join_clinic_room", {"clinic_id": str(mine["clinic"].id)}, timeout=5)
         assert ack["ok"] is False  # ids are numbers; a string is refused, not coerced
+        ack = await spy.sio.call("join_clinic_room", {"clinic_id": True}, timeout=5)
+        assert ack["ok"] is False  # nor is a boolean (True == 1 in Python)
         ack = await spy.sio.call("join_clinic_room", {"clinic_id": mine["clinic"].id}, timeout=5)
         assert ack == {"ok": True, "room": f"clinic_{mine['clinic'].id}"}
         r = await _post(live_server.url, "/queue/checkin", theirs["rec"], body)
         assert r.status_code == 201
         await witness.wait_for("new_checkin")
         await asyncio.sleep(0.3)
-        assert [name for name, _ in spy.events] == ["error", "error"]
+        assert [name for name, _ in spy.events] == ["error", "error", "error"]
     finally:
         await spy.close()
         await witness.close()
+
+
+@pytest.mark.asyncio
+async def test_admin_joins_a_clinic_room_by_its_numeric_id_only(live_server, committed_db):
+    """An admin has no room from the token and joins the clinics to watch; the id must be a JSON number (a
+    boolean is an int in Python and used to be accepted, joining a room no event is sent to)."""
+    w = _clinic(committed_db)
+    admin = make_user(committed_db, role=Role.ADMIN)
+    committed_db.commit()
+    body = _walk_in(w, committed_db)
+    watcher = await SocketRecorder(live_server.url, token_for(admin)).connect()
+    try:
+        assert (await watcher.sio.call("join_clinic_room", {"clinic_id": True}, timeout=5))["ok"] is False
+        ack = await watcher.sio.call("join_clinic_room", {"clinic_id": w["clinic"].id}, timeout=5)
+        assert ack == {"ok": True, "room": f"clinic_{w['clinic'].id}"}
+        assert (await _post(live_server.url, "/queue/checkin", w["rec"], body)).status_code == 201
+        [event] = await watcher.wait_for("new_checkin")
+        assert event["clinic_id"] == w["clinic"].id
+    finally:
+        await watcher.close()
 
 
 # --- seq -------------------------------------------------------------------------------------------------------

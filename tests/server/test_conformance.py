@@ -140,3 +140,25 @@ def test_an_inverted_date_range_is_refused_by_every_list(client, db):
         assert r.status_code == 422 and r.json()["field"] == "end_date", (url, r.text)
         one_day = client.get(url, params={"start_date": "2025-03-10", "end_date": "2025-03-10"}, headers=h)
         assert one_day.status_code == 200, (url, one_day.text)
+
+
+def test_every_list_pages_the_same_way(client, db):
+    """page ≥ 1 and 1 ≤ per_page ≤ 1000 on every paginated list (server.api.deps.PageNo / PerPage)."""
+    clinic = make_clinic(db)
+    desk = auth(make_user(db, role=Role.RECEPTIONIST, clinic=clinic))
+    doctor = make_doctor(db, clinic, all_hours=False)
+    patient = make_patient(db, clinic)
+    lists = [
+        ("/patients", desk),
+        ("/appointments", desk),
+        ("/payments", desk),
+        (f"/patients/{patient.id}/history/{doctor.id}", desk),
+        ("/doctors/earnings", auth(doctor.user)),
+        ("/doctors/patients", auth(doctor.user)),
+        ("/dashboard/doctor/appointments", auth(doctor.user)),
+    ]
+    for url, h in lists:
+        assert client.get(url, params={"per_page": 1000}, headers=h).json()["per_page"] == 1000, url
+        for bad, field in (({"per_page": 1001}, "per_page"), ({"per_page": 0}, "per_page"), ({"page": 0}, "page")):
+            r = client.get(url, params=bad, headers=h)
+            assert r.status_code == 422 and r.json()["field"] == field, (url, bad, r.text)

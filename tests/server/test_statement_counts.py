@@ -103,9 +103,9 @@ def _requests(w: dict, n: int) -> dict[str, tuple[str, dict, int]]:
     doctor, regular = w["doctor"], w["regular"]
     return {
         "desk_queue": ("/queue", {}, n),  # the board has no pages: all of today's visits
-        "desk_appointments": ("/appointments", {"per_page": 500}, min(n, 500)),
-        "desk_payments": ("/payments", {"per_page": 500}, min(n, 500)),
-        "desk_patients": ("/patients", {"per_page": 200, "search": "seeded"}, min(n, 200)),
+        "desk_appointments": ("/appointments", {"per_page": 1000}, n),
+        "desk_payments": ("/payments", {"per_page": 1000}, n),
+        "desk_patients": ("/patients", {"per_page": 1000, "search": "seeded"}, n),
         "earnings": ("/doctors/earnings", {"per_page": 1000}, n),
         "earnings_grouped": ("/doctors/earnings", {"per_page": 1000, "group_by": "date"}, n),
         "earnings_csv": ("/doctors/earnings", {"format": "csv"}, n),

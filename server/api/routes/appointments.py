@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from common.enums import AppointmentStatus
 from common.schemas import AppointmentCancel, AppointmentCreate, AppointmentOut, AppointmentUpdate, Page
-from server.api.deps import ReceptionUser, SessionDep, StaffUser
+from server.api.deps import PageNo, PerPage, ReceptionUser, SessionDep, StaffUser
 from server.services import appointments as appointment_service
 from server.services.serializers import appointment_out
 
@@ -23,8 +23,8 @@ def list_appointments(
     patient_id: int | None = None,
     status: list[AppointmentStatus] | None = Query(default=None, description="repeat for several"),
     clinic_id: int | None = Query(default=None, description="admin only"),
-    page: int = Query(default=1, ge=1),
-    per_page: int = Query(default=50, ge=1, le=500),
+    page: PageNo = 1,
+    per_page: PerPage = 50,
 ) -> Page[AppointmentOut]:
     return appointment_service.list_appointments(
         session,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from common.enums import AppointmentStatus, PaymentMethod, PaymentStatus
 from common.schemas import AppointmentOut, DoctorDashboard, DoctorPatient, EarningsPage, Page
-from server.api.deps import DoctorUser, SessionDep
+from server.api.deps import DoctorUser, PageNo, PerPage, SessionDep
 from server.api.responses import refusals
 from server.models import Doctor
 from server.services import doctor_portal as portal_service
@@ -21,8 +21,6 @@ from server.services import earnings as earnings_service
 router = APIRouter(tags=["doctor_portal"])
 
 _DOCTOR_ONLY = refusals({401: "not authenticated", 403: "not a doctor / no doctor profile"})
-PageNo = Annotated[int, Query(ge=1)]
-PerPage = Annotated[int, Query(ge=1, le=1000)]
 CSV_BATCH = 1000
 
 

@@ -1,11 +1,9 @@
 """A patient's visits with one doctor, for the doctor portal (and the front desk)."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from common.schemas import HistoryVisit, Page
-from server.api.deps import SessionDep, StaffUser
+from server.api.deps import PageNo, PerPage, SessionDep, StaffUser
 from server.api.responses import refusals
 from server.services import history as history_service
 
@@ -22,8 +20,8 @@ def patient_history(
     doctor_id: int,
     session: SessionDep,
     me: StaffUser,
-    page: Annotated[int, Query(ge=1)] = 1,
-    per_page: Annotated[int, Query(ge=1, le=1000)] = 20,
+    page: PageNo = 1,
+    per_page: PerPage = 20,
 ) -> Page[HistoryVisit]:
     """Newest first, each visit with its service, payment status and PAID amounts, prescription, notes and the
     appointment it came from. A doctor may ask only for their own `doctor_id`; staff only in their clinic."""

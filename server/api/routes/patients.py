@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Query
 
 from common.schemas import Page, PatientCreate, PatientOut, PatientUpdate
-from server.api.deps import ReceptionUser, SessionDep, StaffUser
+from server.api.deps import PageNo, PerPage, ReceptionUser, SessionDep, StaffUser
 from server.services import patients as patient_service
 from server.services.serializers import patient_out
 
@@ -16,8 +16,8 @@ def list_patients(
     me: ReceptionUser,
     search: str | None = Query(default=None, max_length=200),
     clinic_id: int | None = Query(default=None, description="admin only"),
-    page: int = Query(default=1, ge=1),
-    per_page: int = Query(default=20, ge=1, le=200),
+    page: PageNo = 1,
+    per_page: PerPage = 20,
 ) -> Page[PatientOut]:
     return patient_service.search_patients(
         session, actor=me, search=search, clinic_id=clinic_id, page=page, per_page=per_page

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from common.enums import PaymentMethod, PaymentStatus
 from common.schemas import Page, PaymentCreate, PaymentDetail, PaymentPay
-from server.api.deps import ReceptionUser, SessionDep
+from server.api.deps import PageNo, PerPage, ReceptionUser, SessionDep
 from server.services import payments as payment_service
 from server.services.serializers import payment_detail
 
@@ -25,8 +25,8 @@ def list_payments(
     method: PaymentMethod | None = None,
     doctor_id: int | None = None,
     clinic_id: int | None = Query(default=None, description="admin only"),
-    page: int = Query(default=1, ge=1),
-    per_page: int = Query(default=50, ge=1, le=500),
+    page: PageNo = 1,
+    per_page: PerPage = 50,
 ) -> Page[PaymentDetail]:
     return payment_service.list_payments(
         session,

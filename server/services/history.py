@@ -7,12 +7,14 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from common.enums import PaymentStatus, Role
-from common.schemas import AppointmentBrief, HistoryVisit, Page, ServiceBrief
+from common.schemas import HistoryVisit, Page
 from server.core.errors import Forbidden, NotFound
 from server.models import Patient, Payment, User, Visit
 from server.services.auth import doctor_of
+from server.services.listing import paginate
 from server.services.money import ZERO
 from server.services.scope import can_see
+from server.services.serializers import appointment_brief, service_brief
 
 
 def _paid_sum(column: ColumnElement) -> ColumnElement:
@@ -41,7 +43,7 @@ def _history_select(*, patient_id: int, doctor_id: int, exclude_visit_id: int | 
     )
     if exclude_visit_id is not None:
         stmt = stmt.where(Visit.id != exclude_visit_id)
-    return stmt
+    return stmt.order_by(Visit.check_in_time.desc(), Visit.id.desc())  # newest first
 
 
 def _to_history(visit: Visit, amount: Decimal, doctor_share: Decimal, payment_status: str | None) -> HistoryVisit:
@@ -53,17 +55,12 @@ def _to_history(visit: Visit, amount: Decimal, doctor_share: Decimal, payment_st
         end_time=visit.end_time,
         notes=visit.notes,
         prescription=visit.prescription,
-        service=ServiceBrief.model_validate(visit.service),
-        appointment=AppointmentBrief.model_validate(visit.appointment) if visit.appointment else None,
+        service=service_brief(visit.service),
+        appointment=appointment_brief(visit.appointment) if visit.appointment else None,
         payment_status=PaymentStatus(payment_status) if payment_status is not None else None,
         amount=amount,
         doctor_share=doctor_share,
     )
-
-
-def _fetch(session: Session, stmt: Select) -> list[HistoryVisit]:
-    ordered = stmt.order_by(Visit.check_in_time.desc(), Visit.id.desc())
-    return [_to_history(*row) for row in session.execute(ordered).unique().all()]
 
 
 def recent_visits_with_doctor(
@@ -71,7 +68,7 @@ def recent_visits_with_doctor(
 ) -> list[HistoryVisit]:
     """The patient's latest visits with this doctor, newest first (no authorization: callers check)."""
     stmt = _history_select(patient_id=patient_id, doctor_id=doctor_id, exclude_visit_id=exclude_visit_id)
-    return _fetch(session, stmt.limit(limit))
+    return [_to_history(*row) for row in session.execute(stmt.limit(limit))]
 
 
 def history_page(
@@ -85,9 +82,5 @@ def history_page(
     patient = session.get(Patient, patient_id)
     if patient is None or not can_see(actor, patient.clinic_id):
         raise NotFound("patient not found")
-    base = _history_select(patient_id=patient_id, doctor_id=doctor_id, exclude_visit_id=None)
-    total = session.scalar(
-        select(func.count()).select_from(Visit).where(Visit.patient_id == patient_id, Visit.doctor_id == doctor_id)
-    )
-    items = _fetch(session, base.limit(per_page).offset((page - 1) * per_page))
-    return Page[HistoryVisit](items=items, page=page, per_page=per_page, total=total or 0)
+    stmt = _history_select(patient_id=patient_id, doctor_id=doctor_id, exclude_visit_id=None)
+    return paginate(session, stmt, page=page, per_page=per_page, schema=HistoryVisit, item=_to_history, scalars=False)

@@ -88,8 +88,14 @@ async def run(base: str, rounds: int, rec_tokens, doctor_tokens, service_id, pat
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as http:
         for i in range(rounds):
             doctor_id, _ = doctor_tokens[i % len(doctor_tokens)]
-            r = await http.post("/queue/checkin", json={"patient_id": patient_ids[i % len(patient_ids)],
-                                                        "doctor_id": doctor_id, "service_id": service_id})
+            r = await http.post(
+                "/queue/checkin",
+                json={
+                    "patient_id": patient_ids[i % len(patient_ids)],
+                    "doctor_id": doctor_id,
+                    "service_id": service_id,
+                },
+            )
             r.raise_for_status()
             visit_id = r.json()["id"]
             pushed[visit_id] = loop.create_future()
@@ -107,8 +113,10 @@ async def run(base: str, rounds: int, rec_tokens, doctor_tokens, service_id, pat
         await c.disconnect()
 
     def line(name: str, values: list[float]) -> None:
-        print(f"  {name:<44} p50 {statistics.median(values):7.1f} ms   p95 {pct(values, 0.95):7.1f} ms   "
-              f"max {max(values):7.1f} ms")
+        print(
+            f"  {name:<44} p50 {statistics.median(values):7.1f} ms   p95 {pct(values, 0.95):7.1f} ms   "
+            f"max {max(values):7.1f} ms"
+        )
 
     print(f"{rounds} moves, {len(doctor_tokens)} doctor sockets, {len(rec_tokens)} reception sockets:")
     line("HTTP POST /queue/phase/move round trip", http_times)

@@ -57,6 +57,11 @@ def create_sio() -> socketio.AsyncServer:
             who = await run_in_threadpool(_load_socket_user, token)
         except DomainError as exc:
             raise socketio.exceptions.ConnectionRefusedError(exc.message) from exc
+        except Exception as exc:
+            # e.g. the database is unreachable: refuse at once (the client retries) instead of letting the
+            # handler crash, which leaves the client waiting for a connect answer that never comes
+            log.exception("socket connect failed")
+            raise socketio.exceptions.ConnectionRefusedError("the server cannot check the token now; retry") from exc
         await sio.save_session(sid, asdict(who))
         if who.clinic_id is not None:
             await sio.enter_room(sid, ev.clinic_room(who.clinic_id))

@@ -328,3 +328,20 @@ async def test_bus_reorders_by_seq_and_never_waits_forever():
     finally:
         reservations.release([(clinic_id, 3)])
         await local_bus.stop()
+
+
+@pytest.mark.asyncio
+async def test_connect_refuses_promptly_when_the_token_cannot_be_checked(monkeypatch):
+    """A failure while checking the token (e.g. PostgreSQL out of connections) is a refusal the client sees at
+    once and retries, not a crashed handler that leaves it waiting for an answer."""
+    from sqlalchemy.exc import OperationalError
+
+    from server.realtime import sio as sio_module
+
+    def unreachable(token: str):
+        raise OperationalError("SELECT 1", {}, Exception("too many clients already"))
+
+    monkeypatch.setattr(sio_module, "_load_socket_user", unreachable)
+    server = sio_module.create_sio()
+    with pytest.raises(socketio.exceptions.ConnectionRefusedError, match="retry"):
+        await server.handlers["/"]["connect"]("sid-1", {}, {"token": "any"})

@@ -17,5 +17,6 @@ COMMON = refusals(
         403: "not allowed for this role",
         404: "not found, or in another clinic",
         409: "conflicts with the current state (the body says which)",
+        503: "the database is unavailable right now; retry",
     }
 )

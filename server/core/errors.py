@@ -1,11 +1,15 @@
 """Domain errors raised by services, and the one place that maps them to HTTP."""
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+
+log = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -83,6 +87,14 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _domain_error(_: Request, exc: DomainError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
         return JSONResponse(exc.to_dict(), status_code=exc.status_code, headers=headers)
+
+    @app.exception_handler(OperationalError)
+    async def _database_unavailable(_: Request, exc: OperationalError) -> JSONResponse:
+        # The database could not serve the request (unreachable, out of connections, a deadlock or
+        # serialization failure): nothing was committed and trying again may work, so 503, not a bare 500.
+        log.error("database error: %s", exc.orig)
+        body = {"detail": "the database is unavailable right now; try again", "code": "unavailable"}
+        return JSONResponse(body, status_code=503, headers={"Retry-After": "1"})
 
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:

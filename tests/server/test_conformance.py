@@ -162,3 +162,19 @@ def test_every_list_pages_the_same_way(client, db):
         for bad, field in (({"per_page": 1001}, "per_page"), ({"per_page": 0}, "per_page"), ({"page": 0}, "page")):
             r = client.get(url, params=bad, headers=h)
             assert r.status_code == 422 and r.json()["field"] == field, (url, bad, r.text)
+
+
+def test_a_database_failure_is_a_503_to_retry(client, db, monkeypatch):
+    """PostgreSQL unreachable or out of connections: the client is told to retry (503, ErrorOut), not a 500."""
+    from sqlalchemy.exc import OperationalError
+
+    from server.services import patients as patient_service
+
+    def unavailable(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("too many clients already"))
+
+    monkeypatch.setattr(patient_service, "search_patients", unavailable)
+    clinic = make_clinic(db)
+    r = client.get("/patients", headers=auth(make_user(db, role=Role.RECEPTIONIST, clinic=clinic)))
+    assert r.status_code == 503 and r.headers["retry-after"] == "1"
+    assert ErrorOut.model_validate(r.json()).code == "unavailable"

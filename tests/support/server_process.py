@@ -42,9 +42,20 @@ def _orphan_guard():
 
 
 class ServerProcess:
-    def __init__(self, database_url: str, *, port: int | None = None, redis_url: str | None = None) -> None:
+    """`database_url=None` runs the server the way a fresh install does: on its embedded PostgreSQL (in
+    CLINIC_DATA_DIR, given through `env`), migrating it first."""
+
+    def __init__(
+        self,
+        database_url: str | None,
+        *,
+        port: int | None = None,
+        redis_url: str | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.database_url = database_url
         self.redis_url = redis_url
+        self.extra_env = env or {}
         self.port = port or free_port()
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = ROOT / ".pytest_cache" / f"server-{self.port}.log"
@@ -54,10 +65,15 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30) -> None:
-        env = {**os.environ, "DATABASE_URL": self.database_url, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, **self.extra_env, "PYTHONUNBUFFERED": "1"}
+        env.pop("DATABASE_URL", None)
         env.pop("REDIS_URL", None)
+        if self.database_url:
+            env["DATABASE_URL"] = self.database_url
         if self.redis_url:
             env["REDIS_URL"] = self.redis_url
+        # the test database is migrated once per run; an embedded one is migrated by the server itself
+        migrate = [] if self.database_url is None else ["--no-migrate"]
         self.log_path.parent.mkdir(exist_ok=True)
         log = open(self.log_path, "ab")  # noqa: SIM115 (kept open for the child's lifetime)
         self.proc = subprocess.Popen(
@@ -66,7 +82,7 @@ class ServerProcess:
                 "-m",
                 "server.cli",
                 "run",
-                "--no-migrate",
+                *migrate,
                 "--host",
                 "127.0.0.1",
                 "--port",
@@ -91,12 +107,12 @@ class ServerProcess:
         self.stop()
         raise RuntimeError(f"server did not start in {timeout}s; see {self.log_path}")
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 10) -> None:
         if self.proc is None:
             return
         self.proc.terminate()
         try:
-            self.proc.wait(timeout=10)
+            self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(timeout=5)

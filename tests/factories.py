@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from common.enums import PaymentMethod, PaymentStatus, Role, VisitStatus
 from server.core.security import create_token, hash_password
 from server.models import Clinic, Doctor, DoctorSchedule, Patient, Payment, Service, User, Visit
+from server.services.money import split_amount
 
 PASSWORD = "secret123"
 _PASSWORD_HASH = hash_password(PASSWORD)  # hashing is slow on purpose; do it once
@@ -127,12 +128,12 @@ def make_payment(
     paid_at: datetime | None = None,
 ) -> Payment:
     total = Decimal(amount)
-    doctor_share = (total * Decimal(rate)).quantize(Decimal("0.01"))
+    doctor_share, center_share = split_amount(total, Decimal(rate))  # the server's rule, so factories agree with it
     payment = Payment(
         visit_id=visit.id,
         amount=total,
         doctor_share=doctor_share,
-        center_share=total - doctor_share,
+        center_share=center_share,
         status=status,
         method=method,
         paid_at=paid_at or (datetime.now(UTC) if status != PaymentStatus.PENDING else None),

@@ -48,16 +48,11 @@ def receptionist_required(user: CurrentUser) -> User:
     return user
 
 
-def staff_required(user: CurrentUser) -> User:
-    """Any clinic staff member (admin, receptionist, doctor)."""
-    return user
-
-
 def doctor_required(user: CurrentUser) -> Doctor:
     return auth_service.doctor_of(user)
 
 
 AdminUser = Annotated[User, Depends(admin_required)]
 ReceptionUser = Annotated[User, Depends(receptionist_required)]
-StaffUser = Annotated[User, Depends(staff_required)]
+StaffUser = CurrentUser  # any clinic staff member (admin, receptionist, doctor); services scope the rows
 DoctorUser = Annotated[Doctor, Depends(doctor_required)]

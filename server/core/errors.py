@@ -25,11 +25,6 @@ class DomainError(Exception):
         return {"detail": self.message, "code": self.code, **self.extra}
 
 
-class BadRequest(DomainError):
-    status_code = 400
-    code = "bad_request"
-
-
 class Unauthorized(DomainError):
     status_code = 401
     code = "unauthorized"

@@ -57,8 +57,8 @@ def _create_admin(username: str, password: str | None, full_name: str) -> int:
 
 
 def _demo(host: str, port: int, serve: bool) -> None:
+    from server import demo
     from server.core.db import new_session
-    from server.services import demo
 
     _migrate()
     with new_session() as session:

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from common.enums import AppointmentStatus, PaymentStatus, VisitStatus
+from server import demo
 from server.models import Appointment, Clinic, Doctor, DoctorSchedule, Patient, Payment, Visit
-from server.services import demo
 
 
 def _counts(db) -> tuple[int, ...]:

@@ -1,0 +1,79 @@
+"""The reception board, check-in, the visit state machine and visits."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from common.client.api.transport import Transport, query_params, request_body
+from common.enums import Phase, VisitStatus
+from common.schemas import (
+    CancelVisitRequest,
+    CheckInRequest,
+    CompleteConsultationRequest,
+    PhaseMoveRequest,
+    QueueBoard,
+    VisitDetail,
+    VisitOut,
+)
+
+
+class QueueApi(Transport):
+    async def queue_board(
+        self, *, day: date | None = None, doctor_id: int | None = None, clinic_id: int | None = None
+    ) -> QueueBoard:
+        """The reception board for a clinic-local day (default: the clinic's today). `clinic_id`: admins only."""
+        params = query_params(date=day, doctor_id=doctor_id, clinic_id=clinic_id)
+        return await self._call(QueueBoard, "GET", "/queue", params=params)
+
+    async def checkin(
+        self,
+        *,
+        appointment_id: int | None = None,
+        patient_id: int | None = None,
+        doctor_id: int | None = None,
+        service_id: int | None = None,
+        notes: str = "",
+    ) -> VisitOut:
+        """Check in an appointment (`appointment_id`) or a walk-in (`patient_id`, `doctor_id`, `service_id`)."""
+        body = request_body(
+            CheckInRequest,
+            {
+                "appointment_id": appointment_id,
+                "patient_id": patient_id,
+                "doctor_id": doctor_id,
+                "service_id": service_id,
+                "notes": notes,
+            },
+        )
+        return await self._call(VisitOut, "POST", "/queue/checkin", json=body)
+
+    async def move(self, visit_id: int, phase: Phase, *, expected_version: int | None = None) -> VisitOut:
+        """Move a visit to a board phase; with `expected_version` a stale copy gets ApiError 409."""
+        body = request_body(
+            PhaseMoveRequest, {"visit_id": visit_id, "phase": phase, "expected_version": expected_version}
+        )
+        return await self._call(VisitOut, "POST", "/queue/phase/move", json=body)
+
+    async def set_visit_status(
+        self, visit_id: int, status: VisitStatus, *, expected_version: int | None = None
+    ) -> VisitOut:
+        """The same move by exact status (e.g. CALLED), which the route accepts as `new_status`."""
+        body = request_body(
+            PhaseMoveRequest, {"visit_id": visit_id, "new_status": status, "expected_version": expected_version}
+        )
+        return await self._call(VisitOut, "POST", "/queue/phase/move", json=body)
+
+    async def cancel_visit(self, visit_id: int, *, cancel_appointment: bool = False) -> VisitOut:
+        body = request_body(CancelVisitRequest, {"visit_id": visit_id, "cancel_appointment": cancel_appointment})
+        return await self._call(VisitOut, "POST", "/queue/cancel", json=body)
+
+    async def complete_consultation(
+        self, visit_id: int, *, notes: str | None = None, prescription: str | None = None
+    ) -> VisitOut:
+        body = request_body(
+            CompleteConsultationRequest, {"visit_id": visit_id, "notes": notes, "prescription": prescription}
+        )
+        return await self._call(VisitOut, "POST", "/queue/complete-consultation", json=body)
+
+    async def visit(self, visit_id: int) -> VisitDetail:
+        return await self._call(VisitDetail, "GET", f"/visits/{visit_id}")

@@ -1,0 +1,154 @@
+"""Admin: clinics, users, doctors, services, schedules."""
+
+from decimal import Decimal
+
+from pydantic import Field, model_validator
+
+from common.enums import Role
+from common.schemas.base import Money, Name, Password, Phone, Rate, Schema, Username, field_error
+
+
+class ClinicCreate(Schema):
+    name: Name
+    timezone: str = "UTC"
+    address: str = ""
+    phone: Phone = ""
+    overdue_wait_minutes: int = Field(default=20, gt=0, le=24 * 60)
+
+
+class ClinicUpdate(Schema):
+    name: Name | None = None
+    timezone: str | None = None
+    address: str | None = None
+    phone: Phone | None = None
+    overdue_wait_minutes: int | None = Field(default=None, gt=0, le=24 * 60)
+
+
+class ClinicOut(Schema):
+    id: int
+    name: str
+    timezone: str
+    address: str
+    phone: str
+    overdue_wait_minutes: int
+    event_seq: int
+
+
+class UserCreate(Schema):
+    username: Username
+    password: Password
+    full_name: Name
+    role: Role
+    clinic_id: int | None = None
+
+    @model_validator(mode="after")
+    def _clinic_for_staff(self) -> "UserCreate":
+        if self.role != Role.ADMIN and self.clinic_id is None:
+            raise field_error("UserCreate", "clinic_id", "clinic_id is required for receptionists and doctors")
+        return self
+
+
+class UserUpdate(Schema):
+    full_name: Name | None = None
+    password: Password | None = None
+    role: Role | None = None
+    clinic_id: int | None = None
+    is_active: bool | None = None
+
+
+class NewDoctorUser(Schema):
+    username: Username
+    password: Password
+    full_name: Name
+
+
+class DoctorCreate(Schema):
+    """Either link an existing DOCTOR user (`user_id`) or create the user in the same call (`user`)."""
+
+    clinic_id: int
+    user_id: int | None = None
+    user: NewDoctorUser | None = None
+    specialty: str = ""
+    phone: Phone = ""
+    commission_rate: Rate = Decimal("0.5000")
+
+    @model_validator(mode="after")
+    def _one_user(self) -> "DoctorCreate":
+        if (self.user_id is None) == (self.user is None):
+            raise field_error("DoctorCreate", "user_id", "give exactly one of user_id or user")
+        return self
+
+
+class DoctorUpdate(Schema):
+    specialty: str | None = None
+    phone: Phone | None = None
+    commission_rate: Rate | None = None
+    is_active: bool | None = None
+    full_name: Name | None = None
+
+
+class DoctorOut(Schema):
+    id: int
+    user_id: int
+    clinic_id: int
+    full_name: str
+    specialty: str
+    phone: str
+    commission_rate: Decimal
+    is_active: bool
+
+
+class DoctorBrief(Schema):
+    id: int
+    full_name: str
+    specialty: str = ""
+
+
+class ScheduleSlot(Schema):
+    day_of_week: int = Field(ge=0, le=6)
+    hour: int = Field(ge=0, le=23)
+    is_available: bool = True
+
+
+class ScheduleOut(Schema):
+    doctor_id: int
+    slots: list[ScheduleSlot]
+
+
+class ScheduleUpdate(Schema):
+    """Replaces the doctor's whole weekly schedule."""
+
+    slots: list[ScheduleSlot]
+
+
+class ServiceCreate(Schema):
+    clinic_id: int
+    name: Name
+    price: Money
+    duration_minutes: int = Field(default=30, gt=0, le=24 * 60)
+    doctor_share_rate: Rate | None = None
+
+
+class ServiceUpdate(Schema):
+    name: Name | None = None
+    price: Money | None = None
+    duration_minutes: int | None = Field(default=None, gt=0, le=24 * 60)
+    doctor_share_rate: Rate | None = None
+    is_active: bool | None = None
+
+
+class ServiceOut(Schema):
+    id: int
+    clinic_id: int
+    name: str
+    price: Decimal
+    duration_minutes: int
+    doctor_share_rate: Decimal | None
+    is_active: bool
+
+
+class ServiceBrief(Schema):
+    id: int
+    name: str
+    price: Decimal
+    duration_minutes: int

@@ -1,0 +1,141 @@
+"""The doctor portal: history, dashboard, earnings, patients; the reception dashboard."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from common.enums import PaymentMethod, PaymentStatus, VisitStatus
+from common.schemas.admin import (
+    ServiceBrief,
+)
+from common.schemas.appointments import (
+    AppointmentBrief,
+    AppointmentOut,
+)
+from common.schemas.base import Schema
+from common.schemas.patients import PatientOut
+from common.schemas.visits import (
+    VisitOut,
+)
+
+
+class HistoryVisit(Schema):
+    """A past visit of one patient with one doctor."""
+
+    id: int
+    status: VisitStatus
+    check_in_time: datetime
+    start_time: datetime | None
+    end_time: datetime | None
+    notes: str
+    prescription: str
+    service: ServiceBrief
+    appointment: AppointmentBrief | None
+    payment_status: PaymentStatus | None
+    amount: Decimal
+    doctor_share: Decimal
+
+
+class PatientWithDoctorEvent(Schema):
+    visit: VisitOut
+    patient: PatientOut
+    visit_history: list[HistoryVisit]
+
+
+class RevenueFigure(Schema):
+    total: Decimal
+    doctor_share: Decimal
+
+
+class TodayRevenue(Schema):
+    pending: RevenueFigure
+    paid: RevenueFigure
+    refunded: RevenueFigure
+
+
+class DoctorDashboard(Schema):
+    date: date
+    today_visits: int
+    waiting: int
+    active_consultations: int
+    completed: int
+    today_revenue: TodayRevenue
+    upcoming_appointments: list[AppointmentOut]
+    active_visits: list[VisitOut] = []
+    waiting_visits: list[VisitOut] = []
+
+
+class EarningRow(Schema):
+    """One payment on the doctor's visit. `date` is the payment's date: paid_at, or created_at while unpaid.
+    `amount` is what the patient paid; `doctor_share` is the doctor's part of it."""
+
+    payment_id: int
+    visit_id: int
+    date: datetime
+    patient_name: str
+    service_name: str
+    amount: Decimal
+    doctor_share: Decimal
+    status: PaymentStatus
+    method: PaymentMethod
+
+
+class EarningsSummary(Schema):
+    """Over the whole FILTERED set (not just the page). Every money figure here is the DOCTOR'S SHARE
+    (sum of `doctor_share`), not the amount paid: total_paid = of PAID payments, pending = of PENDING,
+    refunded = of REFUNDED, this_month = of PAID payments dated in the current clinic-local month;
+    count = number of filtered payments (all statuses)."""
+
+    total_paid: Decimal
+    pending: Decimal
+    refunded: Decimal
+    this_month: Decimal
+    count: int
+
+
+class EarningsGroup(Schema):
+    """Filtered payments of one clinic-local day (every status the filter lets through): sum of amount,
+    sum of doctor_share, and how many."""
+
+    date: date
+    amount: Decimal
+    doctor_share: Decimal
+    count: int
+
+
+class EarningsPage(Schema):
+    items: list[EarningRow]
+    summary: EarningsSummary
+    groups: list[EarningsGroup] | None
+    page: int
+    per_page: int
+    total: int
+
+
+class DoctorPatient(Schema):
+    """A patient with at least one visit with this doctor; last_visit and total_visits count only this
+    doctor's visits (any status)."""
+
+    id: int
+    full_name: str
+    phone: str
+    date_of_birth: date | None
+    gender: str
+    last_visit: datetime
+    total_visits: int
+
+
+class TakingsOut(Schema):
+    paid: Decimal
+    pending: Decimal
+    refunded: Decimal
+
+
+class ReceptionDashboard(Schema):
+    date: date
+    appointments_today: int
+    checked_in: int
+    waiting: int
+    with_doctor: int
+    completed: int
+    cancelled: int
+    takings: TakingsOut

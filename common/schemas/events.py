@@ -1,0 +1,54 @@
+"""Socket event bodies (each event also carries the EventEnvelope fields)."""
+
+from datetime import datetime
+
+from common.enums import VisitStatus
+from common.schemas.appointments import (
+    AppointmentOut,
+)
+from common.schemas.base import Schema
+from common.schemas.payments import PaymentDetail
+from common.schemas.visits import VisitOut
+
+
+class EventEnvelope(Schema):
+    """Fields every server event carries."""
+
+    seq: int
+    clinic_id: int
+    emitted_at: datetime
+
+
+# Event bodies (each event also carries the EventEnvelope fields). patient_with_doctor: PatientWithDoctorEvent.
+
+
+class QueueUpdatedEvent(Schema):
+    """`queue_updated`: something on the board changed; `reason` is checkin | status_changed."""
+
+    visit_id: int
+    reason: str
+
+
+class VisitEvent(Schema):
+    """`new_checkin` and `consultation_completed`."""
+
+    visit: VisitOut
+
+
+class VisitStatusChangedEvent(Schema):
+    visit: VisitOut
+    from_status: VisitStatus | None
+    to_status: VisitStatus
+    changed_by: int | None  # user id
+
+
+class AppointmentEvent(Schema):
+    """`appointment_created`, `appointment_updated`, `appointment_cancelled`."""
+
+    appointment: AppointmentOut
+
+
+class PaymentEvent(Schema):
+    """`payment_processed` (created, paid or refunded)."""
+
+    payment: PaymentDetail

@@ -9,20 +9,22 @@ from fastapi import FastAPI
 from common.schemas import HealthOut
 from server.api.responses import COMMON
 from server.api.routes import ROUTERS
+from server.api.socket_auth import authenticate_socket
+from server.core.config import get_settings
 from server.core.errors import install_error_handlers
 from server.realtime.sio import attach_to_bus, create_sio, detach_from_bus
 
 
 def create_app() -> socketio.ASGIApp:
-    sio = create_sio()
+    sio = create_sio(authenticate_socket, redis_url=get_settings().redis_url)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await attach_to_bus(sio)
+        sink = await attach_to_bus(sio)
         try:
             yield
         finally:
-            await detach_from_bus(sio)
+            await detach_from_bus(sink)
 
     api = FastAPI(
         title="Clinic CRM",

@@ -94,7 +94,7 @@ class DoctorOut(Schema):
     full_name: str
     specialty: str
     phone: str
-    commission_rate: Decimal
+    commission_rate: Decimal | None = None  # the doctor concerned, the desk and admins only
     is_active: bool
 
 

@@ -26,8 +26,8 @@ class HistoryVisit(Schema):
     check_in_time: datetime
     start_time: datetime | None
     end_time: datetime | None
-    notes: str
-    prescription: str
+    notes: str | None = None  # clinical: the doctor and admins only (None for the front desk)
+    prescription: str | None = None  # clinical, likewise
     service: ServiceBrief
     appointment: AppointmentBrief | None
     payment_status: PaymentStatus | None

@@ -12,9 +12,11 @@ from common.schemas.visits import VisitOut
 
 
 class EventEnvelope(Schema):
-    """Fields every server event carries."""
+    """Fields every server event carries: `seq` is gapless per `room` (the room the event was sent to:
+    "clinic_3" for the front desk, "doctor_7" for one doctor)."""
 
     seq: int
+    room: str
     clinic_id: int
     emitted_at: datetime
 

@@ -27,8 +27,11 @@ class VisitOut(Schema):
     check_in_time: datetime
     start_time: datetime | None
     end_time: datetime | None
-    notes: str
-    prescription: str
+    # Clinical: only the visit's own doctor and admins get them (None for the front desk, DESIGN "Minimum
+    # necessary"); the desk's note at check-in is `checkin_note`, seen by the desk and the doctor.
+    notes: str | None = None
+    prescription: str | None = None
+    checkin_note: str = ""
     version: int
     patient: PatientBrief
     doctor: DoctorBrief
@@ -56,7 +59,7 @@ class CheckInRequest(Schema):
     patient_id: int | None = None
     doctor_id: int | None = None
     service_id: int | None = None
-    notes: str = ""
+    notes: str = ""  # reception's note at check-in (stored as the visit's checkin_note, not its clinical notes)
 
     @model_validator(mode="after")
     def _appointment_or_walk_in(self) -> "CheckInRequest":

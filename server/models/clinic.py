@@ -16,5 +16,6 @@ class Clinic(TimestampMixin, Base):
     address: Mapped[str] = mapped_column(String(300), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     overdue_wait_minutes: Mapped[int] = mapped_column(default=20, server_default="20")
-    # Incremented in the same transaction as every state change; events carry it as `seq`.
+    # The seq of the desk room `clinic_{id}`: incremented (services/outbox.py) in the same transaction as every
+    # change the desk is told about; its events carry it as `seq`.
     event_seq: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -10,7 +10,10 @@ from server.models.user import User
 
 class Doctor(TimestampMixin, Base):
     __tablename__ = "doctors"
-    __table_args__ = (CheckConstraint("commission_rate >= 0 AND commission_rate <= 1", name="commission_rate"),)
+    __table_args__ = (
+        CheckConstraint("commission_rate >= 0 AND commission_rate <= 1", name="commission_rate"),
+        CheckConstraint("event_seq >= 0", name="event_seq_non_negative"),
+    )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), unique=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="RESTRICT"), index=True)
@@ -18,6 +21,8 @@ class Doctor(TimestampMixin, Base):
     phone: Mapped[str] = mapped_column(String(40), default="")
     commission_rate: Mapped[Decimal] = rate_column(default=Decimal("0.5000"))
     is_active: Mapped[bool] = mapped_column(default=True, server_default="true")
+    # The seq of the doctor's own room `doctor_{id}`, numbered by services/outbox.py like Clinic.event_seq.
+    event_seq: Mapped[int] = mapped_column(default=0, server_default="0")
 
     user: Mapped[User] = relationship(back_populates="doctor", lazy="joined")
     schedule: Mapped[list["DoctorSchedule"]] = relationship(

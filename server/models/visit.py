@@ -34,8 +34,10 @@ class Visit(TimestampMixin, Base):
     check_in_time: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     start_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
     end_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    notes: Mapped[str] = mapped_column(Text, default="")
-    prescription: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")  # clinical: the doctor's
+    prescription: Mapped[str] = mapped_column(Text, default="")  # clinical
+    # The front desk's note at check-in ("came without referral"): not clinical, seen by the desk and the doctor.
+    checkin_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Bumped on every change, so a client can tell a stale copy.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 

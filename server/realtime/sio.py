@@ -1,8 +1,14 @@
-"""The Socket.IO server: connect auth, rooms from the token, compatibility join handlers."""
+"""The Socket.IO server: connect auth (through the function it is handed), rooms from the token, the
+compatibility join handlers, and the sink that emits the bus's events to their room.
+
+Rooms (DESIGN.md, "Real time"): a receptionist is in the desk room `clinic_{clinic_id}`; a doctor only in their
+own `doctor_{doctor.id}` (never the clinic room); an admin in none until it joins clinic rooms to watch.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -11,35 +17,41 @@ from starlette.concurrency import run_in_threadpool
 
 from common import events as ev
 from common.enums import Role
-from server.core.config import get_settings
-from server.core.db import new_session
 from server.core.errors import DomainError
-from server.realtime.events import StagedEvent, bus
-from server.services import auth as auth_service
+from server.realtime.bus import Sink, StagedEvent, bus
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
+@dataclass(frozen=True)
 class SocketUser:
+    """Who a socket belongs to, as its connect-time token said."""
+
     user_id: int
-    role: str
+    role: Role
     clinic_id: int | None
     doctor_id: int | None
 
+    def rooms(self) -> list[str]:
+        """The rooms joined on connect."""
+        if self.role == Role.DOCTOR:
+            return [ev.doctor_room(self.doctor_id)] if self.doctor_id is not None else []
+        if self.role == Role.RECEPTIONIST and self.clinic_id is not None:
+            return [ev.clinic_room(self.clinic_id)]
+        return []  # an admin joins the clinics it watches
 
-def _load_socket_user(token: str) -> SocketUser:
-    """The same checks as HTTP: a valid access token of an active user, and for a DOCTOR an active doctor
-    profile (auth_service.doctor_of), so a socket never gets a room a request would be refused."""
-    with new_session() as session:
-        user = auth_service.user_from_access_token(session, token)
-        doctor_id = auth_service.doctor_of(user).id if user.role == Role.DOCTOR else None
-        return SocketUser(user.id, user.role.value, user.clinic_id, doctor_id)
+
+# Checks an access token and says whose socket it is; raises a DomainError to refuse it. Runs in a worker
+# thread (it may use the database). Handed in at app creation, so this package never imports services.
+Authenticate = Callable[[str], SocketUser]
 
 
-def create_sio() -> socketio.AsyncServer:
-    settings = get_settings()
-    manager = socketio.AsyncRedisManager(settings.redis_url) if settings.redis_url else None
+def _ok(room: str) -> dict[str, Any]:
+    return {"ok": True, "room": room}
+
+
+def create_sio(authenticate: Authenticate, *, redis_url: str | None = None) -> socketio.AsyncServer:
+    manager = socketio.AsyncRedisManager(redis_url) if redis_url else None
     sio = socketio.AsyncServer(
         async_mode="asgi",
         cors_allowed_origins="*",
@@ -49,12 +61,12 @@ def create_sio() -> socketio.AsyncServer:
     )
 
     @sio.event
-    async def connect(sid: str, environ: dict[str, Any], auth: dict[str, Any] | None) -> None:
-        token = (auth or {}).get("token") if isinstance(auth, dict) else None
-        if not token:
+    async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        token = auth.get("token") if isinstance(auth, dict) else None
+        if not token or not isinstance(token, str):
             raise socketio.exceptions.ConnectionRefusedError("authentication required")
         try:
-            who = await run_in_threadpool(_load_socket_user, token)
+            who = await run_in_threadpool(authenticate, token)
         except DomainError as exc:
             raise socketio.exceptions.ConnectionRefusedError(exc.message) from exc
         except Exception as exc:
@@ -62,48 +74,64 @@ def create_sio() -> socketio.AsyncServer:
             # handler crash, which leaves the client waiting for a connect answer that never comes
             log.exception("socket connect failed")
             raise socketio.exceptions.ConnectionRefusedError("the server cannot check the token now; retry") from exc
-        await sio.save_session(sid, asdict(who))
-        if who.clinic_id is not None:
-            await sio.enter_room(sid, ev.clinic_room(who.clinic_id))
-        if who.doctor_id is not None:
-            await sio.enter_room(sid, ev.doctor_room(who.doctor_id))
+        await sio.save_session(sid, asdict(who))  # flat: user_id, role, clinic_id, doctor_id
+        for room in who.rooms():
+            await sio.enter_room(sid, room)
+
+    async def _who(sid: str) -> SocketUser:
+        data = await sio.get_session(sid)
+        return SocketUser(data["user_id"], Role(data["role"]), data["clinic_id"], data["doctor_id"])
 
     async def _refuse(sid: str, message: str) -> dict[str, Any]:
         await sio.emit(ev.ERROR, {"detail": message}, to=sid)
         return {"ok": False, "detail": message}
 
+    def _number(data: Any, key: str) -> int | None:
+        """An id sent as a JSON number. type(), not isinstance(): JSON `true` arrives as True, an int that would
+        name a room "clinic_True"; no data, a list or a string is None (refused, never a TypeError)."""
+        value = data.get(key) if isinstance(data, dict) else None
+        return value if type(value) is int else None
+
     @sio.on(ev.JOIN_DOCTOR_ROOM)
-    async def join_doctor_room(sid: str, data: Any) -> dict[str, Any]:
-        who = SocketUser(**await sio.get_session(sid))
-        doctor_id = data.get("doctor_id") if isinstance(data, dict) else None
-        if who.doctor_id is None or type(doctor_id) is not int or doctor_id != who.doctor_id:
+    async def join_doctor_room(sid: str, data: Any = None) -> dict[str, Any]:
+        who = await _who(sid)
+        doctor_id = _number(data, "doctor_id")
+        if who.doctor_id is None or doctor_id != who.doctor_id:
             return await _refuse(sid, "you may only join your own doctor room")
         await sio.enter_room(sid, ev.doctor_room(who.doctor_id))
-        return {"ok": True, "room": ev.doctor_room(who.doctor_id)}
+        return _ok(ev.doctor_room(who.doctor_id))
 
     @sio.on(ev.JOIN_CLINIC_ROOM)
-    async def join_clinic_room(sid: str, data: Any) -> dict[str, Any]:
-        who = SocketUser(**await sio.get_session(sid))
-        clinic_id = data.get("clinic_id") if isinstance(data, dict) else None
-        # type() and not isinstance(): JSON `true` arrives as True, an int that would name a room "clinic_True"
-        allowed = who.role == Role.ADMIN or (who.clinic_id is not None and clinic_id == who.clinic_id)
-        if type(clinic_id) is not int or not allowed:
+    async def join_clinic_room(sid: str, data: Any = None) -> dict[str, Any]:
+        who = await _who(sid)
+        clinic_id = _number(data, "clinic_id")
+        # The desk room is the front desk's: a doctor receives their own room's events only.
+        allowed = who.role == Role.ADMIN or (who.role == Role.RECEPTIONIST and who.clinic_id == clinic_id)
+        if clinic_id is None or not allowed:
             return await _refuse(sid, "you may only join your own clinic room")
         await sio.enter_room(sid, ev.clinic_room(clinic_id))
-        return {"ok": True, "room": ev.clinic_room(clinic_id)}
+        return _ok(ev.clinic_room(clinic_id))
 
-    async def emit_staged(item: StagedEvent) -> None:
-        await sio.emit(item.name, item.payload(), room=list(item.rooms))
-
-    sio.emit_staged = emit_staged  # type: ignore[attr-defined]
     return sio
 
 
-async def attach_to_bus(sio: socketio.AsyncServer) -> None:
-    bus.add_sink(sio.emit_staged)  # type: ignore[attr-defined]
+def emitter(sio: socketio.AsyncServer) -> Sink:
+    """The bus sink that sends each event to its one room."""
+
+    async def emit(item: StagedEvent) -> None:
+        await sio.emit(item.name, item.payload(), room=item.room)
+
+    return emit
+
+
+async def attach_to_bus(sio: socketio.AsyncServer) -> Sink:
+    """Start the bus with this server's emitter; returns the sink to hand to `detach_from_bus`."""
+    sink = emitter(sio)
+    bus.add_sink(sink)
     await bus.start()
+    return sink
 
 
-async def detach_from_bus(sio: socketio.AsyncServer) -> None:
+async def detach_from_bus(sink: Sink) -> None:
     await bus.stop()
-    bus.remove_sink(sio.emit_staged)  # type: ignore[attr-defined]
+    bus.remove_sink(sink)

@@ -16,7 +16,7 @@ from common.enums import AppointmentStatus, Role
 from common.schemas import AppointmentCreate, AppointmentEvent, AppointmentOut, AppointmentUpdate, Page
 from server.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.models import Appointment, Clinic, Doctor, DoctorSchedule, Patient, Service, User
-from server.realtime.events import next_seq, stage
+from server.services import outbox
 from server.services._updates import sent_fields
 from server.services.auth import doctor_of
 from server.services.clinic_time import clinic_tz, within_local_days
@@ -35,11 +35,11 @@ def _aware(field: str, value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-def _lock_doctor(session: Session, doctor_id: int, clinic_id: int) -> Doctor:
+def _lock_doctor(session: Session, doctor_id: int, clinic_id: int, *, active: bool = True) -> Doctor:
     doctor = lock_row(session, Doctor, doctor_id, key_share=True)
     if doctor is None or doctor.clinic_id != clinic_id:
         raise NotFound("doctor not found", field="doctor_id")
-    if not doctor.is_active:
+    if active and not doctor.is_active:
         raise Conflict("this doctor is inactive", field="doctor_id")
     return doctor
 
@@ -110,12 +110,12 @@ def _check_slot(session: Session, *, clinic: Clinic, doctor: Doctor, start: date
     _check_clash(session, doctor.id, start, end, exclude_id)
 
 
-def _emit(session: Session, name: str, appt: Appointment, *, also_doctor: int | None = None) -> None:
-    seq = next_seq(session, appt.clinic_id)
+def _emit(session: Session, name: str, appt: Appointment, *, old_doctor: int | None = None) -> None:
+    """To the desk and the appointment's doctor; when it moved to another doctor, the old one is told too (it
+    left their schedule: the body shows its new doctor_id)."""
     body = AppointmentEvent(appointment=appointment_out(appt))
-    stage(session, name, clinic_id=appt.clinic_id, seq=seq, data=body, doctor_id=appt.doctor_id)
-    if also_doctor is not None and also_doctor != appt.doctor_id:  # moved to another doctor: tell the old one too
-        stage(session, name, clinic_id=appt.clinic_id, seq=seq, data=body, doctor_id=also_doctor, doctor_only=True)
+    doctors = (appt.doctor_id,) if old_doctor in (None, appt.doctor_id) else (appt.doctor_id, old_doctor)
+    outbox.stage(session, name, body, clinic_id=appt.clinic_id, doctors=doctors)
 
 
 def _load(session: Session, appointment_id: int, *, lock: bool = False) -> Appointment:
@@ -220,7 +220,11 @@ def update_appointment(session: Session, *, actor: User, appointment_id: int, da
         clinic = session.get(Clinic, appt.clinic_id)
         assert clinic is not None
         service = _service(session, changes.get("service_id") or appt.service_id, clinic.id)
-        doctor = _lock_doctor(session, changes.get("doctor_id") or appt.doctor_id, clinic.id)
+        new_doctor = changes.get("doctor_id") or appt.doctor_id
+        # Both doctors' rows in id order (services/locking.py): the commit numbers both of their rooms.
+        both = sorted({new_doctor, old_doctor})
+        locked = {d: _lock_doctor(session, d, clinic.id, active=d == new_doctor) for d in both}
+        doctor = locked[new_doctor]
         start = _aware("start_time", changes["start_time"]) if changes.get("start_time") else appt.start_time
         end = start + timedelta(minutes=service.duration_minutes)
         _check_slot(session, clinic=clinic, doctor=doctor, start=start, end=end, exclude_id=appt.id)
@@ -231,7 +235,7 @@ def update_appointment(session: Session, *, actor: User, appointment_id: int, da
         appt.status = AppointmentStatus.NO_SHOW
     session.flush()
     session.expire(appt, ["doctor", "service"])  # ids may have changed; reload the relationships for the event
-    _emit(session, ev.APPOINTMENT_UPDATED, appt, also_doctor=old_doctor)
+    _emit(session, ev.APPOINTMENT_UPDATED, appt, old_doctor=old_doctor)
     session.commit()
     return appt
 

@@ -1,15 +1,22 @@
-"""Row locks, taken one way everywhere.
+"""Row locks, taken one way everywhere, and the one lock order.
 
-Lock order, so concurrent requests cannot deadlock: the rows a change is about (visit, appointment, payment,
-patient, doctor) first, the clinic row last (`realtime.events.next_seq` locks it to number the change).
+Lock order, so concurrent requests cannot deadlock:
+1. the rows a change is about (visit, appointment, payment, patient; a doctor row when booking), each with
+   `lock_row`; a change about two doctors (an appointment moved to another doctor) locks both in id order;
+2. the clinic's queue-number lock (`lock_queue_numbers`, check-in only);
+3. at commit, the seq rows of the rooms the change told (services/outbox.py): doctors by id, then the clinic.
+   They are locked only for the numbering and the commit, never while a change is being worked out.
 """
 
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 M = TypeVar("M")
+
+# pg_advisory_xact_lock(class, id) key space: one class per kind of lock, the id is the row it guards.
+_QUEUE_NUMBER_LOCK = 1
 
 
 def lock_row(session: Session, model: type[M], row_id: int, *, key_share: bool = False) -> M | None:
@@ -26,3 +33,10 @@ def lock_row(session: Session, model: type[M], row_id: int, *, key_share: bool =
         .execution_options(populate_existing=True)
     )
     return session.scalars(stmt).one_or_none()
+
+
+def lock_queue_numbers(session: Session, clinic_id: int) -> None:
+    """Serialise check-ins of one clinic until the transaction ends, so "last queue number + 1" is never taken
+    twice. An advisory lock, not the clinic row: the row holds the desk's seq, which must stay free while a
+    change is being worked out (the outbox locks it only to number and commit)."""
+    session.execute(select(func.pg_advisory_xact_lock(_QUEUE_NUMBER_LOCK, clinic_id)))

@@ -12,7 +12,7 @@ from common.schemas import Page, PaymentCreate, PaymentDetail, PaymentEvent
 from server.core.db import utcnow
 from server.core.errors import Conflict, NotFound
 from server.models import Payment, User, Visit
-from server.realtime.events import next_seq, stage
+from server.services import outbox
 from server.services.clinic_time import within_local_days
 from server.services.listing import paginate
 from server.services.locking import lock_row
@@ -39,9 +39,8 @@ def _load(session: Session, payment_id: int, actor: User, *, lock: bool = False)
 def _emit_and_commit(session: Session, payment: Payment) -> Payment:
     session.flush()
     visit = payment.visit
-    seq = next_seq(session, visit.clinic_id)
     body = PaymentEvent(payment=payment_detail(payment))
-    stage(session, ev.PAYMENT_PROCESSED, clinic_id=visit.clinic_id, seq=seq, data=body, doctor_id=visit.doctor_id)
+    outbox.stage(session, ev.PAYMENT_PROCESSED, body, clinic_id=visit.clinic_id, doctors=(visit.doctor_id,))
     session.commit()
     return payment
 

@@ -3,8 +3,8 @@
 Every route that changes a visit's status goes through `change_visit_status`, so the transition table, the
 permission rules, the audit row, the appointment sync and the events live in one place.
 
-Locks follow the order of services/locking.py: the visit / appointment / patient row first, the clinic row
-(`next_seq`) last.
+Locks follow the order of services/locking.py: the visit / appointment / patient row first; the seq rows only
+at commit (services/outbox.py).
 """
 
 from datetime import date, datetime
@@ -27,11 +27,11 @@ from common.schemas import (
 from server.core.db import utcnow
 from server.core.errors import Conflict, Forbidden, NotFound
 from server.models import Appointment, Clinic, Doctor, Patient, Service, User, Visit, VisitStatusChange
-from server.realtime.events import next_seq, stage
 from server.services import history as history_service
+from server.services import outbox
 from server.services.auth import doctor_of
 from server.services.clinic_time import local_today
-from server.services.locking import lock_row
+from server.services.locking import lock_queue_numbers, lock_row
 from server.services.scope import ensure_clinic, get_clinic
 from server.services.serializers import VISIT_LOAD, appointment_out, patient_out, visit_out
 
@@ -73,10 +73,9 @@ def _audit(session: Session, visit: Visit, from_status: VisitStatus | None, acto
     )
 
 
-def _stage(session: Session, name: str, visit: Visit, seq: int, data, *, doctor_only: bool = False) -> None:
-    stage(
-        session, name, clinic_id=visit.clinic_id, seq=seq, data=data, doctor_id=visit.doctor_id, doctor_only=doctor_only
-    )
+def _stage(session: Session, name: str, visit: Visit, body, *, desk: bool = True) -> None:
+    """To the desk and to the visit's own doctor (each shaped for its audience by the outbox)."""
+    outbox.stage(session, name, body, clinic_id=visit.clinic_id, desk=desk, doctors=(visit.doctor_id,))
 
 
 def _apply_effects(visit: Visit, target: VisitStatus, *, notes, prescription, cancel_appointment: bool) -> bool:
@@ -144,23 +143,22 @@ def change_visit_status(
     _audit(session, visit, current, actor, utcnow())
     session.flush()
 
-    seq = next_seq(session, visit.clinic_id)
     out = visit_out(visit)
     changed = VisitStatusChangedEvent(visit=out, from_status=current, to_status=target, changed_by=actor.id)
-    _stage(session, ev.VISIT_STATUS_CHANGED, visit, seq, changed)
-    _stage(session, ev.QUEUE_UPDATED, visit, seq, QueueUpdatedEvent(visit_id=visit.id, reason="status_changed"))
+    _stage(session, ev.VISIT_STATUS_CHANGED, visit, changed)
+    _stage(session, ev.QUEUE_UPDATED, visit, QueueUpdatedEvent(visit_id=visit.id, reason="status_changed"))
     if target == S.IN_PROGRESS:
         history = history_service.recent_visits_with_doctor(
             session, patient_id=visit.patient_id, doctor_id=visit.doctor_id, exclude_visit_id=visit.id, limit=10
         )
         body = PatientWithDoctorEvent(visit=out, patient=patient_out(visit.patient), visit_history=history)
-        _stage(session, ev.PATIENT_WITH_DOCTOR, visit, seq, body, doctor_only=True)
+        _stage(session, ev.PATIENT_WITH_DOCTOR, visit, body, desk=False)  # the doctor's room only
     elif target == S.COMPLETED:
-        _stage(session, ev.CONSULTATION_COMPLETED, visit, seq, VisitEvent(visit=out))
+        _stage(session, ev.CONSULTATION_COMPLETED, visit, VisitEvent(visit=out))
     if appointment_changed and visit.appointment is not None:
         name = ev.APPOINTMENT_CANCELLED if target == S.CANCELLED else ev.APPOINTMENT_UPDATED
-        _stage(session, name, visit, seq, AppointmentEvent(appointment=appointment_out(visit.appointment)))
-    session.commit()
+        _stage(session, name, visit, AppointmentEvent(appointment=appointment_out(visit.appointment)))
+    session.commit()  # the outbox numbers the rooms told and releases the events after the commit
     return visit
 
 
@@ -204,8 +202,8 @@ def check_in(session: Session, *, actor: User, data: CheckInRequest) -> Visit:
         parties = _walk_in_parties(session, actor, data)
     clinic_id, patient_id, doctor_id, service_id = parties
 
-    # next_seq locks the clinic row: concurrent check-ins of a clinic are serialised here, so max()+1 is safe.
-    seq = next_seq(session, clinic_id)
+    # Concurrent check-ins of a clinic are serialised from here to their commit, so max()+1 is safe.
+    lock_queue_numbers(session, clinic_id)
     clinic = session.get(Clinic, clinic_id)
     assert clinic is not None
     now = utcnow()
@@ -223,7 +221,7 @@ def check_in(session: Session, *, actor: User, data: CheckInRequest) -> Visit:
         queue_number=(last or 0) + 1,
         status=S.WAITING,
         check_in_time=now,
-        notes=data.notes,
+        checkin_note=data.notes,  # the desk's note, not the clinical notes (which the desk does not see)
     )
     session.add(visit)
     if appointment is not None:
@@ -232,10 +230,10 @@ def check_in(session: Session, *, actor: User, data: CheckInRequest) -> Visit:
     _audit(session, visit, None, actor, now)
     session.flush()
 
-    _stage(session, ev.NEW_CHECKIN, visit, seq, VisitEvent(visit=visit_out(visit)))
-    _stage(session, ev.QUEUE_UPDATED, visit, seq, QueueUpdatedEvent(visit_id=visit.id, reason="checkin"))
+    _stage(session, ev.NEW_CHECKIN, visit, VisitEvent(visit=visit_out(visit)))
+    _stage(session, ev.QUEUE_UPDATED, visit, QueueUpdatedEvent(visit_id=visit.id, reason="checkin"))
     if appointment is not None:
-        _stage(session, ev.APPOINTMENT_UPDATED, visit, seq, AppointmentEvent(appointment=appointment_out(appointment)))
+        _stage(session, ev.APPOINTMENT_UPDATED, visit, AppointmentEvent(appointment=appointment_out(appointment)))
     session.commit()
     return visit
 

@@ -72,6 +72,7 @@ def _visit_fields(visit: Visit) -> dict:
         "end_time": visit.end_time,
         "notes": visit.notes,
         "prescription": visit.prescription,
+        "checkin_note": visit.checkin_note,
         "version": visit.version,
         "patient": patient_brief(visit.patient),
         "doctor": doctor_brief(visit.doctor),

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from common import events as ev
 from common.enums import AppointmentStatus, Role, VisitStatus
-from server.models import Appointment, Clinic, Visit, VisitStatusChange
-from server.realtime.events import StagedEvent, bus
+from server.models import Appointment, Clinic, Doctor, Visit, VisitStatusChange
+from server.realtime.bus import StagedEvent, bus
 from tests.factories import auth, make_clinic, make_doctor, make_patient, make_service, make_user, make_visit
 
 
@@ -75,15 +75,19 @@ def test_complete_consultation_saves_everything_and_emits(client, db, setup, rec
     ]
     seq = db.get(Clinic, clinic.id).event_seq
     assert seq == seq_before + 1
+    doctor_seq = db.get(Doctor, doctor.id).event_seq
 
     names = {ev.CONSULTATION_COMPLETED, ev.VISIT_STATUS_CHANGED, ev.QUEUE_UPDATED}
     _wait_for(recorded, names)
+    seqs = {f"clinic_{clinic.id}": seq, f"doctor_{doctor.id}": doctor_seq}  # each room its own seq
     for item in recorded:
         if item.name in names:
-            assert item.seq == seq and item.clinic_id == clinic.id
-            assert set(item.rooms) == {f"clinic_{clinic.id}", f"doctor_{doctor.id}"}
-    completed = next(e for e in recorded if e.name == ev.CONSULTATION_COMPLETED)
-    assert completed.data["visit"]["id"] == visit.id and completed.data["visit"]["status"] == "COMPLETED"
+            assert item.seq == seqs[item.room] and item.clinic_id == clinic.id
+    assert {(e.name, e.room) for e in recorded if e.name in names} == {(n, r) for n in names for r in seqs}
+    completed = {e.room: e.data["visit"] for e in recorded if e.name == ev.CONSULTATION_COMPLETED}
+    mine, desk = completed[f"doctor_{doctor.id}"], completed[f"clinic_{clinic.id}"]
+    assert mine["id"] == visit.id and mine["notes"] == "Mild flu"
+    assert desk["status"] == "COMPLETED" and "notes" not in desk  # clinical: never the desk's
 
 
 def test_second_completion_is_409_and_changes_nothing(client, db, setup):

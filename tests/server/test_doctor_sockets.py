@@ -1,5 +1,6 @@
-"""Doctor sockets against the real server: rooms come from the token, foreign joins are refused, and a doctor
-receives only their own doctor-room events."""
+"""Doctor sockets against the real server: rooms come from the token, a doctor is only in their own room (never
+the desk's), foreign joins are refused, a join without data is refused with an ack, and a doctor receives only
+the events of their own visits."""
 
 import asyncio
 from datetime import UTC, datetime, timedelta
@@ -68,8 +69,34 @@ async def test_join_doctor_room_only_own(live_server, world):
         assert own == {"ok": True, "room": f"doctor_{a.id}"}
         foreign_clinic = await sock.sio.call(ev.JOIN_CLINIC_ROOM, {"clinic_id": world["other_clinic"].id}, timeout=5)
         assert foreign_clinic["ok"] is False
+        own_clinic = await sock.sio.call(ev.JOIN_CLINIC_ROOM, {"clinic_id": world["clinic"].id}, timeout=5)
+        assert own_clinic["ok"] is False  # the desk room is the front desk's, not a doctor's
     finally:
         await sock.close()
+
+
+@pytest.mark.asyncio
+async def test_a_join_without_usable_data_is_refused_with_an_ack(live_server, world):
+    """No data, a list, a string: an error ack (and an `error` event), never a TypeError in the server's log."""
+    a, reception = world["a"], world["reception"]
+    doctor = await SocketRecorder(live_server.url, token_for(a.user)).connect()
+    desk = await SocketRecorder(live_server.url, token_for(reception)).connect()
+    log_before = live_server.log_path.stat().st_size
+    try:
+        for sock in (doctor, desk):
+            for name in (ev.JOIN_DOCTOR_ROOM, ev.JOIN_CLINIC_ROOM):
+                assert (await sock.sio.call(name, timeout=5))["ok"] is False  # no data at all
+                assert (await sock.sio.call(name, [a.id], timeout=5))["ok"] is False
+                assert (await sock.sio.call(name, "x", timeout=5))["ok"] is False
+        assert (await desk.sio.call(ev.JOIN_CLINIC_ROOM, {"clinic_id": world["clinic"].id}, timeout=5))["ok"]
+        assert (await doctor.sio.call(ev.JOIN_DOCTOR_ROOM, {"doctor_id": a.id}, timeout=5))["ok"]
+        await doctor.wait_for(ev.ERROR, count=6)
+    finally:
+        await doctor.close()
+        await desk.close()
+    with live_server.log_path.open("rb") as log:
+        log.seek(log_before)
+        assert b"TypeError" not in log.read()
 
 
 @pytest.mark.asyncio
@@ -87,7 +114,7 @@ async def test_refused_connections(live_server, world):
 @pytest.mark.asyncio
 async def test_doctor_room_events_reach_only_that_doctor(live_server, world):
     """Doctor A starts their own waiting visit (same state machine, same events); doctor B, in the same clinic,
-    gets the clinic-wide events but never A's patient_with_doctor, even after asking to join A's room."""
+    receives none of it (doctors are not in the desk room), even after asking to join A's room."""
     a, b, visit_a = world["a"], world["b"], world["visit_a"]
     sock_a = await SocketRecorder(live_server.url, token_for(a.user)).connect()
     sock_b = await SocketRecorder(live_server.url, token_for(b.user)).connect()
@@ -108,9 +135,10 @@ async def test_doctor_room_events_reach_only_that_doctor(live_server, world):
         assert event["patient"]["id"] == visit_a.patient_id
         assert [h["id"] for h in event["visit_history"]] == [world["old_visit_a"].id]
         assert event["visit_history"][0]["prescription"] == "old rx"
-        await sock_b.wait_for(ev.QUEUE_UPDATED, lambda d: d.get("visit_id") == visit_a.id)
+        await sock_a.wait_for(ev.QUEUE_UPDATED, lambda d: d.get("visit_id") == visit_a.id)
+        assert {d["room"] for _, d in sock_a.events} == {f"doctor_{a.id}"}
         await asyncio.sleep(0.3)  # give a wrongly routed event time to arrive
-        assert sock_b.of(ev.PATIENT_WITH_DOCTOR) == []
+        assert [name for name, _ in sock_b.events] == [ev.ERROR]  # only the refusal of the join
     finally:
         await sock_a.close()
         await sock_b.close()

@@ -8,7 +8,7 @@ from common.enums import AppointmentStatus, Role, VisitStatus
 from server.models import Appointment, Visit, VisitStatusChange
 from server.services.clinic_time import local_today
 from tests.factories import auth, make_clinic, make_doctor, make_patient, make_service, make_user, make_visit
-from tests.support.events import recorded_events
+from tests.support.events import names, recorded_events, rooms
 
 S = VisitStatus
 
@@ -57,12 +57,13 @@ def test_check_in_from_appointment(client, db):
     assert db.get(Appointment, appt.id).status == AppointmentStatus.CHECKED_IN
     trail = db.scalars(select(VisitStatusChange).where(VisitStatusChange.visit_id == visit["id"])).all()
     assert [(t.from_status, t.to_status, t.changed_by) for t in trail] == [(None, S.WAITING, w["rec"].id)]
-    assert [e.name for e in events] == ["new_checkin", "queue_updated", "appointment_updated"]
-    assert len({e.seq for e in events}) == 1  # one change, one seq
+    desk, doctor = f"clinic_{w['clinic'].id}", f"doctor_{w['doctor'].id}"
+    assert names(events, desk) == names(events, doctor) == ["new_checkin", "queue_updated", "appointment_updated"]
+    assert rooms(events) == {desk, doctor}
+    for room in (desk, doctor):  # one change, one seq per room
+        assert len({e.seq for e in events if e.room == room}) == 1
     assert events[0].data["visit"]["id"] == visit["id"]
-    assert events[1].data == {"visit_id": visit["id"], "reason": "checkin"}
-    for e in events:
-        assert set(e.rooms) == {f"clinic_{w['clinic'].id}", f"doctor_{w['doctor'].id}"}
+    assert next(e for e in events if e.name == "queue_updated").data == {"visit_id": visit["id"], "reason": "checkin"}
     with recorded_events() as events:
         again = client.post("/queue/checkin", json={"appointment_id": appt.id}, headers=auth(w["rec"]))
     assert again.status_code == 409 and "already checked in" in again.json()["detail"] and events == []

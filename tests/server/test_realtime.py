@@ -1,5 +1,5 @@
-"""The real-time layer against a real server process: connect auth, rooms, join refusals, seq ordering, and
-"a rolled-back change emits nothing" (in-process, on the event bus)."""
+"""The real-time layer against a real server process: connect auth, rooms, join refusals, per-room seq ordering,
+and "a rolled-back change emits nothing" (in-process, on the event bus)."""
 
 import asyncio
 import threading
@@ -12,9 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.enums import Role, VisitStatus
+from common.schemas import QueueUpdatedEvent
 from server.core.security import create_token
-from server.models import Clinic, Visit
-from server.realtime.events import MAX_HOLD_SECONDS, EventBus, StagedEvent, bus, next_seq, reservations, stage
+from server.models import Clinic, Doctor, Visit
+from server.realtime.bus import MAX_HOLD_SECONDS, EventBus, StagedEvent, bus, reservations
+from server.services import outbox
 from tests.factories import (
     auth,
     make_clinic,
@@ -146,7 +148,8 @@ async def test_admin_joins_a_clinic_room_by_its_numeric_id_only(live_server, com
         assert ack == {"ok": True, "room": f"clinic_{w['clinic'].id}"}
         assert (await _post(live_server.url, "/queue/checkin", w["rec"], body)).status_code == 201
         [event] = await watcher.wait_for("new_checkin")
-        assert event["clinic_id"] == w["clinic"].id
+        assert event["clinic_id"] == w["clinic"].id and event["room"] == f"clinic_{w['clinic'].id}"
+        assert "notes" not in event["visit"]  # an admin watching the desk room gets the desk's payload
     finally:
         await watcher.close()
 
@@ -179,6 +182,7 @@ async def test_seq_strictly_increases_per_change_and_illegal_moves_emit_nothing(
         assert committed_db.get(Clinic, w["clinic"].id).event_seq == distinct[-1]
         for _, data in listener.events:
             assert data["clinic_id"] == w["clinic"].id and data["emitted_at"]
+            assert data["room"] == f"clinic_{w['clinic'].id}"
         names = [name for name, _ in listener.events]
         assert names == [
             "new_checkin",
@@ -190,7 +194,11 @@ async def test_seq_strictly_increases_per_change_and_illegal_moves_emit_nothing(
             "payment_processed",
         ]
         assert "patient_with_doctor" not in names  # the doctor's room only
-        assert [d["seq"] for d in doctor_socket.of("patient_with_doctor")] == [distinct[1]]
+        # the doctor's room numbers the same four changes on its own counter: 1..4 for a new doctor
+        assert {d["room"] for _, d in doctor_socket.events} == {f"doctor_{w['doctor'].id}"}
+        assert sorted({d["seq"] for _, d in doctor_socket.events}) == [1, 2, 3, 4]
+        assert [d["seq"] for d in doctor_socket.of("patient_with_doctor")] == [2]
+        assert committed_db.get(Doctor, w["doctor"].id).event_seq == 4
     finally:
         await listener.close()
         await doctor_socket.close()
@@ -224,22 +232,56 @@ async def test_seq_arrives_in_order_under_concurrent_changes(live_server, commit
 
 def test_rolled_back_stage_emits_nothing(engine, committed_db):
     w = _clinic(committed_db)
-    clinic_id = w["clinic"].id
+    clinic_id, doctor_id = w["clinic"].id, w["doctor"].id
+    body = QueueUpdatedEvent(visit_id=0, reason="test")
     with recorded_events() as events, Session(engine) as session:
-        seq = next_seq(session, clinic_id)
-        stage(session, "queue_updated", clinic_id=clinic_id, seq=seq, data={"visit_id": 0, "reason": "test"})
+        outbox.stage(session, "queue_updated", body, clinic_id=clinic_id, doctors=(doctor_id,))
         session.rollback()
-        session.commit()  # nothing left to release
+        session.commit()  # nothing left to number or release
     assert events == []
     committed_db.expire_all()
-    assert committed_db.get(Clinic, clinic_id).event_seq == 0  # the increment was rolled back too
+    assert committed_db.get(Clinic, clinic_id).event_seq == 0  # no room was numbered
+    assert committed_db.get(Doctor, doctor_id).event_seq == 0
     # a session closed without commit drops what it staged: reusing it later must not leak old events
     with recorded_events() as events, Session(engine) as session:
-        stage(session, "queue_updated", clinic_id=clinic_id, seq=next_seq(session, clinic_id), data={"x": 1})
+        outbox.stage(session, "queue_updated", body, clinic_id=clinic_id)
         session.close()
-        next_seq(session, clinic_id)
         session.commit()
     assert events == []
+    # and a commit that fails after the numbering rolls the increments back and emits nothing
+    with recorded_events() as events, Session(engine) as session:
+        outbox.stage(session, "queue_updated", body, clinic_id=clinic_id, doctors=(doctor_id,))
+        session.add(Clinic(name=None, timezone="UTC"))  # NOT NULL violation at the final flush
+        with pytest.raises(Exception, match="null value"):
+            session.commit()
+    assert events == []
+    committed_db.expire_all()
+    assert committed_db.get(Clinic, clinic_id).event_seq == 0 and committed_db.get(Doctor, doctor_id).event_seq == 0
+
+
+def test_one_change_numbers_each_room_it_tells_once(engine, committed_db):
+    """Per-room seq: every room the change told gets +1, rooms it did not tell keep theirs (gapless per room)."""
+    w = _clinic(committed_db)
+    other = make_doctor(committed_db, w["clinic"])
+    committed_db.commit()
+    clinic_id, doctor_id = w["clinic"].id, w["doctor"].id
+    body = QueueUpdatedEvent(visit_id=0, reason="test")
+    with recorded_events() as events, Session(engine) as session:
+        outbox.stage(session, "queue_updated", body, clinic_id=clinic_id, doctors=(doctor_id,))
+        outbox.stage(session, "new_checkin", body, clinic_id=clinic_id, doctors=(doctor_id,))
+        session.commit()
+        outbox.stage(session, "queue_updated", body, clinic_id=clinic_id, desk=False, doctors=(doctor_id,))
+        session.commit()
+    got = [(e.name, e.room, e.seq) for e in events]
+    desk, mine = f"clinic_{clinic_id}", f"doctor_{doctor_id}"
+    assert sorted(got) == sorted(
+        [("queue_updated", desk, 1), ("new_checkin", desk, 1), ("queue_updated", mine, 1), ("new_checkin", mine, 1)]
+        + [("queue_updated", mine, 2)]
+    )
+    committed_db.expire_all()
+    assert committed_db.get(Clinic, clinic_id).event_seq == 1
+    assert committed_db.get(Doctor, doctor_id).event_seq == 2
+    assert committed_db.get(Doctor, other.id).event_seq == 0
 
 
 def test_failing_request_after_stage_emits_nothing_and_writes_nothing(app, engine, committed_db, monkeypatch):
@@ -268,14 +310,17 @@ def test_failing_request_after_stage_emits_nothing_and_writes_nothing(app, engin
             move = {"visit_id": visit.id, "phase": "with_doctor"}
             r = client.post("/queue/phase/move", json=move, headers=auth(w["rec"]))
             assert r.status_code == 500
-            client.portal.call(_drain)
+            client.portal.call(bus.drain)
             assert received == []
             monkeypatch.undo()
             r = client.post("/queue/phase/move", json=move, headers=auth(w["rec"]))
             assert r.status_code == 200
-            client.portal.call(_drain)
-            assert [e.name for e in received] == ["visit_status_changed", "queue_updated", "patient_with_doctor"]
-            assert {e.seq for e in received} == {1}  # the failed attempt did not use up a seq
+            client.portal.call(bus.drain)
+            desk = [e.name for e in received if e.room == f"clinic_{w['clinic'].id}"]
+            mine = [e.name for e in received if e.room == f"doctor_{w['doctor'].id}"]
+            assert desk == ["visit_status_changed", "queue_updated"]
+            assert mine == ["visit_status_changed", "queue_updated", "patient_with_doctor"]
+            assert {e.seq for e in received} == {1}  # the failed attempt did not use up a seq in either room
     finally:
         bus.remove_sink(sink)
     committed_db.expire_all()
@@ -283,17 +328,11 @@ def test_failing_request_after_stage_emits_nothing_and_writes_nothing(app, engin
     assert committed_db.get(Visit, visit.id).status == VisitStatus.IN_PROGRESS
 
 
-async def _drain() -> None:
-    await asyncio.sleep(0.05)  # let call_soon_threadsafe callbacks land in the queue
-    if bus._queue is not None:
-        await bus._queue.join()
-
-
 # --- the bus keeps seq order when after-commit hooks run out of order -----------------------------------------
 
 
 def _event(clinic_id: int, seq: int, name: str = "queue_updated") -> StagedEvent:
-    return StagedEvent(name, clinic_id, seq, {}, (f"clinic_{clinic_id}",))
+    return StagedEvent(name, f"clinic_{clinic_id}", seq, clinic_id, {})
 
 
 @pytest.mark.asyncio
@@ -306,19 +345,20 @@ async def test_bus_reorders_by_seq_and_never_waits_forever():
     local_bus.add_sink(sink)
     await local_bus.start()
     clinic_id = -abs(hash(object())) % 10**9 - 1  # an id no real clinic has
+    room = f"clinic_{clinic_id}"
     try:
-        reservations.add(clinic_id, 1)
-        reservations.add(clinic_id, 2)
-        local_bus.publish([_event(clinic_id, 2, "second")], [(clinic_id, 2)])  # seq 2's hook ran first
+        reservations.add(room, 1)
+        reservations.add(room, 2)
+        local_bus.publish([_event(clinic_id, 2, "second")], [(room, 2)])  # seq 2's hook ran first
         await asyncio.sleep(0.1)
         assert got == []  # held while seq 1 is reserved
-        local_bus.publish([_event(clinic_id, 1, "a"), _event(clinic_id, 1, "b")], [(clinic_id, 1)])
+        local_bus.publish([_event(clinic_id, 1, "a"), _event(clinic_id, 1, "b")], [(room, 1)])
         await asyncio.wait_for(local_bus._queue.join(), 2)
         assert got == [(1, "a"), (1, "b"), (2, "second")]
-        # another clinic is not held up by this one
-        reservations.add(clinic_id, 3)  # abandoned: never released
+        # another room is not held up by this one
+        reservations.add(room, 3)  # abandoned: never released
         local_bus.publish([_event(clinic_id - 1, 7, "elsewhere")])
-        local_bus.publish([_event(clinic_id, 4, "late")], [(clinic_id, 4)])
+        local_bus.publish([_event(clinic_id, 4, "late")], [(room, 4)])
         await asyncio.sleep(0.1)
         assert got[-1] == (7, "elsewhere")
         started = asyncio.get_running_loop().time()
@@ -326,22 +366,21 @@ async def test_bus_reorders_by_seq_and_never_waits_forever():
         assert got[-1] == (4, "late")
         assert asyncio.get_running_loop().time() - started <= MAX_HOLD_SECONDS + 0.5
     finally:
-        reservations.release([(clinic_id, 3)])
+        reservations.release([(room, 3)])
         await local_bus.stop()
 
 
 @pytest.mark.asyncio
-async def test_connect_refuses_promptly_when_the_token_cannot_be_checked(monkeypatch):
+async def test_connect_refuses_promptly_when_the_token_cannot_be_checked():
     """A failure while checking the token (e.g. PostgreSQL out of connections) is a refusal the client sees at
     once and retries, not a crashed handler that leaves it waiting for an answer."""
     from sqlalchemy.exc import OperationalError
 
-    from server.realtime import sio as sio_module
+    from server.realtime.sio import create_sio
 
     def unreachable(token: str):
         raise OperationalError("SELECT 1", {}, Exception("too many clients already"))
 
-    monkeypatch.setattr(sio_module, "_load_socket_user", unreachable)
-    server = sio_module.create_sio()
+    server = create_sio(unreachable)
     with pytest.raises(socketio.exceptions.ConnectionRefusedError, match="retry"):
         await server.handlers["/"]["connect"]("sid-1", {}, {"token": "any"})

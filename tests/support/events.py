@@ -9,7 +9,7 @@ from typing import Any
 
 import socketio
 
-from server.realtime import events as rt
+from server.realtime import bus as rt
 
 
 @contextmanager
@@ -29,8 +29,14 @@ def recorded_events() -> Iterator[list[rt.StagedEvent]]:
         del rt.bus.publish  # back to the class method
 
 
-def names(events: list[rt.StagedEvent]) -> list[str]:
-    return [e.name for e in events]
+def names(events: list[rt.StagedEvent], room: str | None = None) -> list[str]:
+    """Event names in release order, of one room when given."""
+    return [e.name for e in events if room is None or e.room == room]
+
+
+def rooms(events: list[rt.StagedEvent], name: str | None = None) -> set[str]:
+    """The rooms the events (of one name, when given) went to."""
+    return {e.room for e in events if name is None or e.name == name}
 
 
 class SocketRecorder:

@@ -2,10 +2,11 @@
 
 It owns its reconnect loop (python-socketio's own reconnection is off) because every attempt must send the
 CURRENT access token, and a refusal for a stale token must be answered with one refresh through the ApiClient.
-It tracks the last `seq` seen per clinic: a jump (seq > last + 1) means events were missed, so listeners are
-told to refetch (`on_resync("gap")`); so are they after every reconnect (`on_resync("reconnect")`), since
-nothing said while the socket was down is replayed. Events of one change share one seq, so seq <= last is a
-sibling or a duplicate and is delivered as is.
+It tracks the last `seq` seen per ROOM (every event names its `room`: "clinic_3" for the front desk,
+"doctor_7" for one doctor; each room has its own gapless seq). A jump in any room (seq > last + 1) means events
+were missed, so listeners are told to refetch (`on_resync("gap")`); so are they after every reconnect
+(`on_resync("reconnect")`), since nothing said while the socket was down is replayed. Events of one change share
+their room's seq, so seq <= last is a sibling or a duplicate and is delivered as is.
 
 States: "connected"; "reconnecting" from a drop until the first failed attempt; "offline" while the server
 cannot be reached (attempts go on in the background with backoff) and after `close()`.
@@ -48,7 +49,7 @@ RESYNC_GAP = "gap"
 _REFUSED_PREFIX = "One or more namespaces failed to connect"
 
 
-# The typed body of each event (the envelope fields seq/clinic_id/emitted_at are ignored by these models).
+# The typed body of each event (the envelope fields seq/room/clinic_id/emitted_at are ignored by these models).
 EVENT_SCHEMAS: dict[str, type[BaseModel]] = {
     ev.QUEUE_UPDATED: QueueUpdatedEvent,
     ev.NEW_CHECKIN: VisitEvent,
@@ -107,7 +108,7 @@ class LiveEvents:
         self.connect_timeout = connect_timeout
         self.transports = transports
         self.url: str | None = None
-        self.last_seq: dict[int, int] = {}
+        self.last_seq: dict[str, int] = {}  # room → the last seq seen in it
         self.error: str | None = None  # why the connection gave up, when it did
         self._token: str | None = None
         self._state: ConnectionState = OFFLINE
@@ -156,17 +157,17 @@ class LiveEvents:
     # --- events -----------------------------------------------------------------------------------------------
 
     def handle_event(self, name: str, payload: Any) -> None:
-        """Track seq per clinic, ask for a resync on a gap, and hand the event to every listener."""
+        """Track seq per room, ask for a resync on a gap in any room, and hand the event to every listener."""
         data: dict[str, Any] = payload if isinstance(payload, dict) else {"data": payload}
-        seq, clinic_id = data.get("seq"), data.get("clinic_id")
+        seq, room = data.get("seq"), data.get("room")
         gap = False
-        if isinstance(seq, int) and isinstance(clinic_id, int):
-            last = self.last_seq.get(clinic_id)
+        if type(seq) is int and isinstance(room, str):
+            last = self.last_seq.get(room)
             if last is None or seq > last:
                 gap = last is not None and seq > last + 1
-                self.last_seq[clinic_id] = seq
+                self.last_seq[room] = seq
         if gap:
-            log.info("seq gap in clinic %s (now %s): resync", clinic_id, seq)
+            log.info("seq gap in room %s (now %s): resync", room, seq)
             self._resync(RESYNC_GAP)
         for listener in list(self._listeners):
             _safely(listener.on_event, name, data)

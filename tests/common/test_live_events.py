@@ -44,24 +44,46 @@ async def wait_for(cond, timeout: float = 10.0, message: str = "condition not me
 # --- seq logic, fed directly -----------------------------------------------------------------------------------
 
 
+def _envelope(room: str, seq: int) -> dict[str, Any]:
+    return {"seq": seq, "room": room, "clinic_id": 1, "emitted_at": "2024-01-01T00:00:00+00:00"}
+
+
 def test_seq_gaps_ask_for_resync_and_duplicates_are_delivered():
     live, rec = LiveEvents(), Recorder()
     live.add_listener(rec)
     feed = [
-        (ev.NEW_CHECKIN, 1, 5),  # first seen: baseline, no resync
-        (ev.QUEUE_UPDATED, 1, 5),  # same change, same seq: delivered, no resync
-        (ev.VISIT_STATUS_CHANGED, 1, 6),  # next: fine
-        (ev.QUEUE_UPDATED, 1, 9),  # 7 and 8 missed: resync
-        (ev.QUEUE_UPDATED, 1, 8),  # late duplicate of an older change: delivered, no resync, baseline kept
-        (ev.PAYMENT_PROCESSED, 2, 100),  # another clinic has its own baseline
-        (ev.PAYMENT_PROCESSED, 2, 101),
-        (ev.QUEUE_UPDATED, 1, 10),
+        (ev.NEW_CHECKIN, "clinic_1", 5),  # first seen: baseline, no resync
+        (ev.QUEUE_UPDATED, "clinic_1", 5),  # same change, same seq: delivered, no resync
+        (ev.VISIT_STATUS_CHANGED, "clinic_1", 6),  # next: fine
+        (ev.QUEUE_UPDATED, "clinic_1", 9),  # 7 and 8 missed: resync
+        (ev.QUEUE_UPDATED, "clinic_1", 8),  # late duplicate of an older change: delivered, no resync, baseline kept
+        (ev.PAYMENT_PROCESSED, "clinic_2", 100),  # another room has its own baseline
+        (ev.PAYMENT_PROCESSED, "clinic_2", 101),
+        (ev.QUEUE_UPDATED, "clinic_1", 10),
     ]
-    for name, clinic, seq in feed:
-        live.handle_event(name, {"seq": seq, "clinic_id": clinic, "emitted_at": "2024-01-01T00:00:00+00:00"})
+    for name, room, seq in feed:
+        live.handle_event(name, _envelope(room, seq))
     assert rec.names() == [name for name, _, _ in feed]
     assert rec.resyncs == ["gap"]
-    assert live.last_seq == {1: 10, 2: 101}
+    assert live.last_seq == {"clinic_1": 10, "clinic_2": 101}
+
+
+def test_each_room_has_its_own_seq_and_a_gap_in_any_room_resyncs():
+    """A doctor's room and the desk room of the same clinic count separately (the server numbers each room on
+    its own): interleaved, neither is a gap; a jump in the doctor's room alone is one."""
+    live, rec = LiveEvents(), Recorder()
+    live.add_listener(rec)
+    for room, seq in [("clinic_1", 40), ("doctor_7", 3), ("clinic_1", 41), ("doctor_7", 4), ("clinic_1", 42)]:
+        live.handle_event(ev.QUEUE_UPDATED, _envelope(room, seq))
+    assert rec.resyncs == []
+    live.handle_event(ev.PAYMENT_PROCESSED, _envelope("doctor_7", 6))  # 5 missed in the doctor's room
+    assert rec.resyncs == ["gap"]
+    live.handle_event(ev.PAYMENT_PROCESSED, _envelope("clinic_1", 43))
+    assert rec.resyncs == ["gap"] and live.last_seq == {"clinic_1": 43, "doctor_7": 6}
+    live.handle_event(ev.QUEUE_UPDATED, {"seq": True, "room": "clinic_1"})  # not a number: no tracking
+    live.handle_event(ev.QUEUE_UPDATED, {"seq": 99})  # no room: delivered, not tracked
+    assert live.last_seq == {"clinic_1": 43, "doctor_7": 6} and rec.resyncs == ["gap"]
+    assert len(rec.events) == 9  # every event is delivered, tracked or not
 
 
 def test_parse_event_gives_the_typed_body():
@@ -79,7 +101,7 @@ def test_a_broken_listener_does_not_stop_the_others():
     live, rec = LiveEvents(), Recorder()
     live.add_listener(Broken())
     live.add_listener(rec)
-    live.handle_event(ev.QUEUE_UPDATED, {"seq": 1, "clinic_id": 1})
+    live.handle_event(ev.QUEUE_UPDATED, _envelope("clinic_1", 1))
     assert rec.names() == [ev.QUEUE_UPDATED]
 
 
@@ -113,8 +135,9 @@ async def test_connected_socket_receives_the_events_of_an_http_change(live_serve
         await wait_for(lambda: {ev.NEW_CHECKIN, ev.QUEUE_UPDATED} <= set(rec.names()))
         payloads = dict(rec.events)
         assert payloads[ev.NEW_CHECKIN]["clinic_id"] == s["clinic"].id
+        assert payloads[ev.NEW_CHECKIN]["room"] == f"clinic_{s['clinic'].id}"
         assert payloads[ev.NEW_CHECKIN]["seq"] == payloads[ev.QUEUE_UPDATED]["seq"]  # one change, one seq
-        assert live.last_seq == {s["clinic"].id: payloads[ev.NEW_CHECKIN]["seq"]}
+        assert live.last_seq == {f"clinic_{s['clinic'].id}": payloads[ev.NEW_CHECKIN]["seq"]}
         body = parse_event(ev.NEW_CHECKIN, payloads[ev.NEW_CHECKIN])
         assert isinstance(body, VisitEvent) and body.visit.id == visit.id
         assert rec.resyncs == []
@@ -171,7 +194,7 @@ async def test_reconnects_after_a_server_restart_and_asks_for_resync(database_ur
     live.add_listener(rec)
     try:
         assert await live.connect(server.url, token_for(clinic_setup["receptionist"])) is True
-        live.last_seq[clinic_setup["clinic"].id] = 3
+        live.last_seq[f"clinic_{clinic_setup['clinic'].id}"] = 3
         await asyncio.to_thread(server.stop)
         await wait_for(lambda: live.state == OFFLINE, message="never went offline")
         assert rec.states[-2:] == [RECONNECTING, OFFLINE]

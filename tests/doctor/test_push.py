@@ -119,9 +119,10 @@ def test_indicator_and_resync_refetch_what_is_loaded(qloop, open_app, scene: Sce
         w.nav.setCurrentRow(3)
         await until(lambda: w.schedule_vm.fetch_count == 1 and w.today_vm.fetch_count >= 1)
         today, schedule = w.today_vm.fetch_count, w.schedule_vm.fetch_count
-        base = session.live.last_seq.get(scene.clinic.id, 0) + 100
-        session.live.handle_event("queue_updated", {"seq": base, "clinic_id": scene.clinic.id})
-        session.live.handle_event("queue_updated", {"seq": base + 4, "clinic_id": scene.clinic.id})  # 3 missed
+        room = f"doctor_{scene.doctor.id}"  # a doctor's socket is in its own room only, with its own seq
+        base = session.live.last_seq.get(room, 0) + 100
+        session.live.handle_event("queue_updated", {"seq": base, "room": room, "clinic_id": scene.clinic.id})
+        session.live.handle_event("queue_updated", {"seq": base + 4, "room": room, "clinic_id": scene.clinic.id})
         await until(lambda: w.schedule_vm.fetch_count == schedule + 1, 5, "schedule not refetched on a seq gap")
         await until(lambda: w.today_vm.fetch_count > today, 5)
         assert w.earnings_vm.pages_fetched == 0  # never opened: nothing to refetch

@@ -18,4 +18,4 @@ def create_admin(session: Session, *, username: str, password: str, full_name: s
         first = exc.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else "body"
         raise InvalidInput(field, first["msg"]) from exc
-    return user_service.create_user(session, data=data)
+    return user_service.add_user(session, data=data)

@@ -12,17 +12,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common import events as ev
-from common.enums import AppointmentStatus, Role
+from common.enums import AppointmentStatus
 from common.schemas import AppointmentCreate, AppointmentEvent, AppointmentOut, AppointmentUpdate, Page
-from server.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from server.core.errors import Conflict, InvalidInput, NotFound
 from server.models import Appointment, Clinic, Doctor, DoctorSchedule, Patient, Service, User
 from server.services import outbox
 from server.services._updates import sent_fields
-from server.services.auth import doctor_of
 from server.services.clinic_time import clinic_tz, within_local_days
 from server.services.listing import paginate
 from server.services.locking import lock_row
-from server.services.scope import ensure_clinic, get_clinic
+from server.services.scope import doctor_filter, get_clinic, resolve
 from server.services.serializers import APPOINTMENT_LOAD, appointment_out
 
 # Appointments that hold their slot (cancelled and no-show ones free it).
@@ -110,29 +109,20 @@ def _check_slot(session: Session, *, clinic: Clinic, doctor: Doctor, start: date
     _check_clash(session, doctor.id, start, end, exclude_id)
 
 
-def _emit(session: Session, name: str, appt: Appointment, *, old_doctor: int | None = None) -> None:
+def _emit_and_commit(
+    session: Session, name: str, appt: Appointment, *, old_doctor: int | None = None
+) -> AppointmentOut:
     """To the desk and the appointment's doctor; when it moved to another doctor, the old one is told too (it
-    left their schedule: the body shows its new doctor_id)."""
-    body = AppointmentEvent(appointment=appointment_out(appt))
+    left their schedule: the body shows its new doctor_id). Commits; answers the appointment."""
+    out = appointment_out(appt)
     doctors = (appt.doctor_id,) if old_doctor in (None, appt.doctor_id) else (appt.doctor_id, old_doctor)
-    outbox.stage(session, name, body, clinic_id=appt.clinic_id, doctors=doctors)
+    outbox.stage(session, name, AppointmentEvent(appointment=out), clinic_id=appt.clinic_id, doctors=doctors)
+    session.commit()
+    return out
 
 
-def _load(session: Session, appointment_id: int, *, lock: bool = False) -> Appointment:
-    appt = lock_row(session, Appointment, appointment_id) if lock else session.get(Appointment, appointment_id)
-    if appt is None:
-        raise NotFound("appointment not found")
-    return appt
-
-
-def get_appointment(session: Session, *, actor: User, appointment_id: int) -> Appointment:
-    appt = _load(session, appointment_id)
-    if actor.role == Role.DOCTOR:
-        if doctor_of(actor).id != appt.doctor_id:
-            raise NotFound("appointment not found")
-    else:
-        ensure_clinic(actor, appt.clinic_id, "appointment")
-    return appt
+def get_appointment(session: Session, *, actor: User, appointment_id: int) -> AppointmentOut:
+    return appointment_out(resolve(session, actor, Appointment, appointment_id))
 
 
 def list_appointments(
@@ -149,15 +139,8 @@ def list_appointments(
     per_page: int = 50,
 ) -> Page[AppointmentOut]:
     """Dates are the clinic's local days, inclusive; a doctor sees only their own appointments."""
-    if actor.role == Role.DOCTOR:
-        me = doctor_of(actor)
-        if doctor_id is not None and doctor_id != me.id:
-            raise Forbidden("a doctor may only list their own appointments")
-        doctor_id = me.id
-        clinic = session.get(Clinic, me.clinic_id)
-        assert clinic is not None
-    else:
-        clinic = get_clinic(session, actor, clinic_id)
+    doctor_id = doctor_filter(session, actor, doctor_id)
+    clinic = get_clinic(session, actor, clinic_id)
     conditions = [Appointment.clinic_id == clinic.id]
     conditions += within_local_days(Appointment.start_time, clinic.timezone, start_date, end_date)
     if doctor_id is not None:
@@ -175,11 +158,8 @@ def list_appointments(
     return paginate(session, stmt, page=page, per_page=per_page, schema=AppointmentOut, item=appointment_out)
 
 
-def create_appointment(session: Session, *, actor: User, data: AppointmentCreate) -> Appointment:
-    patient = session.get(Patient, data.patient_id)
-    if patient is None:
-        raise NotFound("patient not found", field="patient_id")
-    ensure_clinic(actor, patient.clinic_id, "patient", field="patient_id")
+def create_appointment(session: Session, *, actor: User, data: AppointmentCreate) -> AppointmentOut:
+    patient = resolve(session, actor, Patient, data.patient_id, field="patient_id")
     clinic = session.get(Clinic, patient.clinic_id)
     assert clinic is not None
     service = _service(session, data.service_id, clinic.id)
@@ -200,15 +180,14 @@ def create_appointment(session: Session, *, actor: User, data: AppointmentCreate
     )
     session.add(appt)
     session.flush()
-    _emit(session, ev.APPOINTMENT_CREATED, appt)
-    session.commit()
-    return appt
+    return _emit_and_commit(session, ev.APPOINTMENT_CREATED, appt)
 
 
-def update_appointment(session: Session, *, actor: User, appointment_id: int, data: AppointmentUpdate) -> Appointment:
+def update_appointment(
+    session: Session, *, actor: User, appointment_id: int, data: AppointmentUpdate
+) -> AppointmentOut:
     """Reschedule / change doctor or service (re-checking the slot), edit notes, or mark a NO_SHOW."""
-    appt = _load(session, appointment_id, lock=True)
-    ensure_clinic(actor, appt.clinic_id, "appointment")
+    appt = resolve(session, actor, Appointment, appointment_id, lock=True)
     changes = sent_fields(data)  # an explicit null is a 422 naming the field, as in every PATCH
     if changes.get("status") not in (None, AppointmentStatus.NO_SHOW):
         raise InvalidInput("status", "only NO_SHOW can be set here; use check-in or cancel for the others")
@@ -235,21 +214,16 @@ def update_appointment(session: Session, *, actor: User, appointment_id: int, da
         appt.status = AppointmentStatus.NO_SHOW
     session.flush()
     session.expire(appt, ["doctor", "service"])  # ids may have changed; reload the relationships for the event
-    _emit(session, ev.APPOINTMENT_UPDATED, appt, old_doctor=old_doctor)
-    session.commit()
-    return appt
+    return _emit_and_commit(session, ev.APPOINTMENT_UPDATED, appt, old_doctor=old_doctor)
 
 
-def cancel_appointment(session: Session, *, actor: User, appointment_id: int, reason: str = "") -> Appointment:
+def cancel_appointment(session: Session, *, actor: User, appointment_id: int, reason: str = "") -> AppointmentOut:
     """Only a CONFIRMED appointment; a checked-in one is cancelled through its visit (POST /queue/cancel)."""
-    appt = _load(session, appointment_id, lock=True)
-    ensure_clinic(actor, appt.clinic_id, "appointment")
+    appt = resolve(session, actor, Appointment, appointment_id, lock=True)
     if appt.status != AppointmentStatus.CONFIRMED:
         raise Conflict(f"a {appt.status.value} appointment cannot be cancelled here", current_status=appt.status.value)
     appt.status = AppointmentStatus.CANCELLED
     if reason.strip():
         appt.notes = f"{appt.notes}\nCancelled: {reason.strip()}".strip()
     session.flush()
-    _emit(session, ev.APPOINTMENT_CANCELLED, appt)
-    session.commit()
-    return appt
+    return _emit_and_commit(session, ev.APPOINTMENT_CANCELLED, appt)

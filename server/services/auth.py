@@ -8,11 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from common.enums import Role
-from common.schemas import TokenPair, UserOut
+from common.schemas import TokenPair
 from server.core.config import get_settings
 from server.core.errors import Forbidden, TooManyRequests, Unauthorized
 from server.core.security import create_token, decode_token, hash_password, verify_password
 from server.models import Doctor, User
+from server.services.serializers import user_out
 
 # A valid hash to verify against when the user does not exist, so timing does not reveal unknown usernames.
 _DUMMY_HASH = hash_password("not-a-real-password")
@@ -56,18 +57,6 @@ class LoginThrottle:
 
 
 throttle = LoginThrottle()
-
-
-def user_out(user: User) -> UserOut:
-    return UserOut(
-        id=user.id,
-        username=user.username,
-        full_name=user.full_name,
-        role=user.role,
-        clinic_id=user.clinic_id,
-        doctor_id=user.doctor.id if user.doctor is not None else None,
-        is_active=user.is_active,
-    )
 
 
 def _token_pair(user: User) -> TokenPair:

@@ -3,12 +3,13 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.schemas import ServiceCreate, ServiceUpdate
+from common.schemas import ServiceCreate, ServiceOut, ServiceUpdate
 from server.core.errors import NotFound
 from server.models import Service, User
 from server.services._updates import commit_or_conflict, sent_fields
 from server.services.money import money, rate
-from server.services.scope import can_see, require_clinic, visible_clinic_id
+from server.services.scope import require_clinic, resolve, visible_clinic_id
+from server.services.serializers import service_out
 
 
 def _normalized(fields: dict) -> dict:
@@ -21,32 +22,29 @@ def _normalized(fields: dict) -> dict:
 
 def list_services(
     session: Session, *, viewer: User, clinic_id: int | None = None, include_inactive: bool = False
-) -> list[Service]:
+) -> list[ServiceOut]:
     stmt = select(Service).order_by(Service.name, Service.id)
     scope = visible_clinic_id(viewer, clinic_id)
     if scope is not None:
         stmt = stmt.where(Service.clinic_id == scope)
     if not include_inactive:
         stmt = stmt.where(Service.is_active.is_(True))
-    return list(session.scalars(stmt))
+    return [service_out(s) for s in session.scalars(stmt)]
 
 
-def get_service(session: Session, *, service_id: int, viewer: User) -> Service:
-    service = session.get(Service, service_id)
-    if service is None or not can_see(viewer, service.clinic_id):
-        raise NotFound("service not found")
-    return service
+def get_service(session: Session, *, service_id: int, viewer: User) -> ServiceOut:
+    return service_out(resolve(session, viewer, Service, service_id))
 
 
-def create_service(session: Session, *, data: ServiceCreate) -> Service:
+def create_service(session: Session, *, data: ServiceCreate) -> ServiceOut:
     require_clinic(session, data.clinic_id)
     service = Service(**_normalized(data.model_dump()), is_active=True)
     session.add(service)
     commit_or_conflict(session, "service could not be created")
-    return service
+    return service_out(service)
 
 
-def update_service(session: Session, *, service_id: int, data: ServiceUpdate) -> Service:
+def update_service(session: Session, *, service_id: int, data: ServiceUpdate) -> ServiceOut:
     service = session.get(Service, service_id)
     if service is None:
         raise NotFound("service not found")
@@ -55,8 +53,8 @@ def update_service(session: Session, *, service_id: int, data: ServiceUpdate) ->
     for field, value in changes.items():
         setattr(service, field, value)
     commit_or_conflict(session, "service could not be updated")
-    return service
+    return service_out(service)
 
 
-def deactivate_service(session: Session, *, service_id: int) -> Service:
+def deactivate_service(session: Session, *, service_id: int) -> ServiceOut:
     return update_service(session, service_id=service_id, data=ServiceUpdate(is_active=False))

@@ -18,11 +18,12 @@ from common.schemas import (
     TodayRevenue,
 )
 from server.models import Appointment, Doctor, Patient, Payment, Visit
+from server.services.audience import Audience
 from server.services.clinic_time import clinic_timezone, local_day_bounds, local_today, within_local_days
 from server.services.earnings import PAY_DATE
 from server.services.listing import paginate, patient_matches
 from server.services.money import ZERO
-from server.services.serializers import APPOINTMENT_LOAD, VISIT_LOAD, appointment_out, visit_out
+from server.services.serializers import APPOINTMENT_LOAD, VISIT_LOAD, appointment_out, doctor_patient, visit_out
 
 UPCOMING_DAYS = 7
 DEFAULT_APPOINTMENT_STATUSES = (AppointmentStatus.CONFIRMED, AppointmentStatus.CHECKED_IN)
@@ -93,8 +94,8 @@ def dashboard(session: Session, *, doctor: Doctor, now: datetime | None = None) 
         completed=counts.get(VisitStatus.COMPLETED, 0),
         today_revenue=_today_revenue(session, doctor.id, start, end),
         upcoming_appointments=[appointment_out(a) for a in upcoming],
-        active_visits=[visit_out(v) for v in open_visits if v.status in _ACTIVE],
-        waiting_visits=[visit_out(v) for v in open_visits if v.status in _WAITING],
+        active_visits=[visit_out(v, Audience.DOCTOR) for v in open_visits if v.status in _ACTIVE],
+        waiting_visits=[visit_out(v, Audience.DOCTOR) for v in open_visits if v.status in _WAITING],
     )
 
 
@@ -136,17 +137,5 @@ def patients(
         stmt = stmt.where(matches)
     stmt = stmt.group_by(Patient.id).order_by(func.max(Visit.check_in_time).desc(), Patient.id.desc())
     return paginate(
-        session, stmt, page=page, per_page=per_page, schema=DoctorPatient, item=_doctor_patient, scalars=False
-    )
-
-
-def _doctor_patient(p: Patient, last_visit: datetime, total_visits: int) -> DoctorPatient:
-    return DoctorPatient(
-        id=p.id,
-        full_name=p.full_name,
-        phone=p.phone,
-        date_of_birth=p.date_of_birth,
-        gender=p.gender,
-        last_visit=last_visit,
-        total_visits=total_visits,
+        session, stmt, page=page, per_page=per_page, schema=DoctorPatient, item=doctor_patient, scalars=False
     )

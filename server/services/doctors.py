@@ -4,14 +4,17 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from common.enums import Role
-from common.schemas import DoctorCreate, DoctorUpdate, ScheduleSlot
+from common.schemas import DoctorCreate, DoctorOut, DoctorUpdate, ScheduleOut, ScheduleSlot
 from server.core.errors import Conflict, InvalidInput, NotFound
 from server.models import Doctor, DoctorSchedule, User
+from server.services import audience
 from server.services import users as user_service
 from server.services._updates import commit_or_conflict, sent_fields
+from server.services.audience import Audience
 from server.services.locking import lock_row
 from server.services.money import rate
-from server.services.scope import can_see, require_clinic, visible_clinic_id
+from server.services.scope import require_clinic, resolve, visible_clinic_id
+from server.services.serializers import doctor_out, schedule_out
 
 
 def list_doctors(
@@ -21,9 +24,10 @@ def list_doctors(
     clinic_id: int | None = None,
     user_id: int | None = None,
     include_inactive: bool = False,
-) -> list[Doctor]:
-    """Doctors the viewer may see. A `user_id` lookup finds the profile whether or not it is active (it answers
-    "does this user have a profile?", and creating a second one would be refused)."""
+) -> list[DoctorOut]:
+    """Doctors the viewer may see (a doctor sees no colleague's commission_rate). A `user_id` lookup finds the
+    profile whether or not it is active (it answers "does this user have a profile?", and creating a second one
+    would be refused)."""
     stmt = select(Doctor).join(Doctor.user).order_by(User.full_name, Doctor.id)
     scope = visible_clinic_id(viewer, clinic_id)
     if scope is not None:
@@ -32,14 +36,17 @@ def list_doctors(
         stmt = stmt.where(Doctor.user_id == user_id)
     elif not include_inactive:
         stmt = stmt.where(Doctor.is_active.is_(True))
-    return list(session.scalars(stmt).unique())
+    return [doctor_out(d, audience.of(viewer, doctor_id=d.id)) for d in session.scalars(stmt).unique()]
 
 
-def get_doctor(session: Session, *, doctor_id: int, viewer: User) -> Doctor:
-    doctor = session.get(Doctor, doctor_id)
-    if doctor is None or not can_see(viewer, doctor.clinic_id):
-        raise NotFound("doctor not found")
-    return doctor
+def get_doctor(session: Session, *, doctor_id: int, viewer: User) -> DoctorOut:
+    doctor = resolve(session, viewer, Doctor, doctor_id, colleagues=True)
+    return doctor_out(doctor, audience.of(viewer, doctor_id=doctor.id))
+
+
+def my_profile(doctor: Doctor) -> DoctorOut:
+    """GET /doctors/me: the caller's own profile."""
+    return doctor_out(doctor, Audience.DOCTOR)
 
 
 def _linkable_user(session: Session, *, user_id: int, clinic_id: int) -> User:
@@ -55,7 +62,7 @@ def _linkable_user(session: Session, *, user_id: int, clinic_id: int) -> User:
     return user
 
 
-def create_doctor(session: Session, *, data: DoctorCreate) -> Doctor:
+def create_doctor(session: Session, *, data: DoctorCreate) -> DoctorOut:
     """Every check runs before anything is added, so a refused request writes nothing."""
     require_clinic(session, data.clinic_id)
     if data.user is not None:
@@ -80,10 +87,10 @@ def create_doctor(session: Session, *, data: DoctorCreate) -> Doctor:
     )
     session.add(doctor)
     commit_or_conflict(session, "the username or the user's doctor profile already exists")
-    return doctor
+    return doctor_out(doctor, Audience.ADMIN)
 
 
-def update_doctor(session: Session, *, doctor_id: int, data: DoctorUpdate) -> Doctor:
+def update_doctor(session: Session, *, doctor_id: int, data: DoctorUpdate) -> DoctorOut:
     doctor = session.get(Doctor, doctor_id)
     if doctor is None:
         raise NotFound("doctor not found")
@@ -95,25 +102,25 @@ def update_doctor(session: Session, *, doctor_id: int, data: DoctorUpdate) -> Do
     for field, value in changes.items():
         setattr(doctor, field, value)
     commit_or_conflict(session, "doctor could not be updated")
-    return doctor
+    return doctor_out(doctor, Audience.ADMIN)
 
 
-def deactivate_doctor(session: Session, *, doctor_id: int) -> Doctor:
+def deactivate_doctor(session: Session, *, doctor_id: int) -> DoctorOut:
     """DELETE keeps the profile (visits and payments refer to it); it stops being offered for bookings."""
     return update_doctor(session, doctor_id=doctor_id, data=DoctorUpdate(is_active=False))
 
 
-def get_schedule(session: Session, *, doctor_id: int, viewer: User) -> list[DoctorSchedule]:
-    get_doctor(session, doctor_id=doctor_id, viewer=viewer)
+def get_schedule(session: Session, *, doctor_id: int, viewer: User) -> ScheduleOut:
+    resolve(session, viewer, Doctor, doctor_id, colleagues=True)
     stmt = (
         select(DoctorSchedule)
         .where(DoctorSchedule.doctor_id == doctor_id)
         .order_by(DoctorSchedule.day_of_week, DoctorSchedule.hour)
     )
-    return list(session.scalars(stmt))
+    return schedule_out(doctor_id, list(session.scalars(stmt)))
 
 
-def replace_schedule(session: Session, *, doctor_id: int, slots: list[ScheduleSlot]) -> list[DoctorSchedule]:
+def replace_schedule(session: Session, *, doctor_id: int, slots: list[ScheduleSlot]) -> ScheduleOut:
     """Replace the doctor's whole week with `slots`; a (day, hour) given twice is a 422 and nothing changes."""
     seen: set[tuple[int, int]] = set()
     for slot in slots:
@@ -134,4 +141,4 @@ def replace_schedule(session: Session, *, doctor_id: int, slots: list[ScheduleSl
     session.add_all(rows)
     session.expire(doctor, ["schedule"])
     commit_or_conflict(session, "the schedule was changed at the same time; try again")
-    return rows
+    return schedule_out(doctor_id, rows)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Date, Row, Select, and_, cast, func, select
+from sqlalchemy import ColumnElement, Date, Select, and_, cast, func, select
 from sqlalchemy.orm import Session
 
 from common.enums import PaymentMethod, PaymentStatus
@@ -23,6 +23,7 @@ from server.services.clinic_time import (
     within_local_days,
 )
 from server.services.money import ZERO
+from server.services.serializers import earning_row
 
 PAY_DATE = func.coalesce(Payment.paid_at, Payment.created_at)
 
@@ -65,20 +66,6 @@ def _rows_select(doctor_id: int, timezone: str, f: EarningsFilter) -> Select:
         .join(Service, Service.id == Visit.service_id)
         .where(*_where(doctor_id, timezone, f))
         .order_by(PAY_DATE.desc(), Payment.id.desc())
-    )
-
-
-def _row(r: Row) -> EarningRow:
-    return EarningRow(
-        payment_id=r[0],
-        visit_id=r[1],
-        date=r[2],
-        patient_name=r[3],
-        service_name=r[4],
-        amount=r[5],
-        doctor_share=r[6],
-        status=r[7],
-        method=r[8],
     )
 
 
@@ -135,7 +122,7 @@ def earnings_page(
     timezone = clinic_timezone(session, doctor.clinic_id)
     summary = _summary(session, doctor.id, timezone, filters, now or datetime.now(UTC))
     stmt = _rows_select(doctor.id, timezone, filters).limit(per_page).offset((page - 1) * per_page)
-    items = [_row(r) for r in session.execute(stmt)]
+    items = [earning_row(r) for r in session.execute(stmt)]
     groups = _groups(session, doctor.id, timezone, filters) if group_by_date else None
     return EarningsPage(items=items, summary=summary, groups=groups, page=page, per_page=per_page, total=summary.count)
 
@@ -153,7 +140,7 @@ def earnings_rows(
     try:
         for partition in result.partitions():
             for r in partition:
-                yield _row(r)
+                yield earning_row(r)
     finally:
         result.close()
 

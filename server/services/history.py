@@ -1,20 +1,20 @@
 """A patient's visits with one doctor: the last few for the `patient_with_doctor` event, and the paginated
 history the doctor portal shows. Payment figures are computed in the same statement (no N+1)."""
 
-from decimal import Decimal
+from functools import partial
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from common.enums import PaymentStatus, Role
+from common.enums import PaymentStatus
 from common.schemas import HistoryVisit, Page
-from server.core.errors import Forbidden, NotFound
-from server.models import Patient, Payment, User, Visit
-from server.services.auth import doctor_of
+from server.models import Doctor, Patient, Payment, User, Visit
+from server.services import audience
+from server.services.audience import Audience
 from server.services.listing import paginate
 from server.services.money import ZERO
-from server.services.scope import can_see
-from server.services.serializers import appointment_brief, service_brief
+from server.services.scope import resolve
+from server.services.serializers import history_visit
 
 
 def _paid_sum(column: ColumnElement) -> ColumnElement:
@@ -46,41 +46,22 @@ def _history_select(*, patient_id: int, doctor_id: int, exclude_visit_id: int | 
     return stmt.order_by(Visit.check_in_time.desc(), Visit.id.desc())  # newest first
 
 
-def _to_history(visit: Visit, amount: Decimal, doctor_share: Decimal, payment_status: str | None) -> HistoryVisit:
-    return HistoryVisit(
-        id=visit.id,
-        status=visit.status,
-        check_in_time=visit.check_in_time,
-        start_time=visit.start_time,
-        end_time=visit.end_time,
-        notes=visit.notes,
-        prescription=visit.prescription,
-        service=service_brief(visit.service),
-        appointment=appointment_brief(visit.appointment) if visit.appointment else None,
-        payment_status=PaymentStatus(payment_status) if payment_status is not None else None,
-        amount=amount,
-        doctor_share=doctor_share,
-    )
-
-
 def recent_visits_with_doctor(
     session: Session, *, patient_id: int, doctor_id: int, exclude_visit_id: int | None = None, limit: int = 10
 ) -> list[HistoryVisit]:
-    """The patient's latest visits with this doctor, newest first (no authorization: callers check)."""
+    """The patient's latest visits with this doctor, newest first, whole (no authorization: the caller checks, and
+    the outbox shapes them for the doctor's room)."""
     stmt = _history_select(patient_id=patient_id, doctor_id=doctor_id, exclude_visit_id=exclude_visit_id)
-    return [_to_history(*row) for row in session.execute(stmt.limit(limit))]
+    return [history_visit(*row, audience=Audience.ADMIN) for row in session.execute(stmt.limit(limit))]
 
 
 def history_page(
     session: Session, *, actor: User, patient_id: int, doctor_id: int, page: int = 1, per_page: int = 20
 ) -> Page[HistoryVisit]:
-    """GET /patients/{patient_id}/history/{doctor_id}: a doctor only for their own id; staff within their clinic."""
-    if actor.role == Role.DOCTOR:
-        me = doctor_of(actor)
-        if me.id != doctor_id:
-            raise Forbidden("a doctor may only read their own patients' history")
-    patient = session.get(Patient, patient_id)
-    if patient is None or not can_see(actor, patient.clinic_id):
-        raise NotFound("patient not found")
+    """GET /patients/{patient_id}/history/{doctor_id}: a doctor only their own patients with their own id; the
+    desk within its clinic, without the clinical fields (scope.resolve decides 404 / 403)."""
+    resolve(session, actor, Patient, patient_id)
+    resolve(session, actor, Doctor, doctor_id)
+    item = partial(history_visit, audience=audience.of(actor, doctor_id=doctor_id))
     stmt = _history_select(patient_id=patient_id, doctor_id=doctor_id, exclude_visit_id=None)
-    return paginate(session, stmt, page=page, per_page=per_page, schema=HistoryVisit, item=_to_history, scalars=False)
+    return paginate(session, stmt, page=page, per_page=per_page, schema=HistoryVisit, item=item, scalars=False)

@@ -10,14 +10,13 @@ from common import events as ev
 from common.enums import PaymentMethod, PaymentStatus, Role, VisitStatus
 from common.schemas import Page, PaymentCreate, PaymentDetail, PaymentEvent
 from server.core.db import utcnow
-from server.core.errors import Conflict, NotFound
+from server.core.errors import Conflict
 from server.models import Payment, User, Visit
 from server.services import outbox
 from server.services.clinic_time import within_local_days
 from server.services.listing import paginate
-from server.services.locking import lock_row
 from server.services.money import split_amount
-from server.services.scope import ensure_clinic, get_clinic
+from server.services.scope import get_clinic, resolve
 from server.services.serializers import PAYMENT_DETAIL_LOAD, payment_detail
 
 
@@ -28,31 +27,23 @@ def rate_for(visit: Visit) -> Decimal:
     return visit.doctor.commission_rate
 
 
-def _load(session: Session, payment_id: int, actor: User, *, lock: bool = False) -> Payment:
-    payment = lock_row(session, Payment, payment_id) if lock else session.get(Payment, payment_id)
-    if payment is None:
-        raise NotFound("payment not found")
-    ensure_clinic(actor, payment.visit.clinic_id, "payment")
-    return payment
-
-
-def _emit_and_commit(session: Session, payment: Payment) -> Payment:
+def _emit_and_commit(session: Session, payment: Payment) -> PaymentDetail:
+    """payment_processed to the desk and the visit's doctor; commits; answers the payment."""
     session.flush()
     visit = payment.visit
-    body = PaymentEvent(payment=payment_detail(payment))
-    outbox.stage(session, ev.PAYMENT_PROCESSED, body, clinic_id=visit.clinic_id, doctors=(visit.doctor_id,))
+    out = payment_detail(payment)
+    outbox.stage(
+        session, ev.PAYMENT_PROCESSED, PaymentEvent(payment=out), clinic_id=visit.clinic_id, doctors=(visit.doctor_id,)
+    )
     session.commit()
-    return payment
+    return out
 
 
-def create_payment(session: Session, *, actor: User, data: PaymentCreate) -> Payment:
+def create_payment(session: Session, *, actor: User, data: PaymentCreate) -> PaymentDetail:
     """One open (PENDING or PAID) payment per visit, so a double click cannot charge twice."""
     # The visit row is locked (FOR NO KEY UPDATE) so two concurrent requests cannot both pass the one-open-
     # payment check below; it is the same lock order as the state machine (visit first, clinic last).
-    visit = lock_row(session, Visit, data.visit_id, key_share=True)
-    if visit is None:
-        raise NotFound("visit not found", field="visit_id")
-    ensure_clinic(actor, visit.clinic_id, "visit", field="visit_id")
+    visit = resolve(session, actor, Visit, data.visit_id, field="visit_id", lock=True, key_share=True)
     if visit.status == VisitStatus.CANCELLED:
         raise Conflict("a cancelled visit cannot be charged", current_status=visit.status.value, field="visit_id")
     open_payment = session.scalar(
@@ -80,8 +71,8 @@ def create_payment(session: Session, *, actor: User, data: PaymentCreate) -> Pay
     return _emit_and_commit(session, payment)
 
 
-def pay(session: Session, *, actor: User, payment_id: int, method: PaymentMethod | None = None) -> Payment:
-    payment = _load(session, payment_id, actor, lock=True)
+def pay(session: Session, *, actor: User, payment_id: int, method: PaymentMethod | None = None) -> PaymentDetail:
+    payment = resolve(session, actor, Payment, payment_id, lock=True)
     if payment.status != PaymentStatus.PENDING:
         raise Conflict(f"a {payment.status.value} payment cannot be paid", current_status=payment.status.value)
     payment.status = PaymentStatus.PAID
@@ -91,8 +82,8 @@ def pay(session: Session, *, actor: User, payment_id: int, method: PaymentMethod
     return _emit_and_commit(session, payment)
 
 
-def refund(session: Session, *, actor: User, payment_id: int) -> Payment:
-    payment = _load(session, payment_id, actor, lock=True)
+def refund(session: Session, *, actor: User, payment_id: int) -> PaymentDetail:
+    payment = resolve(session, actor, Payment, payment_id, lock=True)
     if payment.status != PaymentStatus.PAID:
         raise Conflict(
             f"only a PAID payment can be refunded; this one is {payment.status.value}",
@@ -103,8 +94,8 @@ def refund(session: Session, *, actor: User, payment_id: int) -> Payment:
     return _emit_and_commit(session, payment)
 
 
-def get_payment(session: Session, *, actor: User, payment_id: int) -> Payment:
-    return _load(session, payment_id, actor)
+def get_payment(session: Session, *, actor: User, payment_id: int) -> PaymentDetail:
+    return payment_detail(resolve(session, actor, Payment, payment_id, options=PAYMENT_DETAIL_LOAD))
 
 
 def list_payments(

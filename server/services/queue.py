@@ -22,18 +22,19 @@ from common.schemas import (
     QueueEntry,
     QueueUpdatedEvent,
     VisitEvent,
+    VisitOut,
     VisitStatusChangedEvent,
 )
 from server.core.db import utcnow
 from server.core.errors import Conflict, Forbidden, NotFound
 from server.models import Appointment, Clinic, Doctor, Patient, Service, User, Visit, VisitStatusChange
+from server.services import audience, outbox
 from server.services import history as history_service
-from server.services import outbox
-from server.services.auth import doctor_of
+from server.services.audience import Audience
 from server.services.clinic_time import local_today
-from server.services.locking import lock_queue_numbers, lock_row
-from server.services.scope import ensure_clinic, get_clinic
-from server.services.serializers import VISIT_LOAD, appointment_out, patient_out, visit_out
+from server.services.locking import lock_queue_numbers
+from server.services.scope import doctor_filter, get_clinic, resolve
+from server.services.serializers import VISIT_LOAD, appointment_out, patient_out, queue_entry, visit_out
 
 S = VisitStatus
 RECEPTION = frozenset({Role.ADMIN, Role.RECEPTIONIST})
@@ -57,14 +58,6 @@ ACTIVE_STATUSES = (S.WAITING, S.CALLED, S.IN_PROGRESS)
 # --- the state machine ---------------------------------------------------------------------------------------
 
 
-def _check_scope(actor: User, visit: Visit) -> None:
-    if actor.role == Role.DOCTOR:
-        if doctor_of(actor).id != visit.doctor_id:
-            raise Forbidden("this visit belongs to another doctor")
-    else:
-        ensure_clinic(actor, visit.clinic_id, "visit", field="visit_id")
-
-
 def _audit(session: Session, visit: Visit, from_status: VisitStatus | None, actor: User, at: datetime) -> None:
     session.add(
         VisitStatusChange(
@@ -73,8 +66,12 @@ def _audit(session: Session, visit: Visit, from_status: VisitStatus | None, acto
     )
 
 
+def _answer(visit: Visit, actor: User) -> VisitOut:
+    return visit_out(visit, audience.of(actor, doctor_id=visit.doctor_id))
+
+
 def _stage(session: Session, name: str, visit: Visit, body, *, desk: bool = True) -> None:
-    """To the desk and to the visit's own doctor (each shaped for its audience by the outbox)."""
+    """To the desk and to the visit's own doctor (the body whole; the outbox shapes it for each room)."""
     outbox.stage(session, name, body, clinic_id=visit.clinic_id, desk=desk, doctors=(visit.doctor_id,))
 
 
@@ -113,13 +110,10 @@ def change_visit_status(
     prescription: str | None = None,
     expected_version: int | None = None,
     cancel_appointment: bool = False,
-) -> Visit:
+) -> VisitOut:
     """Move a visit to `target` under a row lock and commit; raise (having written nothing) when the move is
-    illegal (Conflict, with `current_status`), not allowed (Forbidden) or out of scope (NotFound)."""
-    visit = lock_row(session, Visit, visit_id)
-    if visit is None:
-        raise NotFound("visit not found", field="visit_id")
-    _check_scope(actor, visit)
+    illegal (Conflict, with `current_status`), not allowed (Forbidden) or out of scope (scope.resolve)."""
+    visit = resolve(session, actor, Visit, visit_id, field="visit_id", lock=True)
     current = visit.status
     if target == S.COMPLETED and actor.role == Role.RECEPTIONIST:
         raise Forbidden("only the doctor can complete a consultation")
@@ -143,7 +137,7 @@ def change_visit_status(
     _audit(session, visit, current, actor, utcnow())
     session.flush()
 
-    out = visit_out(visit)
+    out = visit_out(visit, Audience.ADMIN)  # whole: the outbox shapes it for each room
     changed = VisitStatusChangedEvent(visit=out, from_status=current, to_status=target, changed_by=actor.id)
     _stage(session, ev.VISIT_STATUS_CHANGED, visit, changed)
     _stage(session, ev.QUEUE_UPDATED, visit, QueueUpdatedEvent(visit_id=visit.id, reason="status_changed"))
@@ -159,7 +153,7 @@ def change_visit_status(
         name = ev.APPOINTMENT_CANCELLED if target == S.CANCELLED else ev.APPOINTMENT_UPDATED
         _stage(session, name, visit, AppointmentEvent(appointment=appointment_out(visit.appointment)))
     session.commit()  # the outbox numbers the rooms told and releases the events after the commit
-    return visit
+    return _answer(visit, actor)
 
 
 # --- check-in ------------------------------------------------------------------------------------------------
@@ -168,10 +162,8 @@ def change_visit_status(
 def _walk_in_parties(session: Session, actor: User, data: CheckInRequest) -> tuple[int, int, int, int]:
     # The patient row is locked (FOR NO KEY UPDATE) so two walk-ins of one patient are serialised and the
     # duplicate check below cannot pass twice; inserts that merely reference the patient are not blocked.
-    patient = lock_row(session, Patient, data.patient_id, key_share=True)
-    if patient is None:
-        raise NotFound("patient not found", field="patient_id")
-    ensure_clinic(actor, patient.clinic_id, "patient", field="patient_id")
+    assert data.patient_id is not None  # CheckInRequest guarantees a whole walk-in
+    patient = resolve(session, actor, Patient, data.patient_id, field="patient_id", lock=True, key_share=True)
     doctor = session.get(Doctor, data.doctor_id)
     if doctor is None or doctor.clinic_id != patient.clinic_id:
         raise NotFound("doctor not found", field="doctor_id")
@@ -186,14 +178,11 @@ def _walk_in_parties(session: Session, actor: User, data: CheckInRequest) -> tup
     return patient.clinic_id, patient.id, doctor.id, service.id
 
 
-def check_in(session: Session, *, actor: User, data: CheckInRequest) -> Visit:
+def check_in(session: Session, *, actor: User, data: CheckInRequest) -> VisitOut:
     """A WAITING visit with the next queue number of the clinic's local day (from an appointment or a walk-in)."""
     appointment: Appointment | None = None
     if data.appointment_id is not None:
-        appointment = lock_row(session, Appointment, data.appointment_id)
-        if appointment is None:
-            raise NotFound("appointment not found", field="appointment_id")
-        ensure_clinic(actor, appointment.clinic_id, "appointment", field="appointment_id")
+        appointment = resolve(session, actor, Appointment, data.appointment_id, field="appointment_id", lock=True)
         if appointment.status != AppointmentStatus.CONFIRMED:
             what = "already checked in" if appointment.status == AppointmentStatus.CHECKED_IN else "not confirmed"
             raise Conflict(f"this appointment is {what}", current_status=appointment.status.value)
@@ -230,12 +219,12 @@ def check_in(session: Session, *, actor: User, data: CheckInRequest) -> Visit:
     _audit(session, visit, None, actor, now)
     session.flush()
 
-    _stage(session, ev.NEW_CHECKIN, visit, VisitEvent(visit=visit_out(visit)))
+    _stage(session, ev.NEW_CHECKIN, visit, VisitEvent(visit=visit_out(visit, Audience.ADMIN)))
     _stage(session, ev.QUEUE_UPDATED, visit, QueueUpdatedEvent(visit_id=visit.id, reason="checkin"))
     if appointment is not None:
         _stage(session, ev.APPOINTMENT_UPDATED, visit, AppointmentEvent(appointment=appointment_out(appointment)))
     session.commit()
-    return visit
+    return _answer(visit, actor)
 
 
 def _refuse_duplicate_walk_in(session: Session, *, patient_id: int, doctor_id: int) -> None:
@@ -269,15 +258,8 @@ def queue_board(
     now: datetime | None = None,
 ) -> QueueBoard:
     """GET /queue: the clinic's visits of a local day grouped by phase (cancelled visits are left off)."""
-    if actor.role == Role.DOCTOR:  # a doctor sees their own column of their own clinic
-        me = doctor_of(actor)
-        if doctor_id is not None and doctor_id != me.id:
-            raise Forbidden("a doctor may only see their own queue")
-        doctor_id, clinic_id = me.id, me.clinic_id
-        clinic = session.get(Clinic, clinic_id)
-        assert clinic is not None
-    else:
-        clinic = get_clinic(session, actor, clinic_id)
+    doctor_id = doctor_filter(session, actor, doctor_id)  # a doctor: their own column of their own clinic
+    clinic = get_clinic(session, actor, clinic_id)
     now = now or utcnow()
     day = day or local_today(clinic.timezone, now)
     stmt = (
@@ -291,9 +273,8 @@ def queue_board(
     columns: dict[Phase, list[QueueEntry]] = {phase: [] for phase in Phase}
     for visit in session.scalars(stmt):
         waited = wait_minutes(visit, now)
-        entry = QueueEntry(
-            **visit_out(visit).model_dump(), wait_minutes=waited, is_overdue=waited > clinic.overdue_wait_minutes
-        )
+        reader = audience.of(actor, doctor_id=visit.doctor_id)
+        entry = queue_entry(visit, reader, wait_minutes=waited, is_overdue=waited > clinic.overdue_wait_minutes)
         phase = phase_of(visit.status)
         if phase is not None:
             columns[phase].append(entry)

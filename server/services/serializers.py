@@ -1,26 +1,45 @@
-"""ORM rows → wire schemas (common.schemas), and the eager-load options each serializer needs.
+"""ORM rows → wire schemas (common.schemas): the one place for it, and the eager-load options each needs.
+
+Services answer with what these return; routes return what services answer. A serializer whose schema carries
+fields not every reader may see takes the reader's `Audience` (services/audience.py) and redacts through it.
 
 Query with the matching `*_LOAD` options so serializing never triggers a lazy load per row. Many-to-one rows
 are joined into the query itself (joinedload): selectinload would add one statement per 500 distinct rows, so
 a long list would cost more statements than a short one. Collections use selectinload (one statement).
 """
 
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Row
 from sqlalchemy.orm import joinedload, selectinload
 
-from common.enums import phase_of
+from common.enums import PaymentStatus, phase_of
 from common.schemas import (
     AppointmentBrief,
     AppointmentOut,
+    ClinicOut,
     DoctorBrief,
+    DoctorOut,
+    DoctorPatient,
+    EarningRow,
+    HistoryVisit,
     PatientBrief,
     PatientOut,
     PaymentDetail,
     PaymentOut,
+    QueueEntry,
+    ScheduleOut,
+    ScheduleSlot,
     ServiceBrief,
+    ServiceOut,
+    UserOut,
     VisitDetail,
     VisitOut,
 )
-from server.models import Appointment, Doctor, Patient, Payment, Service, Visit
+from server.models import Appointment, Clinic, Doctor, DoctorSchedule, Patient, Payment, Service, User, Visit
+from server.services.audience import Audience, redact
 
 # Doctor.user is lazy="joined", so loading a doctor also brings the name shown in DoctorBrief.
 VISIT_LOAD = (joinedload(Visit.patient), joinedload(Visit.doctor), joinedload(Visit.service))
@@ -31,6 +50,39 @@ PAYMENT_DETAIL_LOAD = (
     joinedload(Payment.visit).joinedload(Visit.doctor),
     joinedload(Payment.visit).joinedload(Visit.service),
 )
+
+# --- admin: clinics, users, doctors, services ----------------------------------------------------------------
+
+
+def clinic_out(clinic: Clinic) -> ClinicOut:
+    return ClinicOut.model_validate(clinic)
+
+
+def user_out(user: User) -> UserOut:
+    return UserOut(
+        id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        role=user.role,
+        clinic_id=user.clinic_id,
+        doctor_id=user.doctor.id if user.doctor is not None else None,
+        is_active=user.is_active,
+    )
+
+
+def doctor_out(doctor: Doctor, audience: Audience) -> DoctorOut:
+    return redact(DoctorOut.model_validate(doctor), audience)
+
+
+def schedule_out(doctor_id: int, rows: list[DoctorSchedule]) -> ScheduleOut:
+    return ScheduleOut(doctor_id=doctor_id, slots=[ScheduleSlot.model_validate(r) for r in rows])
+
+
+def service_out(service: Service) -> ServiceOut:
+    return ServiceOut.model_validate(service)
+
+
+# --- briefs --------------------------------------------------------------------------------------------------
 
 
 def patient_brief(patient: Patient) -> PatientBrief:
@@ -55,7 +107,10 @@ def appointment_brief(appt: Appointment) -> AppointmentBrief:
     return AppointmentBrief(id=appt.id, start_time=appt.start_time, end_time=appt.end_time, status=appt.status)
 
 
-def _visit_fields(visit: Visit) -> dict:
+# --- visits --------------------------------------------------------------------------------------------------
+
+
+def _visit_fields(visit: Visit) -> dict[str, Any]:
     return {
         "id": visit.id,
         "clinic_id": visit.clinic_id,
@@ -80,21 +135,54 @@ def _visit_fields(visit: Visit) -> dict:
     }
 
 
-def visit_out(visit: Visit) -> VisitOut:
-    return VisitOut(**_visit_fields(visit))
+def visit_out(visit: Visit, audience: Audience) -> VisitOut:
+    """Needs VISIT_LOAD."""
+    return redact(VisitOut(**_visit_fields(visit)), audience)
 
 
-def visit_detail(visit: Visit) -> VisitDetail:
+def queue_entry(visit: Visit, audience: Audience, *, wait_minutes: int, is_overdue: bool) -> QueueEntry:
+    """Needs VISIT_LOAD."""
+    entry = QueueEntry(**_visit_fields(visit), wait_minutes=wait_minutes, is_overdue=is_overdue)
+    return redact(entry, audience)
+
+
+def visit_detail(visit: Visit, audience: Audience) -> VisitDetail:
     """Needs VISIT_DETAIL_LOAD."""
-    return VisitDetail(
+    detail = VisitDetail(
         **_visit_fields(visit),
         patient_detail=patient_out(visit.patient),
         appointment=appointment_brief(visit.appointment) if visit.appointment else None,
         payments=[payment_out(p) for p in visit.payments],
     )
+    return redact(detail, audience)
+
+
+def history_visit(
+    visit: Visit, amount: Decimal, doctor_share: Decimal, payment_status: str | None, *, audience: Audience
+) -> HistoryVisit:
+    """A visit of services/history.py's select (service and appointment joined, PAID sums, latest status)."""
+    row = HistoryVisit(
+        id=visit.id,
+        status=visit.status,
+        check_in_time=visit.check_in_time,
+        start_time=visit.start_time,
+        end_time=visit.end_time,
+        notes=visit.notes,
+        prescription=visit.prescription,
+        service=service_brief(visit.service),
+        appointment=appointment_brief(visit.appointment) if visit.appointment else None,
+        payment_status=PaymentStatus(payment_status) if payment_status is not None else None,
+        amount=amount,
+        doctor_share=doctor_share,
+    )
+    return redact(row, audience)
+
+
+# --- appointments, payments ----------------------------------------------------------------------------------
 
 
 def appointment_out(appt: Appointment) -> AppointmentOut:
+    """Needs APPOINTMENT_LOAD."""
     return AppointmentOut(
         id=appt.id,
         clinic_id=appt.clinic_id,
@@ -112,7 +200,7 @@ def appointment_out(appt: Appointment) -> AppointmentOut:
     )
 
 
-def _payment_fields(p: Payment) -> dict:
+def _payment_fields(p: Payment) -> dict[str, Any]:
     return {
         "id": p.id,
         "visit_id": p.visit_id,
@@ -143,4 +231,34 @@ def payment_detail(p: Payment) -> PaymentDetail:
         service=service_brief(visit.service),
         queue_number=visit.queue_number,
         visit_date=visit.queue_date,
+    )
+
+
+# --- the doctor portal's rows (columns of one select each) -----------------------------------------------------
+
+
+def earning_row(r: Row[Any]) -> EarningRow:
+    """A row of services/earnings.py's select: payment id, visit id, date, patient, service, money, status."""
+    return EarningRow(
+        payment_id=r[0],
+        visit_id=r[1],
+        date=r[2],
+        patient_name=r[3],
+        service_name=r[4],
+        amount=r[5],
+        doctor_share=r[6],
+        status=r[7],
+        method=r[8],
+    )
+
+
+def doctor_patient(p: Patient, last_visit: datetime, total_visits: int) -> DoctorPatient:
+    return DoctorPatient(
+        id=p.id,
+        full_name=p.full_name,
+        phone=p.phone,
+        date_of_birth=p.date_of_birth,
+        gender=p.gender,
+        last_visit=last_visit,
+        total_visits=total_visits,
     )

@@ -6,12 +6,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from common.enums import Role
-from common.schemas import UserCreate, UserUpdate
+from common.schemas import UserCreate, UserOut, UserUpdate
 from server.core.errors import Conflict, InvalidInput, NotFound
 from server.core.security import hash_password
 from server.models import User
 from server.services._updates import commit_or_conflict, sent_fields
 from server.services.scope import require_clinic
+from server.services.serializers import user_out
 
 
 def username_taken(session: Session, username: str) -> bool:
@@ -36,7 +37,7 @@ def _check_role_clinic(session: Session, role: Role, clinic_id: int | None) -> N
 
 def list_users(
     session: Session, *, clinic_id: int | None = None, role: Role | None = None, is_active: bool | None = None
-) -> list[User]:
+) -> list[UserOut]:
     stmt = select(User).options(joinedload(User.doctor)).order_by(User.username)
     if clinic_id is not None:
         stmt = stmt.where(User.clinic_id == clinic_id)
@@ -44,10 +45,14 @@ def list_users(
         stmt = stmt.where(User.role == role)
     if is_active is not None:
         stmt = stmt.where(User.is_active == is_active)
-    return list(session.scalars(stmt))
+    return [user_out(u) for u in session.scalars(stmt)]
 
 
-def get_user(session: Session, *, user_id: int) -> User:
+def get_user(session: Session, *, user_id: int) -> UserOut:
+    return user_out(_get_user(session, user_id))
+
+
+def _get_user(session: Session, user_id: int) -> User:
     user = session.scalar(select(User).options(joinedload(User.doctor)).where(User.id == user_id))
     if user is None:
         raise NotFound("user not found")
@@ -70,7 +75,12 @@ def new_user(session: Session, *, username: str, password: str, full_name: str, 
     return user
 
 
-def create_user(session: Session, *, data: UserCreate) -> User:
+def create_user(session: Session, *, data: UserCreate) -> UserOut:
+    return user_out(add_user(session, data=data))
+
+
+def add_user(session: Session, *, data: UserCreate) -> User:
+    """Create and commit a user (the row: for callers that are not wire clients, such as the CLI)."""
     user = new_user(
         session,
         username=data.username,
@@ -83,8 +93,8 @@ def create_user(session: Session, *, data: UserCreate) -> User:
     return user
 
 
-def update_user(session: Session, *, user_id: int, data: UserUpdate, actor: User) -> User:
-    user = get_user(session, user_id=user_id)
+def update_user(session: Session, *, user_id: int, data: UserUpdate, actor: User) -> UserOut:
+    user = _get_user(session, user_id)
     changes: dict[str, Any] = sent_fields(data, nullable=frozenset({"clinic_id"}))
     role = changes.get("role", user.role)
     if role == Role.ADMIN and "clinic_id" not in changes:
@@ -104,14 +114,14 @@ def update_user(session: Session, *, user_id: int, data: UserUpdate, actor: User
     for field, value in changes.items():
         setattr(user, field, value)
     commit_or_conflict(session, "user could not be updated")
-    return user
+    return user_out(user)
 
 
-def deactivate_user(session: Session, *, user_id: int, actor: User) -> User:
+def deactivate_user(session: Session, *, user_id: int, actor: User) -> UserOut:
     """DELETE keeps the row (visits, payments and audit rows refer to it) and only disables the login."""
-    user = get_user(session, user_id=user_id)
+    user = _get_user(session, user_id)
     if user.id == actor.id:
         raise Conflict("you cannot deactivate your own account")
     user.is_active = False
     commit_or_conflict(session, "user could not be deactivated")
-    return user
+    return user_out(user)

@@ -1,29 +1,25 @@
 """Reading one visit, and completing a consultation through the one state machine (services.queue)."""
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.enums import Role, VisitStatus
 from common.schemas import VisitDetail, VisitOut
-from server.core.errors import Forbidden, NotFound
+from server.core.errors import Forbidden
 from server.models import User, Visit
+from server.services import audience
 from server.services import queue as queue_service
 from server.services.auth import doctor_of
-from server.services.scope import can_see
-from server.services.serializers import VISIT_DETAIL_LOAD, visit_detail, visit_out
+from server.services.scope import resolve
+from server.services.serializers import VISIT_DETAIL_LOAD, visit_detail
 
 ONLY_THE_DOCTOR = "only the doctor can complete a consultation"
 
 
 def get_visit_detail(session: Session, *, actor: User, visit_id: int) -> VisitDetail:
-    """A doctor sees only their own visits (another doctor's visit in the same clinic → 403, elsewhere → 404);
-    receptionists see their clinic's visits (others → 404); admins see all."""
-    visit = session.scalars(select(Visit).options(*VISIT_DETAIL_LOAD).where(Visit.id == visit_id)).one_or_none()
-    if visit is None or not can_see(actor, visit.clinic_id):
-        raise NotFound("visit not found")
-    if actor.role == Role.DOCTOR and doctor_of(actor).id != visit.doctor_id:
-        raise Forbidden("this visit belongs to another doctor")
-    return visit_detail(visit)
+    """A doctor sees only their own visits, receptionists their clinic's without the clinical fields, admins all
+    (scope.resolve: another clinic's → 404, another doctor's → 403)."""
+    visit = resolve(session, actor, Visit, visit_id, options=VISIT_DETAIL_LOAD)
+    return visit_detail(visit, audience.of(actor, doctor_id=visit.doctor_id))
 
 
 def complete_visit(
@@ -47,7 +43,7 @@ def complete_visit(
         raise Forbidden(ONLY_THE_DOCTOR)
     if actor.role == Role.DOCTOR:
         doctor_of(actor)  # a DOCTOR user without a doctor profile gets a clear 403
-    visit = queue_service.change_visit_status(
+    return queue_service.change_visit_status(
         session,
         actor=actor,
         visit_id=visit_id,
@@ -55,4 +51,3 @@ def complete_visit(
         notes=notes,
         prescription=prescription,
     )
-    return visit_out(visit)

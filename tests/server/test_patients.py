@@ -85,7 +85,10 @@ def test_doctor_reads_only_own_patients_and_cannot_write(client, db):
     make_visit(db, patient=seen, doctor=doctor, service=make_service(db, clinic), status=VisitStatus.COMPLETED)
     headers = auth(doctor.user)
     assert client.get(f"/patients/{seen.id}", headers=headers).status_code == 200
-    assert client.get(f"/patients/{stranger.id}", headers=headers).status_code == 404
+    # scope.resolve's one outcome: their clinic's patient who never came to them is 403, another clinic's 404
+    assert client.get(f"/patients/{stranger.id}", headers=headers).status_code == 403
+    elsewhere = make_patient(db, make_clinic(db))
+    assert client.get(f"/patients/{elsewhere.id}", headers=headers).status_code == 404
     assert client.get("/patients", headers=headers).status_code == 403
     assert client.patch(f"/patients/{seen.id}", json={"phone": "1"}, headers=headers).status_code == 403
 

@@ -8,7 +8,6 @@ from common.enums import AppointmentStatus
 from common.schemas import AppointmentCancel, AppointmentCreate, AppointmentOut, AppointmentUpdate, Page
 from server.api.deps import PageNo, PerPage, ReceptionUser, SessionDep, StaffUser
 from server.services import appointments as appointment_service
-from server.services.serializers import appointment_out
 
 router = APIRouter(prefix="/appointments", tags=["appointments"])
 
@@ -42,20 +41,19 @@ def list_appointments(
 
 @router.post("", response_model=AppointmentOut, status_code=201)
 def create_appointment(body: AppointmentCreate, session: SessionDep, me: ReceptionUser) -> AppointmentOut:
-    return appointment_out(appointment_service.create_appointment(session, actor=me, data=body))
+    return appointment_service.create_appointment(session, actor=me, data=body)
 
 
 @router.get("/{appointment_id}", response_model=AppointmentOut)
 def get_appointment(appointment_id: int, session: SessionDep, me: StaffUser) -> AppointmentOut:
-    return appointment_out(appointment_service.get_appointment(session, actor=me, appointment_id=appointment_id))
+    return appointment_service.get_appointment(session, actor=me, appointment_id=appointment_id)
 
 
 @router.patch("/{appointment_id}", response_model=AppointmentOut)
 def update_appointment(
     appointment_id: int, body: AppointmentUpdate, session: SessionDep, me: ReceptionUser
 ) -> AppointmentOut:
-    appt = appointment_service.update_appointment(session, actor=me, appointment_id=appointment_id, data=body)
-    return appointment_out(appt)
+    return appointment_service.update_appointment(session, actor=me, appointment_id=appointment_id, data=body)
 
 
 @router.post("/{appointment_id}/cancel", response_model=AppointmentOut)
@@ -63,5 +61,4 @@ def cancel_appointment(
     appointment_id: int, session: SessionDep, me: ReceptionUser, body: AppointmentCancel | None = None
 ) -> AppointmentOut:
     reason = body.reason if body is not None else ""
-    appt = appointment_service.cancel_appointment(session, actor=me, appointment_id=appointment_id, reason=reason)
-    return appointment_out(appt)
+    return appointment_service.cancel_appointment(session, actor=me, appointment_id=appointment_id, reason=reason)

@@ -11,25 +11,25 @@ router = APIRouter(prefix="/clinics", tags=["clinics"])
 
 @router.get("", response_model=list[ClinicOut])
 def list_clinics(session: SessionDep, _: AdminUser) -> list[ClinicOut]:
-    return [ClinicOut.model_validate(c) for c in clinic_service.list_clinics(session)]
+    return clinic_service.list_clinics(session)
 
 
 @router.post("", response_model=ClinicOut, status_code=status.HTTP_201_CREATED)
 def create_clinic(body: ClinicCreate, session: SessionDep, _: AdminUser) -> ClinicOut:
-    return ClinicOut.model_validate(clinic_service.create_clinic(session, data=body))
+    return clinic_service.create_clinic(session, data=body)
 
 
 @router.get("/{clinic_id}", response_model=ClinicOut)
 def get_clinic(clinic_id: int, session: SessionDep, me: StaffUser) -> ClinicOut:
-    return ClinicOut.model_validate(clinic_service.get_clinic(session, clinic_id=clinic_id, viewer=me))
+    return clinic_service.get_clinic(session, clinic_id=clinic_id, viewer=me)
 
 
 @router.patch("/{clinic_id}", response_model=ClinicOut)
 def update_clinic(clinic_id: int, body: ClinicUpdate, session: SessionDep, _: AdminUser) -> ClinicOut:
-    return ClinicOut.model_validate(clinic_service.update_clinic(session, clinic_id=clinic_id, data=body))
+    return clinic_service.update_clinic(session, clinic_id=clinic_id, data=body)
 
 
 @router.delete("/{clinic_id}", response_model=ClinicOut)
 def delete_clinic(clinic_id: int, session: SessionDep, _: AdminUser) -> ClinicOut:
     """Deletes a clinic nothing refers to yet; 409 (naming what refers to it) otherwise."""
-    return ClinicOut.model_validate(clinic_service.delete_clinic(session, clinic_id=clinic_id))
+    return clinic_service.delete_clinic(session, clinic_id=clinic_id)

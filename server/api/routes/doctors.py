@@ -6,21 +6,16 @@ declared before /doctors/{doctor_id}.
 
 from fastapi import APIRouter, status
 
-from common.schemas import DoctorCreate, DoctorOut, DoctorUpdate, ScheduleOut, ScheduleSlot, ScheduleUpdate
+from common.schemas import DoctorCreate, DoctorOut, DoctorUpdate, ScheduleOut, ScheduleUpdate
 from server.api.deps import AdminUser, DoctorUser, SessionDep, StaffUser
-from server.models import DoctorSchedule
 from server.services import doctors as doctor_service
 
 router = APIRouter(prefix="/doctors", tags=["doctors"])
 
 
-def _schedule_out(doctor_id: int, rows: list[DoctorSchedule]) -> ScheduleOut:
-    return ScheduleOut(doctor_id=doctor_id, slots=[ScheduleSlot.model_validate(r) for r in rows])
-
-
 @router.get("/me", response_model=DoctorOut)
 def my_profile(doctor: DoctorUser) -> DoctorOut:
-    return DoctorOut.model_validate(doctor)
+    return doctor_service.my_profile(doctor)
 
 
 @router.get("", response_model=list[DoctorOut])
@@ -31,38 +26,38 @@ def list_doctors(
     user_id: int | None = None,
     include_inactive: bool = False,
 ) -> list[DoctorOut]:
-    doctors = doctor_service.list_doctors(
+    """A doctor sees their colleagues without their commission_rate."""
+    return doctor_service.list_doctors(
         session, viewer=me, clinic_id=clinic_id, user_id=user_id, include_inactive=include_inactive
     )
-    return [DoctorOut.model_validate(d) for d in doctors]
 
 
 @router.post("", response_model=DoctorOut, status_code=status.HTTP_201_CREATED)
 def create_doctor(body: DoctorCreate, session: SessionDep, _: AdminUser) -> DoctorOut:
-    return DoctorOut.model_validate(doctor_service.create_doctor(session, data=body))
+    return doctor_service.create_doctor(session, data=body)
 
 
 @router.get("/{doctor_id}", response_model=DoctorOut)
 def get_doctor(doctor_id: int, session: SessionDep, me: StaffUser) -> DoctorOut:
-    return DoctorOut.model_validate(doctor_service.get_doctor(session, doctor_id=doctor_id, viewer=me))
+    return doctor_service.get_doctor(session, doctor_id=doctor_id, viewer=me)
 
 
 @router.patch("/{doctor_id}", response_model=DoctorOut)
 def update_doctor(doctor_id: int, body: DoctorUpdate, session: SessionDep, _: AdminUser) -> DoctorOut:
-    return DoctorOut.model_validate(doctor_service.update_doctor(session, doctor_id=doctor_id, data=body))
+    return doctor_service.update_doctor(session, doctor_id=doctor_id, data=body)
 
 
 @router.delete("/{doctor_id}", response_model=DoctorOut)
 def deactivate_doctor(doctor_id: int, session: SessionDep, _: AdminUser) -> DoctorOut:
     """Deactivates the profile (visits and payments refer to it); the user's login is managed under /users."""
-    return DoctorOut.model_validate(doctor_service.deactivate_doctor(session, doctor_id=doctor_id))
+    return doctor_service.deactivate_doctor(session, doctor_id=doctor_id)
 
 
 @router.get("/{doctor_id}/schedule", response_model=ScheduleOut)
 def get_schedule(doctor_id: int, session: SessionDep, me: StaffUser) -> ScheduleOut:
-    return _schedule_out(doctor_id, doctor_service.get_schedule(session, doctor_id=doctor_id, viewer=me))
+    return doctor_service.get_schedule(session, doctor_id=doctor_id, viewer=me)
 
 
 @router.put("/{doctor_id}/schedule", response_model=ScheduleOut)
 def replace_schedule(doctor_id: int, body: ScheduleUpdate, session: SessionDep, _: AdminUser) -> ScheduleOut:
-    return _schedule_out(doctor_id, doctor_service.replace_schedule(session, doctor_id=doctor_id, slots=body.slots))
+    return doctor_service.replace_schedule(session, doctor_id=doctor_id, slots=body.slots)

@@ -5,7 +5,6 @@ from fastapi import APIRouter, Query
 from common.schemas import Page, PatientCreate, PatientOut, PatientUpdate
 from server.api.deps import PageNo, PerPage, ReceptionUser, SessionDep, StaffUser
 from server.services import patients as patient_service
-from server.services.serializers import patient_out
 
 router = APIRouter(prefix="/patients", tags=["patients"])
 
@@ -26,14 +25,14 @@ def list_patients(
 
 @router.post("", response_model=PatientOut, status_code=201)
 def create_patient(body: PatientCreate, session: SessionDep, me: ReceptionUser) -> PatientOut:
-    return patient_out(patient_service.create_patient(session, actor=me, data=body))
+    return patient_service.create_patient(session, actor=me, data=body)
 
 
 @router.get("/{patient_id}", response_model=PatientOut)
 def get_patient(patient_id: int, session: SessionDep, me: StaffUser) -> PatientOut:
-    return patient_out(patient_service.get_patient(session, actor=me, patient_id=patient_id))
+    return patient_service.get_patient(session, actor=me, patient_id=patient_id)
 
 
 @router.patch("/{patient_id}", response_model=PatientOut)
 def update_patient(patient_id: int, body: PatientUpdate, session: SessionDep, me: ReceptionUser) -> PatientOut:
-    return patient_out(patient_service.update_patient(session, actor=me, patient_id=patient_id, data=body))
+    return patient_service.update_patient(session, actor=me, patient_id=patient_id, data=body)

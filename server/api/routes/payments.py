@@ -8,7 +8,6 @@ from common.enums import PaymentMethod, PaymentStatus
 from common.schemas import Page, PaymentCreate, PaymentDetail, PaymentPay
 from server.api.deps import PageNo, PerPage, ReceptionUser, SessionDep
 from server.services import payments as payment_service
-from server.services.serializers import payment_detail
 
 router = APIRouter(prefix="/payments", tags=["payments"])
 
@@ -46,20 +45,20 @@ def list_payments(
 
 @router.post("", response_model=PaymentDetail, status_code=201)
 def create_payment(body: PaymentCreate, session: SessionDep, me: ReceptionUser) -> PaymentDetail:
-    return payment_detail(payment_service.create_payment(session, actor=me, data=body))
+    return payment_service.create_payment(session, actor=me, data=body)
 
 
 @router.get("/{payment_id}", response_model=PaymentDetail)
 def get_payment(payment_id: int, session: SessionDep, me: ReceptionUser) -> PaymentDetail:
-    return payment_detail(payment_service.get_payment(session, actor=me, payment_id=payment_id))
+    return payment_service.get_payment(session, actor=me, payment_id=payment_id)
 
 
 @router.post("/{payment_id}/pay", response_model=PaymentDetail)
 def pay(payment_id: int, session: SessionDep, me: ReceptionUser, body: PaymentPay | None = None) -> PaymentDetail:
     method = body.method if body is not None else None
-    return payment_detail(payment_service.pay(session, actor=me, payment_id=payment_id, method=method))
+    return payment_service.pay(session, actor=me, payment_id=payment_id, method=method)
 
 
 @router.post("/{payment_id}/refund", response_model=PaymentDetail)
 def refund(payment_id: int, session: SessionDep, me: ReceptionUser) -> PaymentDetail:
-    return payment_detail(payment_service.refund(session, actor=me, payment_id=payment_id))
+    return payment_service.refund(session, actor=me, payment_id=payment_id)

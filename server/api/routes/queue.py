@@ -8,7 +8,6 @@ from common.enums import PHASE_TARGET, VisitStatus
 from common.schemas import CancelVisitRequest, CheckInRequest, PhaseMoveRequest, QueueBoard, VisitOut
 from server.api.deps import ReceptionUser, SessionDep, StaffUser
 from server.services import queue as queue_service
-from server.services.serializers import visit_out
 
 router = APIRouter(prefix="/queue", tags=["queue"])
 
@@ -26,25 +25,23 @@ def get_queue(
 
 @router.post("/checkin", response_model=VisitOut, status_code=201)
 def check_in(body: CheckInRequest, session: SessionDep, me: ReceptionUser) -> VisitOut:
-    return visit_out(queue_service.check_in(session, actor=me, data=body))
+    return queue_service.check_in(session, actor=me, data=body)
 
 
 @router.post("/phase/move", response_model=VisitOut)
 def move(body: PhaseMoveRequest, session: SessionDep, me: StaffUser) -> VisitOut:
     target: VisitStatus = PHASE_TARGET[body.phase] if body.phase is not None else body.new_status  # type: ignore[assignment]
-    visit = queue_service.change_visit_status(
+    return queue_service.change_visit_status(
         session, actor=me, visit_id=body.visit_id, target=target, expected_version=body.expected_version
     )
-    return visit_out(visit)
 
 
 @router.post("/cancel", response_model=VisitOut)
 def cancel(body: CancelVisitRequest, session: SessionDep, me: ReceptionUser) -> VisitOut:
-    visit = queue_service.change_visit_status(
+    return queue_service.change_visit_status(
         session,
         actor=me,
         visit_id=body.visit_id,
         target=VisitStatus.CANCELLED,
         cancel_appointment=body.cancel_appointment,
     )
-    return visit_out(visit)

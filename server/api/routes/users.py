@@ -6,7 +6,6 @@ from common.enums import Role
 from common.schemas import UserCreate, UserOut, UserUpdate
 from server.api.deps import AdminUser, SessionDep
 from server.services import users as user_service
-from server.services.auth import user_out
 
 router = APIRouter(prefix="/users", tags=["users"])
 
@@ -19,25 +18,24 @@ def list_users(
     role: Role | None = None,
     is_active: bool | None = None,
 ) -> list[UserOut]:
-    users = user_service.list_users(session, clinic_id=clinic_id, role=role, is_active=is_active)
-    return [user_out(u) for u in users]
+    return user_service.list_users(session, clinic_id=clinic_id, role=role, is_active=is_active)
 
 
 @router.post("", response_model=UserOut, status_code=status.HTTP_201_CREATED)
 def create_user(body: UserCreate, session: SessionDep, _: AdminUser) -> UserOut:
-    return user_out(user_service.create_user(session, data=body))
+    return user_service.create_user(session, data=body)
 
 
 @router.get("/{user_id}", response_model=UserOut)
 def get_user(user_id: int, session: SessionDep, _: AdminUser) -> UserOut:
-    return user_out(user_service.get_user(session, user_id=user_id))
+    return user_service.get_user(session, user_id=user_id)
 
 
 @router.patch("/{user_id}", response_model=UserOut)
 def update_user(user_id: int, body: UserUpdate, session: SessionDep, me: AdminUser) -> UserOut:
-    return user_out(user_service.update_user(session, user_id=user_id, data=body, actor=me))
+    return user_service.update_user(session, user_id=user_id, data=body, actor=me)
 
 
 @router.delete("/{user_id}", response_model=UserOut)
 def deactivate_user(user_id: int, session: SessionDep, me: AdminUser) -> UserOut:
-    return user_out(user_service.deactivate_user(session, user_id=user_id, actor=me))
+    return user_service.deactivate_user(session, user_id=user_id, actor=me)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -11,12 +10,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from client_doctor import fmt
 from client_doctor.viewmodels.base import ViewModel
 from client_doctor.viewmodels.paged_model import Col, PagedTableModel
-from common.client.api import ApiClient, EarningsFilters
-from common.schemas import EarningRow, EarningsGroup, EarningsPage, EarningsSummary
+from common.client.api import ApiClient
+from common.schemas import EarningRow, EarningsGroup, EarningsPage, EarningsQuery, EarningsSummary
 
 PER_PAGE = 200
 
-__all__ = ["EarningsFilters", "EarningsViewModel"]
+__all__ = ["EarningsQuery", "EarningsViewModel"]
 
 EARNING_COLUMNS: list[Col[EarningRow]] = [
     Col("Date", lambda r: fmt.day(r.date)),
@@ -38,7 +37,7 @@ class EarningsViewModel(ViewModel):
         super().__init__(parent)
         self.api = api
         self.per_page = per_page
-        self.filters = EarningsFilters()
+        self.filters = EarningsQuery()  # the filters; paging is asked per fetch
         self.summary: EarningsSummary | None = None
         self.groups: list[EarningsGroup] = []
         self.model: PagedTableModel[EarningRow] = PagedTableModel(EARNING_COLUMNS, self)
@@ -50,12 +49,12 @@ class EarningsViewModel(ViewModel):
         self._debounce.setInterval(300)
         self._debounce.timeout.connect(self.reload)
 
-    def set_filters(self, filters: EarningsFilters) -> None:
+    def set_filters(self, filters: EarningsQuery) -> None:
         self.filters = filters
         self.reload()
 
     def update_filters(self, **changes: object) -> None:
-        self.set_filters(replace(self.filters, **changes))
+        self.set_filters(self.filters.model_copy(update=changes))
 
     def reload(self) -> None:
         self.spawn(self.load())

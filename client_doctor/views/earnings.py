@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from client_doctor import fmt
-from client_doctor.viewmodels.earnings import EarningsFilters, EarningsViewModel
+from client_doctor.viewmodels.earnings import EarningsQuery, EarningsViewModel
 from client_doctor.viewmodels.paged_model import Col, PagedTableModel
 from client_doctor.views.style import ACCENT
 from client_doctor.views.widgets import StatCard, label
@@ -169,11 +169,11 @@ class EarningsView(QWidget):
 
     # --- filters ----------------------------------------------------------------------------------------------
 
-    def current_filters(self) -> EarningsFilters:
+    def current_filters(self) -> EarningsQuery:
         def day(edit: QDateEdit) -> date | None:
             return None if edit.date() == ANY_DATE else edit.date().toPython()
 
-        return EarningsFilters(
+        return EarningsQuery(
             start_date=day(self.start),
             end_date=day(self.end),
             status=self.status.currentData(),

@@ -1,6 +1,6 @@
 """The network side of the desktop apps, without Qt: `ApiClient` (HTTP) and `LiveEvents` (Socket.IO)."""
 
-from common.client.api import ApiClient, EarningsFilters, normalize_url
+from common.client.api import ApiClient, normalize_url
 from common.client.errors import ApiError
 from common.client.live import (
     CONNECTED,
@@ -20,7 +20,6 @@ __all__ = [
     "ApiClient",
     "ApiError",
     "ConnectionState",
-    "EarningsFilters",
     "LiveAuthError",
     "LiveEvents",
     "LiveListener",

@@ -24,6 +24,29 @@ class ClinicUpdate(Schema):
     overdue_wait_minutes: int | None = Field(default=None, gt=0, le=24 * 60)
 
 
+class UsersQuery(Schema):
+    """GET /users (admin)."""
+
+    clinic_id: int | None = None
+    role: Role | None = None
+    is_active: bool | None = None
+
+
+class DoctorsQuery(Schema):
+    """GET /doctors: an admin names a clinic (or sees all); staff see their own clinic's."""
+
+    clinic_id: int | None = None
+    user_id: int | None = None
+    include_inactive: bool = False
+
+
+class ServicesQuery(Schema):
+    """GET /services: an admin names a clinic (or sees all); staff see their own clinic's."""
+
+    clinic_id: int | None = None
+    include_inactive: bool = False
+
+
 class ClinicOut(Schema):
     id: int
     name: str

@@ -1,13 +1,16 @@
 """Appointments."""
 
 from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field
 
 from common.enums import AppointmentStatus
 from common.schemas.admin import (
     DoctorBrief,
     ServiceBrief,
 )
-from common.schemas.base import Schema
+from common.schemas.base import DateRange, ListQuery, Schema
 from common.schemas.patients import PatientBrief
 
 
@@ -25,6 +28,25 @@ class AppointmentUpdate(Schema):
     start_time: datetime | None = None
     notes: str | None = None
     status: AppointmentStatus | None = None  # only NO_SHOW may be set this way
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value  # one status given alone (AppointmentStatus is a str)
+
+
+# `status=A&status=B` on the wire; one status or several from Python.
+AppointmentStatuses = Annotated[
+    list[AppointmentStatus] | None, BeforeValidator(_as_list), Field(description="repeat for several")
+]
+
+
+class AppointmentsQuery(DateRange, ListQuery):
+    """GET /appointments: by start time; a doctor sees only their own."""
+
+    doctor_id: int | None = None
+    patient_id: int | None = None
+    status: AppointmentStatuses = None
+    clinic_id: int | None = Field(default=None, description="admin only")
 
 
 class AppointmentCancel(Schema):

@@ -2,6 +2,9 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field
 
 from common.enums import PaymentMethod, PaymentStatus, VisitStatus
 from common.schemas.admin import (
@@ -10,8 +13,9 @@ from common.schemas.admin import (
 from common.schemas.appointments import (
     AppointmentBrief,
     AppointmentOut,
+    AppointmentStatuses,
 )
-from common.schemas.base import Schema
+from common.schemas.base import DateRange, ListQuery, PerPage, Schema
 from common.schemas.patients import PatientOut
 from common.schemas.visits import (
     VisitOut,
@@ -33,6 +37,12 @@ class HistoryVisit(Schema):
     payment_status: PaymentStatus | None
     amount: Decimal
     doctor_share: Decimal
+
+
+class HistoryQuery(ListQuery):
+    """GET /patients/{patient_id}/history/{doctor_id}: newest first."""
+
+    per_page: PerPage = 20
 
 
 class PatientWithDoctorEvent(Schema):
@@ -62,6 +72,29 @@ class DoctorDashboard(Schema):
     upcoming_appointments: list[AppointmentOut]
     active_visits: list[VisitOut] = []
     waiting_visits: list[VisitOut] = []
+
+
+class EarningsQuery(DateRange, ListQuery):
+    """GET /doctors/earnings: the caller's payments. Dates are clinic-local days of the payment's date (paid_at,
+    or created_at while unpaid); `group_by=date` adds per-day buckets; `format=csv` streams every filtered row."""
+
+    status: PaymentStatus | None = None
+    payment_method: PaymentMethod | None = None
+    group_by: Literal["date"] | None = None
+    fmt: Literal["json", "csv"] = Field(default="json", alias="format")
+
+
+class DoctorAppointmentsQuery(DateRange, ListQuery):
+    """GET /dashboard/doctor/appointments: ascending by start; without start_date from now on; `status` may
+    repeat (default CONFIRMED and CHECKED_IN)."""
+
+    status: AppointmentStatuses = None
+
+
+class DoctorPatientsQuery(ListQuery):
+    """GET /doctors/patients: unique patients who visited the caller; search matches name or phone."""
+
+    search: str | None = Field(default=None, max_length=100)
 
 
 class EarningRow(Schema):

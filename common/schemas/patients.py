@@ -4,7 +4,7 @@ from datetime import date
 
 from pydantic import Field
 
-from common.schemas.base import Name, Phone, Schema
+from common.schemas.base import ListQuery, Name, PerPage, Phone, Schema
 
 
 class PatientCreate(Schema):
@@ -24,6 +24,14 @@ class PatientUpdate(Schema):
     gender: str | None = Field(default=None, max_length=20)
     medical_history: str | None = None
     allergies: str | None = None
+
+
+class PatientsQuery(ListQuery):
+    """GET /patients: name or phone contains `search`, ordered by name."""
+
+    search: str | None = Field(default=None, max_length=200)
+    clinic_id: int | None = Field(default=None, description="admin only")
+    per_page: PerPage = 20
 
 
 class PatientOut(Schema):

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from common.enums import PaymentMethod, PaymentStatus
 from common.schemas.admin import (
@@ -13,7 +13,7 @@ from common.schemas.admin import (
 from common.schemas.appointments import (
     AppointmentBrief,
 )
-from common.schemas.base import Money, Schema, field_error
+from common.schemas.base import DateRange, ListQuery, Money, Schema, field_error
 from common.schemas.patients import PatientBrief, PatientOut
 from common.schemas.visits import (
     VisitOut,
@@ -31,6 +31,17 @@ class PaymentCreate(Schema):
         if self.status == PaymentStatus.REFUNDED:
             raise field_error("PaymentCreate", "status", "a payment cannot be created as REFUNDED")
         return self
+
+
+class PaymentsQuery(DateRange, ListQuery):
+    """GET /payments: newest first; dates are clinic-local days of the payment's creation (`date` = one day)."""
+
+    day: date | None = Field(default=None, alias="date", description="one clinic-local day (creation)")
+    visit_id: int | None = None
+    status: PaymentStatus | None = None
+    method: PaymentMethod | None = None
+    doctor_id: int | None = None
+    clinic_id: int | None = Field(default=None, description="admin only")
 
 
 class PaymentPay(Schema):

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from pydantic import model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from common.enums import Phase, VisitStatus
 from common.schemas.admin import (
@@ -50,6 +50,16 @@ class QueueBoard(Schema):
     waiting: list[QueueEntry]
     with_doctor: list[QueueEntry]
     completed: list[QueueEntry]
+
+
+class QueueQuery(Schema):
+    """GET /queue: one clinic-local day of the board (default: the clinic's today)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    day: date | None = Field(default=None, alias="date", description="the clinic's local day; default today")
+    doctor_id: int | None = None
+    clinic_id: int | None = Field(default=None, description="admin only")
 
 
 class CheckInRequest(Schema):

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -13,12 +13,6 @@ from server.models import Doctor, User
 from server.services import auth as auth_service
 
 SessionDep = Annotated[Session, Depends(get_session)]
-
-# Pagination parameters of every list: pages from 1, at most MAX_PER_PAGE rows a page (each route picks its
-# default page size).
-MAX_PER_PAGE = 1000
-PageNo = Annotated[int, Query(ge=1)]
-PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
 
 _bearer = HTTPBearer(auto_error=False)
 

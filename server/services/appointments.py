@@ -6,14 +6,21 @@ UPDATE) while checking, so two concurrent bookings of one doctor are serialised 
 weaker lock still lets check-ins reference the doctor row, so the two never deadlock.
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common import events as ev
 from common.enums import AppointmentStatus
-from common.schemas import AppointmentCreate, AppointmentEvent, AppointmentOut, AppointmentUpdate, Page
+from common.schemas import (
+    AppointmentCreate,
+    AppointmentEvent,
+    AppointmentOut,
+    AppointmentsQuery,
+    AppointmentUpdate,
+    Page,
+)
 from server.core.errors import Conflict, InvalidInput, NotFound
 from server.models import Appointment, Clinic, Doctor, DoctorSchedule, Patient, Service, User
 from server.services import outbox
@@ -125,37 +132,25 @@ def get_appointment(session: Session, *, actor: User, appointment_id: int) -> Ap
     return appointment_out(resolve(session, actor, Appointment, appointment_id))
 
 
-def list_appointments(
-    session: Session,
-    *,
-    actor: User,
-    start_date: date | None = None,
-    end_date: date | None = None,
-    doctor_id: int | None = None,
-    patient_id: int | None = None,
-    statuses: list[AppointmentStatus] | None = None,
-    clinic_id: int | None = None,
-    page: int = 1,
-    per_page: int = 50,
-) -> Page[AppointmentOut]:
+def list_appointments(session: Session, *, actor: User, query: AppointmentsQuery) -> Page[AppointmentOut]:
     """Dates are the clinic's local days, inclusive; a doctor sees only their own appointments."""
-    doctor_id = doctor_filter(session, actor, doctor_id)
-    clinic = get_clinic(session, actor, clinic_id)
+    doctor_id = doctor_filter(session, actor, query.doctor_id)
+    clinic = get_clinic(session, actor, query.clinic_id)
     conditions = [Appointment.clinic_id == clinic.id]
-    conditions += within_local_days(Appointment.start_time, clinic.timezone, start_date, end_date)
+    conditions += within_local_days(Appointment.start_time, clinic.timezone, query.start_date, query.end_date)
     if doctor_id is not None:
         conditions.append(Appointment.doctor_id == doctor_id)
-    if patient_id is not None:
-        conditions.append(Appointment.patient_id == patient_id)
-    if statuses:
-        conditions.append(Appointment.status.in_(statuses))
+    if query.patient_id is not None:
+        conditions.append(Appointment.patient_id == query.patient_id)
+    if query.status:
+        conditions.append(Appointment.status.in_(query.status))
     stmt = (
         select(Appointment)
         .options(*APPOINTMENT_LOAD)
         .where(*conditions)
         .order_by(Appointment.start_time, Appointment.id)
     )
-    return paginate(session, stmt, page=page, per_page=per_page, schema=AppointmentOut, item=appointment_out)
+    return paginate(session, stmt, query, schema=AppointmentOut, item=appointment_out)
 
 
 def create_appointment(session: Session, *, actor: User, data: AppointmentCreate) -> AppointmentOut:

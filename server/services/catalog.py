@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.schemas import ServiceCreate, ServiceOut, ServiceUpdate
+from common.schemas import ServiceCreate, ServiceOut, ServicesQuery, ServiceUpdate
 from server.core.errors import NotFound
 from server.models import Service, User
 from server.services._updates import commit_or_conflict, sent_fields
@@ -20,14 +20,12 @@ def _normalized(fields: dict) -> dict:
     return fields
 
 
-def list_services(
-    session: Session, *, viewer: User, clinic_id: int | None = None, include_inactive: bool = False
-) -> list[ServiceOut]:
+def list_services(session: Session, *, viewer: User, query: ServicesQuery) -> list[ServiceOut]:
     stmt = select(Service).order_by(Service.name, Service.id)
-    scope = visible_clinic_id(viewer, clinic_id)
+    scope = visible_clinic_id(viewer, query.clinic_id)
     if scope is not None:
         stmt = stmt.where(Service.clinic_id == scope)
-    if not include_inactive:
+    if not query.include_inactive:
         stmt = stmt.where(Service.is_active.is_(True))
     return [service_out(s) for s in session.scalars(stmt)]
 

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from server.core.errors import InvalidInput
 from server.models import Clinic
 
 
@@ -26,18 +25,12 @@ def local_day_bounds(timezone: str, day: date) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
-def check_date_range(start: date | None, end: date | None) -> None:
-    """A filter's inclusive range of local days; an end before the start is a 422 on end_date."""
-    if start is not None and end is not None and end < start:
-        raise InvalidInput("end_date", "end_date is before start_date")
-
-
 def within_local_days(
     column: ColumnElement[datetime], timezone: str, start: date | None, end: date | None
 ) -> list[ColumnElement[bool]]:
     """Conditions keeping `column` (a UTC instant) on the clinic-local days start..end, both inclusive; a missing
-    end leaves that side open. Every list filtered by date uses this."""
-    check_date_range(start, end)
+    end leaves that side open. Every list filtered by date uses this (the range itself was checked by the list's
+    query model, common.schemas.DateRange)."""
     conditions: list[ColumnElement[bool]] = []
     if start is not None:
         conditions.append(column >= local_day_bounds(timezone, start)[0])

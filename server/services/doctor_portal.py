@@ -3,7 +3,7 @@
 Every function takes the caller's `Doctor` row (resolved from the token) and never reads another doctor's data.
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from common.enums import AppointmentStatus, PaymentStatus, VisitStatus
 from common.schemas import (
     AppointmentOut,
+    DoctorAppointmentsQuery,
     DoctorDashboard,
     DoctorPatient,
+    DoctorPatientsQuery,
     Page,
     RevenueFigure,
     TodayRevenue,
@@ -100,42 +102,30 @@ def dashboard(session: Session, *, doctor: Doctor, now: datetime | None = None) 
 
 
 def appointments(
-    session: Session,
-    *,
-    doctor: Doctor,
-    start_date: date | None = None,
-    end_date: date | None = None,
-    statuses: list[AppointmentStatus] | None = None,
-    page: int = 1,
-    per_page: int = 50,
-    now: datetime | None = None,
+    session: Session, *, doctor: Doctor, query: DoctorAppointmentsQuery, now: datetime | None = None
 ) -> Page[AppointmentOut]:
     """The doctor's appointments, ascending by start. Dates are clinic-local and inclusive; without start_date
     the list starts now; without statuses it shows CONFIRMED and CHECKED_IN."""
     timezone = clinic_timezone(session, doctor.clinic_id)
     conds = [
         Appointment.doctor_id == doctor.id,
-        Appointment.status.in_(statuses or DEFAULT_APPOINTMENT_STATUSES),
-        *within_local_days(Appointment.start_time, timezone, start_date, end_date),
+        Appointment.status.in_(query.status or DEFAULT_APPOINTMENT_STATUSES),
+        *within_local_days(Appointment.start_time, timezone, query.start_date, query.end_date),
     ]
-    if start_date is None:
+    if query.start_date is None:
         conds.append(Appointment.start_time >= (now or datetime.now(UTC)))
     stmt = select(Appointment).options(*APPOINTMENT_LOAD).where(*conds).order_by(Appointment.start_time, Appointment.id)
-    return paginate(session, stmt, page=page, per_page=per_page, schema=AppointmentOut, item=appointment_out)
+    return paginate(session, stmt, query, schema=AppointmentOut, item=appointment_out)
 
 
-def patients(
-    session: Session, *, doctor: Doctor, search: str | None = None, page: int = 1, per_page: int = 50
-) -> Page[DoctorPatient]:
+def patients(session: Session, *, doctor: Doctor, query: DoctorPatientsQuery) -> Page[DoctorPatient]:
     """Unique patients with at least one visit with this doctor (any status), newest last visit first."""
     stmt = select(Patient, func.max(Visit.check_in_time), func.count(Visit.id)).join(
         Visit, Visit.patient_id == Patient.id
     )
     stmt = stmt.where(Visit.doctor_id == doctor.id)
-    matches = patient_matches(search)
+    matches = patient_matches(query.search)
     if matches is not None:
         stmt = stmt.where(matches)
     stmt = stmt.group_by(Patient.id).order_by(func.max(Visit.check_in_time).desc(), Patient.id.desc())
-    return paginate(
-        session, stmt, page=page, per_page=per_page, schema=DoctorPatient, item=doctor_patient, scalars=False
-    )
+    return paginate(session, stmt, query, schema=DoctorPatient, item=doctor_patient, scalars=False)

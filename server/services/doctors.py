@@ -4,7 +4,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from common.enums import Role
-from common.schemas import DoctorCreate, DoctorOut, DoctorUpdate, ScheduleOut, ScheduleSlot
+from common.schemas import DoctorCreate, DoctorOut, DoctorsQuery, DoctorUpdate, ScheduleOut, ScheduleSlot
 from server.core.errors import Conflict, InvalidInput, NotFound
 from server.models import Doctor, DoctorSchedule, User
 from server.services import audience
@@ -17,24 +17,17 @@ from server.services.scope import require_clinic, resolve, visible_clinic_id
 from server.services.serializers import doctor_out, schedule_out
 
 
-def list_doctors(
-    session: Session,
-    *,
-    viewer: User,
-    clinic_id: int | None = None,
-    user_id: int | None = None,
-    include_inactive: bool = False,
-) -> list[DoctorOut]:
+def list_doctors(session: Session, *, viewer: User, query: DoctorsQuery) -> list[DoctorOut]:
     """Doctors the viewer may see (a doctor sees no colleague's commission_rate). A `user_id` lookup finds the
     profile whether or not it is active (it answers "does this user have a profile?", and creating a second one
     would be refused)."""
     stmt = select(Doctor).join(Doctor.user).order_by(User.full_name, Doctor.id)
-    scope = visible_clinic_id(viewer, clinic_id)
+    scope = visible_clinic_id(viewer, query.clinic_id)
     if scope is not None:
         stmt = stmt.where(Doctor.clinic_id == scope)
-    if user_id is not None:
-        stmt = stmt.where(Doctor.user_id == user_id)
-    elif not include_inactive:
+    if query.user_id is not None:
+        stmt = stmt.where(Doctor.user_id == query.user_id)
+    elif not query.include_inactive:
         stmt = stmt.where(Doctor.is_active.is_(True))
     return [doctor_out(d, audience.of(viewer, doctor_id=d.id)) for d in session.scalars(stmt).unique()]
 

@@ -5,18 +5,16 @@ local calendar day of that instant.
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, Date, Select, and_, cast, func, select
 from sqlalchemy.orm import Session
 
-from common.enums import PaymentMethod, PaymentStatus
-from common.schemas import EarningRow, EarningsGroup, EarningsPage, EarningsSummary
+from common.enums import PaymentStatus
+from common.schemas import EarningRow, EarningsGroup, EarningsPage, EarningsQuery, EarningsSummary
 from server.models import Doctor, Patient, Payment, Service, Visit
 from server.services.clinic_time import (
-    check_date_range,
     clinic_timezone,
     local_day_bounds,
     local_today,
@@ -28,18 +26,7 @@ from server.services.serializers import earning_row
 PAY_DATE = func.coalesce(Payment.paid_at, Payment.created_at)
 
 
-@dataclass(frozen=True)
-class EarningsFilter:
-    start_date: date | None = None  # clinic-local, inclusive
-    end_date: date | None = None  # clinic-local, inclusive
-    status: PaymentStatus | None = None
-    payment_method: PaymentMethod | None = None
-
-    def validate(self) -> None:
-        check_date_range(self.start_date, self.end_date)
-
-
-def _where(doctor_id: int, timezone: str, f: EarningsFilter) -> list[ColumnElement[bool]]:
+def _where(doctor_id: int, timezone: str, f: EarningsQuery) -> list[ColumnElement[bool]]:
     conds = [Visit.doctor_id == doctor_id, *within_local_days(PAY_DATE, timezone, f.start_date, f.end_date)]
     if f.status is not None:
         conds.append(Payment.status == f.status)
@@ -48,7 +35,7 @@ def _where(doctor_id: int, timezone: str, f: EarningsFilter) -> list[ColumnEleme
     return conds
 
 
-def _rows_select(doctor_id: int, timezone: str, f: EarningsFilter) -> Select:
+def _rows_select(doctor_id: int, timezone: str, f: EarningsQuery) -> Select:
     return (
         select(
             Payment.id,
@@ -73,7 +60,7 @@ def _share_sum(*conds: ColumnElement[bool]) -> ColumnElement[Decimal]:
     return func.coalesce(func.sum(Payment.doctor_share).filter(and_(*conds)), ZERO)
 
 
-def _summary(session: Session, doctor_id: int, timezone: str, f: EarningsFilter, now: datetime) -> EarningsSummary:
+def _summary(session: Session, doctor_id: int, timezone: str, f: EarningsQuery, now: datetime) -> EarningsSummary:
     today = local_today(timezone, now)
     month_start = local_day_bounds(timezone, today.replace(day=1))[0]
     next_month = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
@@ -94,7 +81,7 @@ def _summary(session: Session, doctor_id: int, timezone: str, f: EarningsFilter,
     return EarningsSummary(total_paid=row[0], pending=row[1], refunded=row[2], this_month=row[3], count=row[4])
 
 
-def _groups(session: Session, doctor_id: int, timezone: str, f: EarningsFilter) -> list[EarningsGroup]:
+def _groups(session: Session, doctor_id: int, timezone: str, f: EarningsQuery) -> list[EarningsGroup]:
     local_day = cast(func.timezone(timezone, PAY_DATE), Date).label("day")
     rows = session.execute(
         select(local_day, func.sum(Payment.amount), func.sum(Payment.doctor_share), func.count(Payment.id))
@@ -111,32 +98,27 @@ def earnings_page(
     session: Session,
     *,
     doctor: Doctor,
-    filters: EarningsFilter,
-    group_by_date: bool = False,
-    page: int = 1,
-    per_page: int = 50,
+    query: EarningsQuery,
     now: datetime | None = None,
 ) -> EarningsPage:
-    """One page of rows, plus the summary (and groups) over the whole filtered set; 3 or 4 statements."""
-    filters.validate()
+    """One page of rows, plus the summary (and groups, with group_by=date) over the whole filtered set; 3 or 4
+    statements."""
     timezone = clinic_timezone(session, doctor.clinic_id)
-    summary = _summary(session, doctor.id, timezone, filters, now or datetime.now(UTC))
-    stmt = _rows_select(doctor.id, timezone, filters).limit(per_page).offset((page - 1) * per_page)
+    summary = _summary(session, doctor.id, timezone, query, now or datetime.now(UTC))
+    page, per_page = query.page, query.per_page
+    stmt = _rows_select(doctor.id, timezone, query).limit(per_page).offset((page - 1) * per_page)
     items = [earning_row(r) for r in session.execute(stmt)]
-    groups = _groups(session, doctor.id, timezone, filters) if group_by_date else None
+    groups = _groups(session, doctor.id, timezone, query) if query.group_by == "date" else None
     return EarningsPage(items=items, summary=summary, groups=groups, page=page, per_page=per_page, total=summary.count)
 
 
 CSV_HEADER = ("payment_id", "date", "patient", "service", "amount", "doctor_share", "status", "method")
 
 
-def earnings_rows(
-    session: Session, *, doctor: Doctor, filters: EarningsFilter, batch: int = 1000
-) -> Iterator[EarningRow]:
-    """Every filtered row, read through a server-side cursor `batch` rows at a time (for the CSV export)."""
-    filters.validate()
+def earnings_rows(session: Session, *, doctor: Doctor, query: EarningsQuery, batch: int = 1000) -> Iterator[EarningRow]:
+    """Every filtered row (paging ignored), read through a server-side cursor `batch` rows at a time (the CSV)."""
     timezone = clinic_timezone(session, doctor.clinic_id)
-    result = session.execute(_rows_select(doctor.id, timezone, filters).execution_options(yield_per=batch))
+    result = session.execute(_rows_select(doctor.id, timezone, query).execution_options(yield_per=batch))
     try:
         for partition in result.partitions():
             for r in partition:

@@ -7,7 +7,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from common.enums import PaymentStatus
-from common.schemas import HistoryVisit, Page
+from common.schemas import HistoryQuery, HistoryVisit, Page
 from server.models import Doctor, Patient, Payment, User, Visit
 from server.services import audience
 from server.services.audience import Audience
@@ -56,7 +56,7 @@ def recent_visits_with_doctor(
 
 
 def history_page(
-    session: Session, *, actor: User, patient_id: int, doctor_id: int, page: int = 1, per_page: int = 20
+    session: Session, *, actor: User, patient_id: int, doctor_id: int, query: HistoryQuery
 ) -> Page[HistoryVisit]:
     """GET /patients/{patient_id}/history/{doctor_id}: a doctor only their own patients with their own id; the
     desk within its clinic, without the clinical fields (scope.resolve decides 404 / 403)."""
@@ -64,4 +64,4 @@ def history_page(
     resolve(session, actor, Doctor, doctor_id)
     item = partial(history_visit, audience=audience.of(actor, doctor_id=doctor_id))
     stmt = _history_select(patient_id=patient_id, doctor_id=doctor_id, exclude_visit_id=None)
-    return paginate(session, stmt, page=page, per_page=per_page, schema=HistoryVisit, item=item, scalars=False)
+    return paginate(session, stmt, query, schema=HistoryVisit, item=item, scalars=False)

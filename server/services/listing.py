@@ -7,7 +7,7 @@ from typing import TypeVar
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from common.schemas import Page
+from common.schemas import ListQuery, Page
 from server.models import Patient
 
 T = TypeVar("T")
@@ -16,15 +16,16 @@ T = TypeVar("T")
 def paginate(
     session: Session,
     stmt: Select,
+    query: ListQuery,
     *,
-    page: int,
-    per_page: int,
     schema: type[T],
     item: Callable[..., T],
     scalars: bool = True,
 ) -> Page[T]:
-    """One page of an ordered `stmt` plus the number of rows it selects in all (two statements, whatever the
-    page size). `item` turns an ORM row (or, with scalars=False, a row's columns) into the wire schema."""
+    """The page `query` asks for of an ordered `stmt`, plus the number of rows it selects in all (two statements,
+    whatever the page size). `item` turns an ORM row (or, with scalars=False, a row's columns) into the wire
+    schema."""
+    page, per_page = query.page, query.per_page
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     result = session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
     items = [item(row) for row in result.scalars()] if scalars else [item(*row) for row in result]

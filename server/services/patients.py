@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from common.schemas import Page, PatientCreate, PatientOut, PatientUpdate
+from common.schemas import Page, PatientCreate, PatientOut, PatientsQuery, PatientUpdate
 from server.models import Patient, User
 from server.services._updates import sent_fields
 from server.services.listing import paginate, patient_matches
@@ -11,22 +11,14 @@ from server.services.scope import require_clinic, resolve, resolve_clinic_id
 from server.services.serializers import patient_out
 
 
-def search_patients(
-    session: Session,
-    *,
-    actor: User,
-    search: str | None = None,
-    clinic_id: int | None = None,
-    page: int = 1,
-    per_page: int = 20,
-) -> Page[PatientOut]:
+def search_patients(session: Session, *, actor: User, query: PatientsQuery) -> Page[PatientOut]:
     """Name or phone contains `search` (services/listing.patient_matches), ordered by name."""
-    stmt = select(Patient).where(Patient.clinic_id == resolve_clinic_id(actor, clinic_id))
-    matches = patient_matches(search)
+    stmt = select(Patient).where(Patient.clinic_id == resolve_clinic_id(actor, query.clinic_id))
+    matches = patient_matches(query.search)
     if matches is not None:
         stmt = stmt.where(matches)
     stmt = stmt.order_by(func.lower(Patient.full_name), Patient.id)
-    return paginate(session, stmt, page=page, per_page=per_page, schema=PatientOut, item=patient_out)
+    return paginate(session, stmt, query, schema=PatientOut, item=patient_out)
 
 
 def get_patient(session: Session, *, actor: User, patient_id: int) -> PatientOut:

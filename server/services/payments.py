@@ -1,6 +1,5 @@
 """Payments of visits: create (with the doctor/center split of services/money.py), pay, refund, list."""
 
-from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -8,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from common import events as ev
 from common.enums import PaymentMethod, PaymentStatus, Role, VisitStatus
-from common.schemas import Page, PaymentCreate, PaymentDetail, PaymentEvent
+from common.schemas import Page, PaymentCreate, PaymentDetail, PaymentEvent, PaymentsQuery
 from server.core.db import utcnow
 from server.core.errors import Conflict
 from server.models import Payment, User, Visit
@@ -98,38 +97,24 @@ def get_payment(session: Session, *, actor: User, payment_id: int) -> PaymentDet
     return payment_detail(resolve(session, actor, Payment, payment_id, options=PAYMENT_DETAIL_LOAD))
 
 
-def list_payments(
-    session: Session,
-    *,
-    actor: User,
-    day: date | None = None,
-    start_date: date | None = None,
-    end_date: date | None = None,
-    visit_id: int | None = None,
-    status: PaymentStatus | None = None,
-    method: PaymentMethod | None = None,
-    doctor_id: int | None = None,
-    clinic_id: int | None = None,
-    page: int = 1,
-    per_page: int = 50,
-) -> Page[PaymentDetail]:
+def list_payments(session: Session, *, actor: User, query: PaymentsQuery) -> Page[PaymentDetail]:
     """Newest first. Dates are clinic-local days of the payment's creation (`day` = one day)."""
-    if actor.role == Role.ADMIN and clinic_id is None and visit_id is not None:
-        visit = session.get(Visit, visit_id)
+    clinic_id = query.clinic_id
+    if actor.role == Role.ADMIN and clinic_id is None and query.visit_id is not None:
+        visit = session.get(Visit, query.visit_id)
         clinic_id = visit.clinic_id if visit else None
     clinic = get_clinic(session, actor, clinic_id)
-    if day is not None:
-        start_date = end_date = day
+    start, end = (query.day, query.day) if query.day is not None else (query.start_date, query.end_date)
     conditions = [Visit.clinic_id == clinic.id]
-    conditions += within_local_days(Payment.created_at, clinic.timezone, start_date, end_date)
-    if visit_id is not None:
-        conditions.append(Payment.visit_id == visit_id)
-    if status is not None:
-        conditions.append(Payment.status == status)
-    if method is not None:
-        conditions.append(Payment.method == method)
-    if doctor_id is not None:
-        conditions.append(Visit.doctor_id == doctor_id)
+    conditions += within_local_days(Payment.created_at, clinic.timezone, start, end)
+    if query.visit_id is not None:
+        conditions.append(Payment.visit_id == query.visit_id)
+    if query.status is not None:
+        conditions.append(Payment.status == query.status)
+    if query.method is not None:
+        conditions.append(Payment.method == query.method)
+    if query.doctor_id is not None:
+        conditions.append(Visit.doctor_id == query.doctor_id)
     stmt = (
         select(Payment)
         .join(Visit, Payment.visit_id == Visit.id)
@@ -137,4 +122,4 @@ def list_payments(
         .options(*PAYMENT_DETAIL_LOAD)
         .order_by(Payment.created_at.desc(), Payment.id.desc())
     )
-    return paginate(session, stmt, page=page, per_page=per_page, schema=PaymentDetail, item=payment_detail)
+    return paginate(session, stmt, query, schema=PaymentDetail, item=payment_detail)

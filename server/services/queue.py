@@ -7,7 +7,7 @@ Locks follow the order of services/locking.py: the visit / appointment / patient
 at commit (services/outbox.py).
 """
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from common.schemas import (
     PatientWithDoctorEvent,
     QueueBoard,
     QueueEntry,
+    QueueQuery,
     QueueUpdatedEvent,
     VisitEvent,
     VisitOut,
@@ -248,20 +249,12 @@ def wait_minutes(visit: Visit, now: datetime) -> int:
     return max(0, int((until - visit.check_in_time).total_seconds() // 60))
 
 
-def queue_board(
-    session: Session,
-    *,
-    actor: User,
-    day: date | None = None,
-    doctor_id: int | None = None,
-    clinic_id: int | None = None,
-    now: datetime | None = None,
-) -> QueueBoard:
+def queue_board(session: Session, *, actor: User, query: QueueQuery, now: datetime | None = None) -> QueueBoard:
     """GET /queue: the clinic's visits of a local day grouped by phase (cancelled visits are left off)."""
-    doctor_id = doctor_filter(session, actor, doctor_id)  # a doctor: their own column of their own clinic
-    clinic = get_clinic(session, actor, clinic_id)
+    doctor_id = doctor_filter(session, actor, query.doctor_id)  # a doctor: their own column of their own clinic
+    clinic = get_clinic(session, actor, query.clinic_id)
     now = now or utcnow()
-    day = day or local_today(clinic.timezone, now)
+    day = query.day or local_today(clinic.timezone, now)
     stmt = (
         select(Visit)
         .options(*VISIT_LOAD)

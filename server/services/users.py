@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from common.enums import Role
-from common.schemas import UserCreate, UserOut, UserUpdate
+from common.schemas import UserCreate, UserOut, UsersQuery, UserUpdate
 from server.core.errors import Conflict, InvalidInput, NotFound
 from server.core.security import hash_password
 from server.models import User
@@ -35,16 +35,14 @@ def _check_role_clinic(session: Session, role: Role, clinic_id: int | None) -> N
     require_clinic(session, clinic_id)
 
 
-def list_users(
-    session: Session, *, clinic_id: int | None = None, role: Role | None = None, is_active: bool | None = None
-) -> list[UserOut]:
+def list_users(session: Session, *, query: UsersQuery) -> list[UserOut]:
     stmt = select(User).options(joinedload(User.doctor)).order_by(User.username)
-    if clinic_id is not None:
-        stmt = stmt.where(User.clinic_id == clinic_id)
-    if role is not None:
-        stmt = stmt.where(User.role == role)
-    if is_active is not None:
-        stmt = stmt.where(User.is_active == is_active)
+    if query.clinic_id is not None:
+        stmt = stmt.where(User.clinic_id == query.clinic_id)
+    if query.role is not None:
+        stmt = stmt.where(User.role == query.role)
+    if query.is_active is not None:
+        stmt = stmt.where(User.is_active == query.is_active)
     return [user_out(u) for u in session.scalars(stmt)]
 
 

@@ -6,12 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from common.client import ApiClient, ApiError, EarningsFilters
+from common.client import ApiClient, ApiError
 from common.enums import AppointmentStatus, PaymentMethod, PaymentStatus, Phase, Role, VisitStatus
 from common.schemas import (
     AppointmentOut,
     DoctorDashboard,
     EarningsPage,
+    EarningsQuery,
     PaymentDetail,
     QueueBoard,
     ReceptionDashboard,
@@ -110,10 +111,10 @@ async def test_a_day_through_the_api_client(live_server, world, tmp_path):
         assert isinstance(dashboard, ReceptionDashboard) and dashboard.takings.paid >= Decimal("80.00")
 
         # the doctor's side
-        earnings = await doc.earnings(EarningsFilters(status=PaymentStatus.PAID), group_by="date")
+        earnings = await doc.earnings(EarningsQuery(status=PaymentStatus.PAID), group_by="date")
         assert isinstance(earnings, EarningsPage) and [r.payment_id for r in earnings.items] == [payment.id]
         assert earnings.summary.total_paid == paid.doctor_share and earnings.groups
-        csv_bytes = await doc.earnings_csv(EarningsFilters(status=PaymentStatus.PAID))
+        csv_bytes = await doc.earnings_csv(EarningsQuery(status=PaymentStatus.PAID))
         assert csv_bytes.count(b"\n") == 2  # header and one row
         target = tmp_path / "earnings.csv"
         assert await doc.earnings_csv_to(target) == target.stat().st_size > 0

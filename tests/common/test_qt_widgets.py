@@ -32,8 +32,10 @@ def test_bridge_reemits_every_event_resync_and_state(qapp):
     bridge.connection_state.connect(states.append)
 
     for seq, name in enumerate(ev.ALL_EVENTS, start=1):
-        live.handle_event(name, {"seq": seq, "clinic_id": 7, "visit": {"id": seq, "notes": None}, 3: "int key"})
-    live.handle_event(ev.QUEUE_UPDATED, {"seq": 20, "clinic_id": 7})  # gap
+        live.handle_event(
+            name, {"seq": seq, "room": "clinic_7", "clinic_id": 7, "visit": {"id": seq, "notes": None}, 3: "int key"}
+        )
+    live.handle_event(ev.QUEUE_UPDATED, {"seq": 20, "room": "clinic_7", "clinic_id": 7})  # gap
     live._set_state("connected")
 
     assert [name for name, _ in generic] == [*ev.ALL_EVENTS, ev.QUEUE_UPDATED]
@@ -44,7 +46,7 @@ def test_bridge_reemits_every_event_resync_and_state(qapp):
     assert states == ["connected"]
     assert bridge.state == "connected"
     bridge.detach()
-    live.handle_event(ev.QUEUE_UPDATED, {"seq": 21, "clinic_id": 7})
+    live.handle_event(ev.QUEUE_UPDATED, {"seq": 21, "room": "clinic_7", "clinic_id": 7})
     assert len(generic) == len(ev.ALL_EVENTS) + 1  # detached: nothing more
 
 

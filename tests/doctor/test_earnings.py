@@ -11,9 +11,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.client.api import EarningsFilters
 from common.enums import PaymentMethod, PaymentStatus
 from common.qt import formatting
+from common.schemas import EarningsQuery
 from server.models import Payment, Visit
 from tests.doctor.helpers import ok, reception_http
 from tests.doctor.seed import Scene, seed_earnings
@@ -40,7 +40,7 @@ def _seeded(session: Session, doctor_id: int) -> list[Seeded]:
     ]
 
 
-def _expect(rows: list[Seeded], f: EarningsFilters) -> tuple[set[int], dict[str, Decimal]]:
+def _expect(rows: list[Seeded], f: EarningsQuery) -> tuple[set[int], dict[str, Decimal]]:
     """Independent of the server: filter and sum the seeded payments in Python (clinic timezone is UTC)."""
     chosen = [
         r
@@ -84,7 +84,7 @@ def test_filters_change_rows_and_summary_exactly_as_the_server(
         vm, view = w.earnings_vm, w.earnings_view
         w.nav.setCurrentRow(1)
 
-        async def check(f: EarningsFilters) -> None:
+        async def check(f: EarningsQuery) -> None:
             await until(lambda: vm.filters == f and vm.pending == 0 and vm.summary is not None, 10)
             ids, expected = _expect(seeded, f)
             assert {r.payment_id for r in vm.model.rows} == ids
@@ -100,15 +100,15 @@ def test_filters_change_rows_and_summary_exactly_as_the_server(
             assert view.card_refunded.value.text() == formatting.format_money(expected["refunded"])
             assert view.card_month.value.text() == formatting.format_money(expected["this_month"])
 
-        await check(EarningsFilters())
+        await check(EarningsQuery())
         assert vm.summary.pending > 0 and vm.summary.refunded > 0
         screenshot(w, "doctor_earnings")
 
         view.status.setCurrentIndex(view.status.findData(PaymentStatus.PAID))
-        await check(EarningsFilters(status=PaymentStatus.PAID))
+        await check(EarningsQuery(status=PaymentStatus.PAID))
 
         view.method.setCurrentIndex(view.method.findData(PaymentMethod.CARD))
-        await check(EarningsFilters(status=PaymentStatus.PAID, payment_method=PaymentMethod.CARD))
+        await check(EarningsQuery(status=PaymentStatus.PAID, payment_method=PaymentMethod.CARD))
         assert vm.model.total == 1
 
         view.clear_filters()
@@ -116,7 +116,7 @@ def test_filters_change_rows_and_summary_exactly_as_the_server(
         start = today - timedelta(days=6)
         view.start.setDate(start)
         view.end.setDate(today)
-        await check(EarningsFilters(start_date=start, end_date=today))
+        await check(EarningsQuery(start_date=start, end_date=today))
         assert 0 < vm.model.total < len(seeded)
 
         # Group by date: one row per day, and the chart has one bar per day.

@@ -6,7 +6,7 @@ domain; `transport.py` holds the shared session and request machinery. Every fai
 
 from common.client.api.appointments import AppointmentsApi
 from common.client.api.catalog import CatalogApi
-from common.client.api.doctor_portal import DoctorPortalApi, EarningsFilters
+from common.client.api.doctor_portal import DoctorPortalApi
 from common.client.api.patients import PatientsApi
 from common.client.api.payments import PaymentsApi
 from common.client.api.queue import QueueApi
@@ -18,4 +18,4 @@ class ApiClient(CatalogApi, PatientsApi, AppointmentsApi, QueueApi, PaymentsApi,
     """Typed access to the clinic server. Create one per app; call `aclose()` on exit."""
 
 
-__all__ = ["DEFAULT_TIMEOUT", "ApiClient", "ApiError", "EarningsFilters", "normalize_url"]
+__all__ = ["DEFAULT_TIMEOUT", "ApiClient", "ApiError", "normalize_url"]

@@ -2,46 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import date
+from collections.abc import Mapping
 from typing import Any
 
-from common.client.api.transport import Transport, query_params, request_body
-from common.enums import AppointmentStatus
+from common.client.api.transport import Transport, list_query, request_body
 from common.schemas import (
     AppointmentCancel,
     AppointmentCreate,
     AppointmentOut,
+    AppointmentsQuery,
     AppointmentUpdate,
     Page,
 )
 
 
 class AppointmentsApi(Transport):
-    async def list_appointments(
-        self,
-        *,
-        start_date: date | None = None,
-        end_date: date | None = None,
-        doctor_id: int | None = None,
-        patient_id: int | None = None,
-        status: AppointmentStatus | Sequence[AppointmentStatus] | None = None,
-        clinic_id: int | None = None,
-        page: int = 1,
-        per_page: int = 200,
-    ) -> Page[AppointmentOut]:
-        """Dates are clinic-local days, inclusive; `status` may be several."""
-        params = query_params(
-            start_date=start_date,
-            end_date=end_date,
-            doctor_id=doctor_id,
-            patient_id=patient_id,
-            status=status,
-            clinic_id=clinic_id,
-            page=page,
-            per_page=per_page,
-        )
-        return await self._page(AppointmentOut, "/appointments", params)
+    async def list_appointments(self, query: AppointmentsQuery | None = None, /, **fields: Any) -> Page[AppointmentOut]:
+        """AppointmentsQuery's filters (`query`, and/or its fields by name): dates are clinic-local days,
+        inclusive; `status` may be several."""
+        return await self._page(AppointmentOut, "/appointments", list_query(AppointmentsQuery, query, fields))
 
     async def create_appointment(self, data: AppointmentCreate | Mapping[str, Any]) -> AppointmentOut:
         return await self._call(AppointmentOut, "POST", "/appointments", json=request_body(AppointmentCreate, data))

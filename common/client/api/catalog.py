@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from common.client.api.transport import Transport, query_params
+from typing import Any
+
+from common.client.api.transport import Transport, list_query
 from common.schemas import (
     ClinicOut,
     DoctorOut,
+    DoctorsQuery,
     ScheduleOut,
     ServiceOut,
+    ServicesQuery,
     UserOut,
 )
 
@@ -22,9 +26,9 @@ class CatalogApi(Transport):
         """A clinic's details (name, timezone, overdue threshold); staff may read their own clinic."""
         return await self._call(ClinicOut, "GET", f"/clinics/{clinic_id}")
 
-    async def list_doctors(self, *, clinic_id: int | None = None, include_inactive: bool = False) -> list[DoctorOut]:
-        params = query_params(clinic_id=clinic_id, include_inactive=include_inactive or None)
-        return await self._list(DoctorOut, "/doctors", params)
+    async def list_doctors(self, query: DoctorsQuery | None = None, /, **fields: Any) -> list[DoctorOut]:
+        """DoctorsQuery; a doctor sees no colleague's commission_rate."""
+        return await self._list(DoctorOut, "/doctors", list_query(DoctorsQuery, query, fields))
 
     async def get_doctor(self, doctor_id: int) -> DoctorOut:
         return await self._call(DoctorOut, "GET", f"/doctors/{doctor_id}")
@@ -36,6 +40,5 @@ class CatalogApi(Transport):
     async def doctor_schedule(self, doctor_id: int) -> ScheduleOut:
         return await self._call(ScheduleOut, "GET", f"/doctors/{doctor_id}/schedule")
 
-    async def list_services(self, *, clinic_id: int | None = None, include_inactive: bool = False) -> list[ServiceOut]:
-        params = query_params(clinic_id=clinic_id, include_inactive=include_inactive or None)
-        return await self._list(ServiceOut, "/services", params)
+    async def list_services(self, query: ServicesQuery | None = None, /, **fields: Any) -> list[ServiceOut]:
+        return await self._list(ServiceOut, "/services", list_query(ServicesQuery, query, fields))

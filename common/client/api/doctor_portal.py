@@ -2,41 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
+from typing import Any
 
 import httpx
 
-from common.client.api.transport import Params, Transport, query_params
-from common.enums import AppointmentStatus, PaymentMethod, PaymentStatus
+from common.client.api.transport import Transport, list_query
 from common.schemas import (
     AppointmentOut,
+    DoctorAppointmentsQuery,
     DoctorDashboard,
     DoctorPatient,
+    DoctorPatientsQuery,
     EarningsPage,
+    EarningsQuery,
     Page,
     ReceptionDashboard,
 )
-
-
-@dataclass(frozen=True)
-class EarningsFilters:
-    """Filters of the doctor's earnings list; dates are clinic-local days, both ends inclusive."""
-
-    start_date: date | None = None
-    end_date: date | None = None
-    status: PaymentStatus | None = None
-    payment_method: PaymentMethod | None = None
-
-    def params(self) -> Params:
-        return query_params(
-            start_date=self.start_date,
-            end_date=self.end_date,
-            status=self.status,
-            payment_method=self.payment_method,
-        )
 
 
 class DoctorPortalApi(Transport):
@@ -47,62 +29,41 @@ class DoctorPortalApi(Transport):
         return await self._call(DoctorDashboard, "GET", "/dashboard/doctor")
 
     async def doctor_appointments(
-        self,
-        *,
-        start_date: date | None = None,
-        end_date: date | None = None,
-        status: AppointmentStatus | Sequence[AppointmentStatus] | None = None,
+        self, query: DoctorAppointmentsQuery | None = None, /, **fields: Any
     ) -> list[AppointmentOut]:
         """All the caller's (a doctor's) appointments in the range, ascending, every page fetched; the defaults
         are the server's (from now on; CONFIRMED and CHECKED_IN)."""
         items: list[AppointmentOut] = []
         page = 1
         while True:
-            chunk = await self.doctor_appointments_page(
-                start_date=start_date, end_date=end_date, status=status, page=page, per_page=500
-            )
+            chunk = await self.doctor_appointments_page(query, **{**fields, "page": page, "per_page": 500})
             items.extend(chunk.items)
             if not chunk.items or len(items) >= chunk.total:
                 return items
             page += 1
 
     async def doctor_appointments_page(
-        self,
-        *,
-        start_date: date | None = None,
-        end_date: date | None = None,
-        status: AppointmentStatus | Sequence[AppointmentStatus] | None = None,
-        page: int = 1,
-        per_page: int = 50,
+        self, query: DoctorAppointmentsQuery | None = None, /, **fields: Any
     ) -> Page[AppointmentOut]:
-        params = query_params(start_date=start_date, end_date=end_date, status=status, page=page, per_page=per_page)
+        params = list_query(DoctorAppointmentsQuery, query, fields)
         return await self._page(AppointmentOut, "/dashboard/doctor/appointments", params)
 
     # --- doctor portal ----------------------------------------------------------------------------------------
 
-    async def earnings(
-        self,
-        filters: EarningsFilters | None = None,
-        *,
-        page: int = 1,
-        per_page: int = 200,
-        group_by: str | None = None,
-    ) -> EarningsPage:
-        params = {
-            **(filters or EarningsFilters()).params(),
-            **query_params(page=page, per_page=per_page, group_by=group_by),
-        }
+    async def earnings(self, query: EarningsQuery | None = None, /, **fields: Any) -> EarningsPage:
+        """One page of the caller's earnings with the summary (and per-day groups with group_by="date")."""
+        params = list_query(EarningsQuery, query, {**fields, "fmt": "json"})
         return await self._call(EarningsPage, "GET", "/doctors/earnings", params=params)
 
-    async def earnings_csv(self, filters: EarningsFilters | None = None) -> bytes:
+    async def earnings_csv(self, query: EarningsQuery | None = None, /, **fields: Any) -> bytes:
         """The filtered earnings as CSV, in memory (use `earnings_csv_to` for big exports)."""
-        params = {**(filters or EarningsFilters()).params(), "format": "csv"}
+        params = list_query(EarningsQuery, query, {**fields, "fmt": "csv"})
         response = await self._send("GET", "/doctors/earnings", params=params)
         return response.content
 
-    async def earnings_csv_to(self, path: str | Path, filters: EarningsFilters | None = None) -> int:
+    async def earnings_csv_to(self, path: str | Path, query: EarningsQuery | None = None, /, **fields: Any) -> int:
         """Stream the filtered earnings CSV into a file; returns the number of bytes written."""
-        params = {**(filters or EarningsFilters()).params(), "format": "csv"}
+        params = list_query(EarningsQuery, query, {**fields, "fmt": "csv"})
         response = await self._send("GET", "/doctors/earnings", params=params, stream=True)
         written = 0
         target = Path(path)
@@ -118,8 +79,5 @@ class DoctorPortalApi(Transport):
             await response.aclose()
         return written
 
-    async def doctor_patients(
-        self, *, search: str | None = None, page: int = 1, per_page: int = 50
-    ) -> Page[DoctorPatient]:
-        params = query_params(search=search, page=page, per_page=per_page)
-        return await self._page(DoctorPatient, "/doctors/patients", params)
+    async def doctor_patients(self, query: DoctorPatientsQuery | None = None, /, **fields: Any) -> Page[DoctorPatient]:
+        return await self._page(DoctorPatient, "/doctors/patients", list_query(DoctorPatientsQuery, query, fields))

@@ -5,22 +5,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from common.client.api.transport import Transport, query_params, request_body
+from common.client.api.transport import Transport, list_query, request_body
 from common.schemas import (
+    HistoryQuery,
     HistoryVisit,
     Page,
     PatientCreate,
     PatientOut,
+    PatientsQuery,
     PatientUpdate,
 )
 
 
 class PatientsApi(Transport):
-    async def list_patients(
-        self, *, search: str | None = None, page: int = 1, per_page: int = 50, clinic_id: int | None = None
-    ) -> Page[PatientOut]:
-        params = query_params(search=search, page=page, per_page=per_page, clinic_id=clinic_id)
-        return await self._page(PatientOut, "/patients", params)
+    async def list_patients(self, query: PatientsQuery | None = None, /, **fields: Any) -> Page[PatientOut]:
+        """PatientsQuery: name or phone contains `search`."""
+        return await self._page(PatientOut, "/patients", list_query(PatientsQuery, query, fields))
 
     async def get_patient(self, patient_id: int) -> PatientOut:
         return await self._call(PatientOut, "GET", f"/patients/{patient_id}")
@@ -33,8 +33,8 @@ class PatientsApi(Transport):
         return await self._call(PatientOut, "PATCH", f"/patients/{patient_id}", json=body)
 
     async def history(
-        self, patient_id: int, doctor_id: int, *, page: int = 1, per_page: int = 20
+        self, patient_id: int, doctor_id: int, query: HistoryQuery | None = None, /, **fields: Any
     ) -> Page[HistoryVisit]:
-        """Visits of one patient with one doctor, newest first."""
-        params = query_params(page=page, per_page=per_page)
+        """Visits of one patient with one doctor, newest first (HistoryQuery: page, per_page)."""
+        params = list_query(HistoryQuery, query, fields)
         return await self._page(HistoryVisit, f"/patients/{patient_id}/history/{doctor_id}", params)

@@ -2,48 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from common.client.api.transport import Transport, query_params, request_body
+from common.client.api.transport import Transport, list_query, request_body
 from common.enums import PaymentMethod, PaymentStatus
 from common.schemas import (
     Page,
     PaymentCreate,
     PaymentDetail,
     PaymentPay,
+    PaymentsQuery,
 )
 
 
 class PaymentsApi(Transport):
-    async def list_payments(
-        self,
-        *,
-        day: date | None = None,
-        start_date: date | None = None,
-        end_date: date | None = None,
-        visit_id: int | None = None,
-        status: PaymentStatus | None = None,
-        method: PaymentMethod | None = None,
-        doctor_id: int | None = None,
-        clinic_id: int | None = None,
-        page: int = 1,
-        per_page: int = 200,
-    ) -> Page[PaymentDetail]:
-        """`day` is one clinic-local day (payments created that day); or a `start_date`..`end_date` range."""
-        params = query_params(
-            clinic_id=clinic_id,
-            date=day,
-            start_date=start_date,
-            end_date=end_date,
-            visit_id=visit_id,
-            status=status,
-            method=method,
-            doctor_id=doctor_id,
-            page=page,
-            per_page=per_page,
-        )
-        return await self._page(PaymentDetail, "/payments", params)
+    async def list_payments(self, query: PaymentsQuery | None = None, /, **fields: Any) -> Page[PaymentDetail]:
+        """PaymentsQuery's filters: `day` is one clinic-local day (payments created that day), or a
+        `start_date`..`end_date` range."""
+        return await self._page(PaymentDetail, "/payments", list_query(PaymentsQuery, query, fields))
 
     async def create_payment(
         self,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Any
 
-from common.client.api.transport import Transport, query_params, request_body
+from common.client.api.transport import Transport, list_query, request_body
 from common.enums import Phase, VisitStatus
 from common.schemas import (
     CancelVisitRequest,
@@ -12,18 +12,16 @@ from common.schemas import (
     CompleteConsultationRequest,
     PhaseMoveRequest,
     QueueBoard,
+    QueueQuery,
     VisitDetail,
     VisitOut,
 )
 
 
 class QueueApi(Transport):
-    async def queue_board(
-        self, *, day: date | None = None, doctor_id: int | None = None, clinic_id: int | None = None
-    ) -> QueueBoard:
-        """The reception board for a clinic-local day (default: the clinic's today). `clinic_id`: admins only."""
-        params = query_params(date=day, doctor_id=doctor_id, clinic_id=clinic_id)
-        return await self._call(QueueBoard, "GET", "/queue", params=params)
+    async def queue_board(self, query: QueueQuery | None = None, /, **fields: Any) -> QueueBoard:
+        """The reception board for a clinic-local `day` (default: the clinic's today). `clinic_id`: admins only."""
+        return await self._call(QueueBoard, "GET", "/queue", params=list_query(QueueQuery, query, fields))
 
     async def checkin(
         self,

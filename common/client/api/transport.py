@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
-from enum import Enum
 from typing import Any, Self, TypeVar
 
 import httpx
@@ -25,6 +23,7 @@ from common.schemas import (
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
+Q = TypeVar("Q", bound=BaseModel)
 Params = dict[str, Any]
 
 DEFAULT_TIMEOUT = 15.0
@@ -38,29 +37,28 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def param_value(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, list | tuple | set | frozenset):
-        return [param_value(v) for v in value]
-    return value
-
-
-def query_params(**kw: Any) -> Params:
-    """Query parameters without the ones left unset."""
-    return {k: param_value(v) for k, v in kw.items() if v is not None and v != ""}
-
-
-def request_body(model: type[M], data: M | Mapping[str, Any], *, exclude_unset: bool = False) -> dict[str, Any]:
-    """Validate a request body locally, so a bad form gives the same kind of error as a server 422."""
+def _validated(model: type[M], data: M | Mapping[str, Any]) -> M:
+    """Validate locally, so a bad form or filter gives the same kind of error as a server 422."""
     try:
-        obj = data if isinstance(data, model) else model.model_validate(dict(data))
+        return data if isinstance(data, model) else model.model_validate(dict(data))
     except ValidationError as exc:
         problems = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
         raise ApiError.from_response(422, {"detail": problems, "code": "invalid"}) from exc
-    return obj.model_dump(mode="json", exclude_unset=exclude_unset)
+
+
+def request_body(model: type[M], data: M | Mapping[str, Any], *, exclude_unset: bool = False) -> dict[str, Any]:
+    return _validated(model, data).model_dump(mode="json", exclude_unset=exclude_unset)
+
+
+def list_query(model: type[Q], query: Q | None, fields: Mapping[str, Any]) -> Params:
+    """The query string of a list, from its query model (common.schemas, the same the server binds): `query` (or
+    a fresh one) with `fields` set on top by name. A name the model does not have is a TypeError, like an unknown
+    keyword argument; a bad value is an ApiError 422, like the server's."""
+    unknown = set(fields) - set(model.model_fields)
+    if unknown:
+        raise TypeError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
+    data = {**(query.model_dump(exclude_unset=True) if query is not None else {}), **fields}
+    return _validated(model, data).model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
 class Transport:

@@ -1,12 +1,18 @@
 """Appointments: list (date range, doctor, patient, status), book, update, cancel."""
 
-from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from common.enums import AppointmentStatus
-from common.schemas import AppointmentCancel, AppointmentCreate, AppointmentOut, AppointmentUpdate, Page
-from server.api.deps import PageNo, PerPage, ReceptionUser, SessionDep, StaffUser
+from common.schemas import (
+    AppointmentCancel,
+    AppointmentCreate,
+    AppointmentOut,
+    AppointmentsQuery,
+    AppointmentUpdate,
+    Page,
+)
+from server.api.deps import ReceptionUser, SessionDep, StaffUser
 from server.services import appointments as appointment_service
 
 router = APIRouter(prefix="/appointments", tags=["appointments"])
@@ -14,29 +20,9 @@ router = APIRouter(prefix="/appointments", tags=["appointments"])
 
 @router.get("", response_model=Page[AppointmentOut])
 def list_appointments(
-    session: SessionDep,
-    me: StaffUser,
-    start_date: date | None = Query(default=None, description="clinic-local day, inclusive"),
-    end_date: date | None = Query(default=None, description="clinic-local day, inclusive"),
-    doctor_id: int | None = None,
-    patient_id: int | None = None,
-    status: list[AppointmentStatus] | None = Query(default=None, description="repeat for several"),
-    clinic_id: int | None = Query(default=None, description="admin only"),
-    page: PageNo = 1,
-    per_page: PerPage = 50,
+    session: SessionDep, me: StaffUser, query: Annotated[AppointmentsQuery, Query()]
 ) -> Page[AppointmentOut]:
-    return appointment_service.list_appointments(
-        session,
-        actor=me,
-        start_date=start_date,
-        end_date=end_date,
-        doctor_id=doctor_id,
-        patient_id=patient_id,
-        statuses=status,
-        clinic_id=clinic_id,
-        page=page,
-        per_page=per_page,
-    )
+    return appointment_service.list_appointments(session, actor=me, query=query)
 
 
 @router.post("", response_model=AppointmentOut, status_code=201)

@@ -3,16 +3,23 @@
 import csv
 import io
 from collections.abc import Iterator
-from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
-from common.enums import AppointmentStatus, PaymentMethod, PaymentStatus
-from common.schemas import AppointmentOut, DoctorDashboard, DoctorPatient, EarningsPage, Page
-from server.api.deps import DoctorUser, PageNo, PerPage, SessionDep
+from common.schemas import (
+    AppointmentOut,
+    DoctorAppointmentsQuery,
+    DoctorDashboard,
+    DoctorPatient,
+    DoctorPatientsQuery,
+    EarningsPage,
+    EarningsQuery,
+    Page,
+)
+from server.api.deps import DoctorUser, SessionDep
 from server.api.responses import refusals
 from server.models import Doctor
 from server.services import doctor_portal as portal_service
@@ -24,12 +31,12 @@ _DOCTOR_ONLY = refusals({401: "not authenticated", 403: "not a doctor / no docto
 CSV_BATCH = 1000
 
 
-def _csv_stream(session: Session, doctor: Doctor, filters: earnings_service.EarningsFilter) -> Iterator[str]:
+def _csv_stream(session: Session, doctor: Doctor, query: EarningsQuery) -> Iterator[str]:
     """Batches of CSV text, read through a server-side cursor so a large export never sits in memory."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(earnings_service.CSV_HEADER)
-    for n, row in enumerate(earnings_service.earnings_rows(session, doctor=doctor, filters=filters, batch=CSV_BATCH)):
+    for n, row in enumerate(earnings_service.earnings_rows(session, doctor=doctor, query=query, batch=CSV_BATCH)):
         writer.writerow(earnings_service.csv_cells(row))
         if n % CSV_BATCH == CSV_BATCH - 1:
             yield buffer.getvalue()
@@ -44,44 +51,27 @@ def _csv_stream(session: Session, doctor: Doctor, filters: earnings_service.Earn
     responses={**_DOCTOR_ONLY, 200: {"content": {"text/csv": {}}, "description": "JSON page, or CSV with format=csv"}},
 )
 def earnings(
-    session: SessionDep,
-    me: DoctorUser,
-    start_date: date | None = None,
-    end_date: date | None = None,
-    status: PaymentStatus | None = None,
-    payment_method: PaymentMethod | None = None,
-    group_by: Literal["date"] | None = None,
-    page: PageNo = 1,
-    per_page: PerPage = 50,
-    fmt: Annotated[Literal["json", "csv"], Query(alias="format")] = "json",
+    session: SessionDep, me: DoctorUser, query: Annotated[EarningsQuery, Query()]
 ) -> EarningsPage | StreamingResponse:
     """Every payment on the caller's visits. Dates are clinic-local and inclusive, on the payment's date
     (paid_at, or created_at while unpaid). The summary covers the whole filtered set and its money figures are the
     doctor's share; `group_by=date` adds per-day buckets; `format=csv` streams every filtered row instead."""
-    filters = earnings_service.EarningsFilter(start_date, end_date, status, payment_method)
-    if fmt == "csv":
-        filters.validate()  # a bad range must be a 422, not a broken stream
+    if query.fmt == "csv":  # the query was validated when bound: a bad range is a 422, never a broken stream
         return StreamingResponse(
-            _csv_stream(session, me, filters),
+            _csv_stream(session, me, query),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="earnings.csv"'},
         )
-    return earnings_service.earnings_page(
-        session, doctor=me, filters=filters, group_by_date=group_by == "date", page=page, per_page=per_page
-    )
+    return earnings_service.earnings_page(session, doctor=me, query=query)
 
 
 @router.get("/doctors/patients", response_model=Page[DoctorPatient], responses=_DOCTOR_ONLY)
 def patients(
-    session: SessionDep,
-    me: DoctorUser,
-    search: Annotated[str | None, Query(max_length=100)] = None,
-    page: PageNo = 1,
-    per_page: PerPage = 50,
+    session: SessionDep, me: DoctorUser, query: Annotated[DoctorPatientsQuery, Query()]
 ) -> Page[DoctorPatient]:
     """Unique patients who visited the caller, with last_visit and total_visits; search matches name or phone;
     newest last visit first."""
-    return portal_service.patients(session, doctor=me, search=search, page=page, per_page=per_page)
+    return portal_service.patients(session, doctor=me, query=query)
 
 
 @router.get("/dashboard/doctor", response_model=DoctorDashboard, responses=_DOCTOR_ONLY)
@@ -93,16 +83,8 @@ def dashboard(session: SessionDep, me: DoctorUser) -> DoctorDashboard:
 
 @router.get("/dashboard/doctor/appointments", response_model=Page[AppointmentOut], responses=_DOCTOR_ONLY)
 def appointments(
-    session: SessionDep,
-    me: DoctorUser,
-    start_date: date | None = None,
-    end_date: date | None = None,
-    status: Annotated[list[AppointmentStatus] | None, Query()] = None,
-    page: PageNo = 1,
-    per_page: PerPage = 50,
+    session: SessionDep, me: DoctorUser, query: Annotated[DoctorAppointmentsQuery, Query()]
 ) -> Page[AppointmentOut]:
     """The caller's appointments with patient and service, ascending by start time. Dates are clinic-local and
     inclusive; without start_date the list starts now; `status` may repeat (default CONFIRMED and CHECKED_IN)."""
-    return portal_service.appointments(
-        session, doctor=me, start_date=start_date, end_date=end_date, statuses=status, page=page, per_page=per_page
-    )
+    return portal_service.appointments(session, doctor=me, query=query)

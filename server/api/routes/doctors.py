@@ -4,9 +4,11 @@ Fixed paths (/doctors/me here; /doctors/earnings, /doctors/patients in doctor_po
 declared before /doctors/{doctor_id}.
 """
 
-from fastapi import APIRouter, status
+from typing import Annotated
 
-from common.schemas import DoctorCreate, DoctorOut, DoctorUpdate, ScheduleOut, ScheduleUpdate
+from fastapi import APIRouter, Query, status
+
+from common.schemas import DoctorCreate, DoctorOut, DoctorsQuery, DoctorUpdate, ScheduleOut, ScheduleUpdate
 from server.api.deps import AdminUser, DoctorUser, SessionDep, StaffUser
 from server.services import doctors as doctor_service
 
@@ -19,17 +21,9 @@ def my_profile(doctor: DoctorUser) -> DoctorOut:
 
 
 @router.get("", response_model=list[DoctorOut])
-def list_doctors(
-    session: SessionDep,
-    me: StaffUser,
-    clinic_id: int | None = None,
-    user_id: int | None = None,
-    include_inactive: bool = False,
-) -> list[DoctorOut]:
+def list_doctors(session: SessionDep, me: StaffUser, query: Annotated[DoctorsQuery, Query()]) -> list[DoctorOut]:
     """A doctor sees their colleagues without their commission_rate."""
-    return doctor_service.list_doctors(
-        session, viewer=me, clinic_id=clinic_id, user_id=user_id, include_inactive=include_inactive
-    )
+    return doctor_service.list_doctors(session, viewer=me, query=query)
 
 
 @router.post("", response_model=DoctorOut, status_code=status.HTTP_201_CREATED)

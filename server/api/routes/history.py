@@ -1,9 +1,11 @@
 """A patient's visits with one doctor, for the doctor portal (and the front desk)."""
 
-from fastapi import APIRouter
+from typing import Annotated
 
-from common.schemas import HistoryVisit, Page
-from server.api.deps import PageNo, PerPage, SessionDep, StaffUser
+from fastapi import APIRouter, Query
+
+from common.schemas import HistoryQuery, HistoryVisit, Page
+from server.api.deps import SessionDep, StaffUser
 from server.api.responses import refusals
 from server.services import history as history_service
 
@@ -20,11 +22,8 @@ def patient_history(
     doctor_id: int,
     session: SessionDep,
     me: StaffUser,
-    page: PageNo = 1,
-    per_page: PerPage = 20,
+    query: Annotated[HistoryQuery, Query()],
 ) -> Page[HistoryVisit]:
     """Newest first, each visit with its service, payment status and PAID amounts, prescription, notes and the
     appointment it came from. A doctor may ask only for their own `doctor_id`; staff only in their clinic."""
-    return history_service.history_page(
-        session, actor=me, patient_id=patient_id, doctor_id=doctor_id, page=page, per_page=per_page
-    )
+    return history_service.history_page(session, actor=me, patient_id=patient_id, doctor_id=doctor_id, query=query)

@@ -1,26 +1,19 @@
 """Patients: search (name or phone), create, read, update — scoped to the caller's clinic."""
 
+from typing import Annotated
+
 from fastapi import APIRouter, Query
 
-from common.schemas import Page, PatientCreate, PatientOut, PatientUpdate
-from server.api.deps import PageNo, PerPage, ReceptionUser, SessionDep, StaffUser
+from common.schemas import Page, PatientCreate, PatientOut, PatientsQuery, PatientUpdate
+from server.api.deps import ReceptionUser, SessionDep, StaffUser
 from server.services import patients as patient_service
 
 router = APIRouter(prefix="/patients", tags=["patients"])
 
 
 @router.get("", response_model=Page[PatientOut])
-def list_patients(
-    session: SessionDep,
-    me: ReceptionUser,
-    search: str | None = Query(default=None, max_length=200),
-    clinic_id: int | None = Query(default=None, description="admin only"),
-    page: PageNo = 1,
-    per_page: PerPage = 20,
-) -> Page[PatientOut]:
-    return patient_service.search_patients(
-        session, actor=me, search=search, clinic_id=clinic_id, page=page, per_page=per_page
-    )
+def list_patients(session: SessionDep, me: ReceptionUser, query: Annotated[PatientsQuery, Query()]) -> Page[PatientOut]:
+    return patient_service.search_patients(session, actor=me, query=query)
 
 
 @router.post("", response_model=PatientOut, status_code=201)

@@ -1,12 +1,11 @@
 """Payments: list (PaymentDetail rows), create, pay, refund. Each change emits payment_processed."""
 
-from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from common.enums import PaymentMethod, PaymentStatus
-from common.schemas import Page, PaymentCreate, PaymentDetail, PaymentPay
-from server.api.deps import PageNo, PerPage, ReceptionUser, SessionDep
+from common.schemas import Page, PaymentCreate, PaymentDetail, PaymentPay, PaymentsQuery
+from server.api.deps import ReceptionUser, SessionDep
 from server.services import payments as payment_service
 
 router = APIRouter(prefix="/payments", tags=["payments"])
@@ -14,33 +13,9 @@ router = APIRouter(prefix="/payments", tags=["payments"])
 
 @router.get("", response_model=Page[PaymentDetail])
 def list_payments(
-    session: SessionDep,
-    me: ReceptionUser,
-    date: date | None = Query(default=None, description="clinic-local day the payment was created"),
-    start_date: date | None = None,
-    end_date: date | None = None,
-    visit_id: int | None = None,
-    status: PaymentStatus | None = None,
-    method: PaymentMethod | None = None,
-    doctor_id: int | None = None,
-    clinic_id: int | None = Query(default=None, description="admin only"),
-    page: PageNo = 1,
-    per_page: PerPage = 50,
+    session: SessionDep, me: ReceptionUser, query: Annotated[PaymentsQuery, Query()]
 ) -> Page[PaymentDetail]:
-    return payment_service.list_payments(
-        session,
-        actor=me,
-        day=date,
-        start_date=start_date,
-        end_date=end_date,
-        visit_id=visit_id,
-        status=status,
-        method=method,
-        doctor_id=doctor_id,
-        clinic_id=clinic_id,
-        page=page,
-        per_page=per_page,
-    )
+    return payment_service.list_payments(session, actor=me, query=query)
 
 
 @router.post("", response_model=PaymentDetail, status_code=201)

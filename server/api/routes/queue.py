@@ -1,11 +1,11 @@
 """The reception board, check-in and phase moves (the state machine lives in services/queue.py)."""
 
-from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from common.enums import PHASE_TARGET, VisitStatus
-from common.schemas import CancelVisitRequest, CheckInRequest, PhaseMoveRequest, QueueBoard, VisitOut
+from common.schemas import CancelVisitRequest, CheckInRequest, PhaseMoveRequest, QueueBoard, QueueQuery, VisitOut
 from server.api.deps import ReceptionUser, SessionDep, StaffUser
 from server.services import queue as queue_service
 
@@ -13,14 +13,8 @@ router = APIRouter(prefix="/queue", tags=["queue"])
 
 
 @router.get("", response_model=QueueBoard)
-def get_queue(
-    session: SessionDep,
-    me: StaffUser,
-    date: date | None = Query(default=None, description="the clinic's local day; default today"),
-    doctor_id: int | None = None,
-    clinic_id: int | None = Query(default=None, description="admin only"),
-) -> QueueBoard:
-    return queue_service.queue_board(session, actor=me, day=date, doctor_id=doctor_id, clinic_id=clinic_id)
+def get_queue(session: SessionDep, me: StaffUser, query: Annotated[QueueQuery, Query()]) -> QueueBoard:
+    return queue_service.queue_board(session, actor=me, query=query)
 
 
 @router.post("/checkin", response_model=VisitOut, status_code=201)

@@ -1,8 +1,10 @@
 """/services — admin writes; staff read their own clinic's services. DELETE deactivates."""
 
-from fastapi import APIRouter, status
+from typing import Annotated
 
-from common.schemas import ServiceCreate, ServiceOut, ServiceUpdate
+from fastapi import APIRouter, Query, status
+
+from common.schemas import ServiceCreate, ServiceOut, ServicesQuery, ServiceUpdate
 from server.api.deps import AdminUser, SessionDep, StaffUser
 from server.services import catalog as catalog_service
 
@@ -10,10 +12,8 @@ router = APIRouter(prefix="/services", tags=["services"])
 
 
 @router.get("", response_model=list[ServiceOut])
-def list_services(
-    session: SessionDep, me: StaffUser, clinic_id: int | None = None, include_inactive: bool = False
-) -> list[ServiceOut]:
-    return catalog_service.list_services(session, viewer=me, clinic_id=clinic_id, include_inactive=include_inactive)
+def list_services(session: SessionDep, me: StaffUser, query: Annotated[ServicesQuery, Query()]) -> list[ServiceOut]:
+    return catalog_service.list_services(session, viewer=me, query=query)
 
 
 @router.post("", response_model=ServiceOut, status_code=status.HTTP_201_CREATED)

@@ -1,9 +1,10 @@
 """/users — admin only; DELETE deactivates (the row stays for the audit trail)."""
 
-from fastapi import APIRouter, status
+from typing import Annotated
 
-from common.enums import Role
-from common.schemas import UserCreate, UserOut, UserUpdate
+from fastapi import APIRouter, Query, status
+
+from common.schemas import UserCreate, UserOut, UsersQuery, UserUpdate
 from server.api.deps import AdminUser, SessionDep
 from server.services import users as user_service
 
@@ -11,14 +12,8 @@ router = APIRouter(prefix="/users", tags=["users"])
 
 
 @router.get("", response_model=list[UserOut])
-def list_users(
-    session: SessionDep,
-    _: AdminUser,
-    clinic_id: int | None = None,
-    role: Role | None = None,
-    is_active: bool | None = None,
-) -> list[UserOut]:
-    return user_service.list_users(session, clinic_id=clinic_id, role=role, is_active=is_active)
+def list_users(session: SessionDep, _: AdminUser, query: Annotated[UsersQuery, Query()]) -> list[UserOut]:
+    return user_service.list_users(session, query=query)
 
 
 @router.post("", response_model=UserOut, status_code=status.HTTP_201_CREATED)

@@ -284,6 +284,41 @@ def test_one_change_numbers_each_room_it_tells_once(engine, committed_db):
     assert committed_db.get(Doctor, other.id).event_seq == 0
 
 
+def test_payloads_are_built_before_any_seq_row_is_locked(app, engine, committed_db, monkeypatch):
+    """Issue 11's latency rule: the 10-visit history of patient_with_doctor is read while neither the desk's seq
+    row (the clinic) nor the doctor's is locked; the outbox locks them only to number and commit."""
+    w = _clinic(committed_db)
+    visit = make_visit(
+        committed_db, patient=make_patient(committed_db, w["clinic"]), doctor=w["doctor"], service=w["service"]
+    )
+    committed_db.commit()
+    from fastapi.testclient import TestClient
+    from sqlalchemy import text
+
+    from server.services import history
+
+    real = history.recent_visits_with_doctor
+    probes: list[tuple[int | None, int | None]] = []
+
+    def probing(session, **kwargs):
+        with engine.connect() as other:  # another transaction: NOWAIT fails at once if the row is locked
+            clinic = other.execute(
+                text("SELECT id FROM clinics WHERE id = :id FOR UPDATE NOWAIT"), {"id": w["clinic"].id}
+            ).scalar()
+            doctor = other.execute(
+                text("SELECT id FROM doctors WHERE id = :id FOR UPDATE NOWAIT"), {"id": w["doctor"].id}
+            ).scalar()
+            other.rollback()
+        probes.append((clinic, doctor))
+        return real(session, **kwargs)
+
+    monkeypatch.setattr(history, "recent_visits_with_doctor", probing)
+    with TestClient(app.api) as client:
+        move = {"visit_id": visit.id, "phase": "with_doctor"}
+        assert client.post("/queue/phase/move", json=move, headers=auth(w["rec"])).status_code == 200
+    assert probes == [(w["clinic"].id, w["doctor"].id)]
+
+
 def test_failing_request_after_stage_emits_nothing_and_writes_nothing(app, engine, committed_db, monkeypatch):
     """The service stages visit_status_changed and queue_updated, then fails: the sink must see nothing."""
     w = _clinic(committed_db)

@@ -15,7 +15,16 @@ from server.core.errors import install_error_handlers
 from server.realtime.sio import attach_to_bus, create_sio, detach_from_bus
 
 
-def create_app() -> socketio.ASGIApp:
+class ClinicApp(socketio.ASGIApp):
+    """The ASGI app: Socket.IO wrapping FastAPI, with both at hand for tests and tools (`.api`, `.sio`)."""
+
+    def __init__(self, sio: socketio.AsyncServer, api: FastAPI) -> None:
+        super().__init__(sio, other_asgi_app=api)
+        self.api = api
+        self.sio = sio
+
+
+def create_app() -> ClinicApp:
     sio = create_sio(authenticate_socket, redis_url=get_settings().redis_url)
 
     @asynccontextmanager
@@ -40,7 +49,4 @@ def create_app() -> socketio.ASGIApp:
     def health() -> HealthOut:
         return HealthOut()
 
-    app = socketio.ASGIApp(sio, other_asgi_app=api)
-    app.api = api  # type: ignore[attr-defined]  (tests and tools reach the FastAPI app here)
-    app.sio = sio  # type: ignore[attr-defined]
-    return app
+    return ClinicApp(sio, api)

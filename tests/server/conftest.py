@@ -19,7 +19,7 @@ def app() -> Iterator[object]:
 
     shared = create_app()
     yield shared
-    shared.api.dependency_overrides.clear()  # type: ignore[attr-defined]
+    shared.api.dependency_overrides.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -200,7 +200,7 @@ PLANNED: dict[tuple[str, str], Case] = {
 
 
 def _served() -> list[tuple[str, str]]:
-    spec = create_app().api.openapi()  # type: ignore[attr-defined]
+    spec = create_app().api.openapi()
     return [(method.upper(), path) for path, ops in spec["paths"].items() for method in ops]
 
 

@@ -9,7 +9,9 @@ from fastapi import FastAPI
 from common.schemas import HealthOut
 from server.api.responses import COMMON
 from server.api.routes import ROUTERS
+from server.core.config import get_settings
 from server.core.errors import install_error_handlers
+from server.core.limits import BodySizeLimit
 from server.realtime.sio import attach_to_bus, create_sio, detach_from_bus
 
 
@@ -31,6 +33,7 @@ def create_app() -> socketio.ASGIApp:
         lifespan=lifespan,
     )
     install_error_handlers(api)
+    api.add_middleware(BodySizeLimit, max_bytes=get_settings().max_body_bytes)
     for router in ROUTERS:
         api.include_router(router, responses=COMMON)
 

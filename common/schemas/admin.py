@@ -5,31 +5,45 @@ from decimal import Decimal
 from pydantic import Field, model_validator
 
 from common.enums import Role
-from common.schemas.base import Money, Name, Password, Phone, Rate, Schema, Username, field_error
+from common.schemas.base import (
+    Address,
+    Id,
+    Money,
+    Name,
+    Password,
+    Phone,
+    Rate,
+    Schema,
+    Specialty,
+    Text,
+    Timezone,
+    Username,
+    field_error,
+)
 
 
 class ClinicCreate(Schema):
     name: Name
-    timezone: str = "UTC"
-    address: str = ""
+    timezone: Timezone = "UTC"
+    address: Address = ""
     phone: Phone = ""
     overdue_wait_minutes: int = Field(default=20, gt=0, le=24 * 60)
 
 
 class ClinicUpdate(Schema):
     name: Name | None = None
-    timezone: str | None = None
-    address: str | None = None
+    timezone: Timezone | None = None
+    address: Address | None = None
     phone: Phone | None = None
     overdue_wait_minutes: int | None = Field(default=None, gt=0, le=24 * 60)
 
 
 class ClinicOut(Schema):
     id: int
-    name: str
-    timezone: str
-    address: str
-    phone: str
+    name: Text(200)
+    timezone: Text(64)
+    address: Text(300)
+    phone: Text(40)
     overdue_wait_minutes: int
     event_seq: int
 
@@ -39,7 +53,7 @@ class UserCreate(Schema):
     password: Password
     full_name: Name
     role: Role
-    clinic_id: int | None = None
+    clinic_id: Id | None = None
 
     @model_validator(mode="after")
     def _clinic_for_staff(self) -> "UserCreate":
@@ -52,7 +66,7 @@ class UserUpdate(Schema):
     full_name: Name | None = None
     password: Password | None = None
     role: Role | None = None
-    clinic_id: int | None = None
+    clinic_id: Id | None = None
     is_active: bool | None = None
 
 
@@ -65,10 +79,10 @@ class NewDoctorUser(Schema):
 class DoctorCreate(Schema):
     """Either link an existing DOCTOR user (`user_id`) or create the user in the same call (`user`)."""
 
-    clinic_id: int
-    user_id: int | None = None
+    clinic_id: Id
+    user_id: Id | None = None
     user: NewDoctorUser | None = None
-    specialty: str = ""
+    specialty: Specialty = ""
     phone: Phone = ""
     commission_rate: Rate = Decimal("0.5000")
 
@@ -80,7 +94,7 @@ class DoctorCreate(Schema):
 
 
 class DoctorUpdate(Schema):
-    specialty: str | None = None
+    specialty: Specialty | None = None
     phone: Phone | None = None
     commission_rate: Rate | None = None
     is_active: bool | None = None
@@ -91,17 +105,17 @@ class DoctorOut(Schema):
     id: int
     user_id: int
     clinic_id: int
-    full_name: str
-    specialty: str
-    phone: str
+    full_name: Text(200)
+    specialty: Text(120)
+    phone: Text(40)
     commission_rate: Decimal
     is_active: bool
 
 
 class DoctorBrief(Schema):
     id: int
-    full_name: str
-    specialty: str = ""
+    full_name: Text(200)
+    specialty: Text(120) = ""
 
 
 class ScheduleSlot(Schema):
@@ -118,11 +132,11 @@ class ScheduleOut(Schema):
 class ScheduleUpdate(Schema):
     """Replaces the doctor's whole weekly schedule."""
 
-    slots: list[ScheduleSlot]
+    slots: list[ScheduleSlot] = Field(max_length=7 * 24)
 
 
 class ServiceCreate(Schema):
-    clinic_id: int
+    clinic_id: Id
     name: Name
     price: Money
     duration_minutes: int = Field(default=30, gt=0, le=24 * 60)
@@ -140,7 +154,7 @@ class ServiceUpdate(Schema):
 class ServiceOut(Schema):
     id: int
     clinic_id: int
-    name: str
+    name: Text(200)
     price: Decimal
     duration_minutes: int
     doctor_share_rate: Decimal | None
@@ -149,6 +163,6 @@ class ServiceOut(Schema):
 
 class ServiceBrief(Schema):
     id: int
-    name: str
+    name: Text(200)
     price: Decimal
     duration_minutes: int

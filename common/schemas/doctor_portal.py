@@ -11,7 +11,7 @@ from common.schemas.appointments import (
     AppointmentBrief,
     AppointmentOut,
 )
-from common.schemas.base import Schema
+from common.schemas.base import Schema, Text
 from common.schemas.patients import PatientOut
 from common.schemas.visits import (
     VisitOut,
@@ -26,8 +26,8 @@ class HistoryVisit(Schema):
     check_in_time: datetime
     start_time: datetime | None
     end_time: datetime | None
-    notes: str
-    prescription: str
+    notes: Text(20_000)
+    prescription: Text(20_000)
     service: ServiceBrief
     appointment: AppointmentBrief | None
     payment_status: PaymentStatus | None
@@ -71,8 +71,8 @@ class EarningRow(Schema):
     payment_id: int
     visit_id: int
     date: datetime
-    patient_name: str
-    service_name: str
+    patient_name: Text(200)
+    service_name: Text(200)
     amount: Decimal
     doctor_share: Decimal
     status: PaymentStatus
@@ -116,10 +116,10 @@ class DoctorPatient(Schema):
     doctor's visits (any status)."""
 
     id: int
-    full_name: str
-    phone: str
+    full_name: Text(200)
+    phone: Text(40)
     date_of_birth: date | None
-    gender: str
+    gender: Text(20)
     last_visit: datetime
     total_visits: int
 

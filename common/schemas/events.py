@@ -6,7 +6,7 @@ from common.enums import VisitStatus
 from common.schemas.appointments import (
     AppointmentOut,
 )
-from common.schemas.base import Schema
+from common.schemas.base import Code, Schema
 from common.schemas.payments import PaymentDetail
 from common.schemas.visits import VisitOut
 
@@ -26,7 +26,7 @@ class QueueUpdatedEvent(Schema):
     """`queue_updated`: something on the board changed; `reason` is checkin | status_changed."""
 
     visit_id: int
-    reason: str
+    reason: Code
 
 
 class VisitEvent(Schema):

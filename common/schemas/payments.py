@@ -13,7 +13,7 @@ from common.schemas.admin import (
 from common.schemas.appointments import (
     AppointmentBrief,
 )
-from common.schemas.base import Money, Schema, field_error
+from common.schemas.base import Id, Money, Schema, field_error
 from common.schemas.patients import PatientBrief, PatientOut
 from common.schemas.visits import (
     VisitOut,
@@ -21,7 +21,7 @@ from common.schemas.visits import (
 
 
 class PaymentCreate(Schema):
-    visit_id: int
+    visit_id: Id
     amount: Money | None = None  # defaults to the service price
     method: PaymentMethod = PaymentMethod.CASH
     status: PaymentStatus = PaymentStatus.PENDING  # PENDING or PAID at creation

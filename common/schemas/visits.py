@@ -9,7 +9,7 @@ from common.schemas.admin import (
     DoctorBrief,
     ServiceBrief,
 )
-from common.schemas.base import Schema, field_error
+from common.schemas.base import Id, LongText, Schema, Text, Version, field_error
 from common.schemas.patients import PatientBrief
 
 
@@ -27,8 +27,8 @@ class VisitOut(Schema):
     check_in_time: datetime
     start_time: datetime | None
     end_time: datetime | None
-    notes: str
-    prescription: str
+    notes: Text(20_000)
+    prescription: Text(20_000)
     version: int
     patient: PatientBrief
     doctor: DoctorBrief
@@ -52,11 +52,11 @@ class QueueBoard(Schema):
 class CheckInRequest(Schema):
     """From an appointment (`appointment_id`) or a walk-in (`patient_id`, `doctor_id`, `service_id`)."""
 
-    appointment_id: int | None = None
-    patient_id: int | None = None
-    doctor_id: int | None = None
-    service_id: int | None = None
-    notes: str = ""
+    appointment_id: Id | None = None
+    patient_id: Id | None = None
+    doctor_id: Id | None = None
+    service_id: Id | None = None
+    notes: LongText = ""
 
     @model_validator(mode="after")
     def _appointment_or_walk_in(self) -> "CheckInRequest":
@@ -73,10 +73,10 @@ class CheckInRequest(Schema):
 
 
 class PhaseMoveRequest(Schema):
-    visit_id: int
+    visit_id: Id
     phase: Phase | None = None
     new_status: VisitStatus | None = None  # accepted for compatibility
-    expected_version: int | None = None  # when given, a stale copy gets 409
+    expected_version: Version | None = None  # when given, a stale copy gets 409
 
     @model_validator(mode="after")
     def _one_target(self) -> "PhaseMoveRequest":
@@ -86,15 +86,15 @@ class PhaseMoveRequest(Schema):
 
 
 class CompleteConsultationRequest(Schema):
-    visit_id: int
-    notes: str | None = None
-    prescription: str | None = None
+    visit_id: Id
+    notes: LongText | None = None
+    prescription: LongText | None = None
 
 
 class CompleteRequest(Schema):
-    visit_id: int
+    visit_id: Id
 
 
 class CancelVisitRequest(Schema):
-    visit_id: int
+    visit_id: Id
     cancel_appointment: bool = False

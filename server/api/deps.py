@@ -7,6 +7,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from common.enums import Role
+from common.schemas.base import Id as Id  # re-exported: the bounded id of every path and query parameter
+from common.schemas.base import SearchTerm as SearchTerm
 from server.core.db import get_session
 from server.core.errors import Forbidden, Unauthorized
 from server.models import Doctor, User
@@ -15,9 +17,10 @@ from server.services import auth as auth_service
 SessionDep = Annotated[Session, Depends(get_session)]
 
 # Pagination parameters of every list: pages from 1, at most MAX_PER_PAGE rows a page (each route picks its
-# default page size).
+# default page size). MAX_PAGE keeps the row offset inside PostgreSQL's BIGINT whatever the page size.
 MAX_PER_PAGE = 1000
-PageNo = Annotated[int, Query(ge=1)]
+MAX_PAGE = 10_000_000
+PageNo = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
 
 _bearer = HTTPBearer(auto_error=False)

@@ -19,8 +19,11 @@ class Settings(BaseSettings):
     refresh_token_days: int = 14
     host: str = "127.0.0.1"
     port: int = 8000
-    login_max_failures: int = 5
-    login_lockout_seconds: int = 300
+    max_body_bytes: int = 1_000_000  # the largest HTTP request body (and Socket.IO message) accepted
+    login_max_failures: int = 5  # wrong passwords for one (username, client address) within the window
+    login_max_failures_per_address: int = 20  # wrong passwords from one address, any usernames (spraying)
+    login_lockout_seconds: int = 300  # the window, and how long a lockout lasts
+    login_table_size: int = 10_000  # entries the in-process lockout table holds at most (without Redis)
     sql_echo: bool = False
 
     @model_validator(mode="after")

@@ -44,6 +44,7 @@ def create_sio() -> socketio.AsyncServer:
         async_mode="asgi",
         cors_allowed_origins="*",
         client_manager=manager,
+        max_http_buffer_size=settings.max_body_bytes,
         logger=False,
         engineio_logger=False,
     )

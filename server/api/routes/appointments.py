@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from common.enums import AppointmentStatus
 from common.schemas import AppointmentCancel, AppointmentCreate, AppointmentOut, AppointmentUpdate, Page
-from server.api.deps import PageNo, PerPage, ReceptionUser, SessionDep, StaffUser
+from server.api.deps import Id, PageNo, PerPage, ReceptionUser, SessionDep, StaffUser
 from server.services import appointments as appointment_service
 from server.services.serializers import appointment_out
 
@@ -19,10 +19,10 @@ def list_appointments(
     me: StaffUser,
     start_date: date | None = Query(default=None, description="clinic-local day, inclusive"),
     end_date: date | None = Query(default=None, description="clinic-local day, inclusive"),
-    doctor_id: int | None = None,
-    patient_id: int | None = None,
+    doctor_id: Id | None = None,
+    patient_id: Id | None = None,
     status: list[AppointmentStatus] | None = Query(default=None, description="repeat for several"),
-    clinic_id: int | None = Query(default=None, description="admin only"),
+    clinic_id: Id | None = Query(default=None, description="admin only"),
     page: PageNo = 1,
     per_page: PerPage = 50,
 ) -> Page[AppointmentOut]:
@@ -46,13 +46,13 @@ def create_appointment(body: AppointmentCreate, session: SessionDep, me: Recepti
 
 
 @router.get("/{appointment_id}", response_model=AppointmentOut)
-def get_appointment(appointment_id: int, session: SessionDep, me: StaffUser) -> AppointmentOut:
+def get_appointment(appointment_id: Id, session: SessionDep, me: StaffUser) -> AppointmentOut:
     return appointment_out(appointment_service.get_appointment(session, actor=me, appointment_id=appointment_id))
 
 
 @router.patch("/{appointment_id}", response_model=AppointmentOut)
 def update_appointment(
-    appointment_id: int, body: AppointmentUpdate, session: SessionDep, me: ReceptionUser
+    appointment_id: Id, body: AppointmentUpdate, session: SessionDep, me: ReceptionUser
 ) -> AppointmentOut:
     appt = appointment_service.update_appointment(session, actor=me, appointment_id=appointment_id, data=body)
     return appointment_out(appt)
@@ -60,7 +60,7 @@ def update_appointment(
 
 @router.post("/{appointment_id}/cancel", response_model=AppointmentOut)
 def cancel_appointment(
-    appointment_id: int, session: SessionDep, me: ReceptionUser, body: AppointmentCancel | None = None
+    appointment_id: Id, session: SessionDep, me: ReceptionUser, body: AppointmentCancel | None = None
 ) -> AppointmentOut:
     reason = body.reason if body is not None else ""
     appt = appointment_service.cancel_appointment(session, actor=me, appointment_id=appointment_id, reason=reason)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from common.enums import AppointmentStatus, PaymentMethod, PaymentStatus
 from common.schemas import AppointmentOut, DoctorDashboard, DoctorPatient, EarningsPage, Page
-from server.api.deps import DoctorUser, PageNo, PerPage, SessionDep
+from server.api.deps import DoctorUser, PageNo, PerPage, SearchTerm, SessionDep
 from server.api.responses import refusals
 from server.models import Doctor
 from server.services import doctor_portal as portal_service
@@ -75,7 +75,7 @@ def earnings(
 def patients(
     session: SessionDep,
     me: DoctorUser,
-    search: Annotated[str | None, Query(max_length=100)] = None,
+    search: SearchTerm | None = None,
     page: PageNo = 1,
     per_page: PerPage = 50,
 ) -> Page[DoctorPatient]:

@@ -7,14 +7,14 @@ declared before /doctors/{doctor_id}.
 from fastapi import APIRouter, status
 
 from common.schemas import DoctorCreate, DoctorOut, DoctorUpdate, ScheduleOut, ScheduleSlot, ScheduleUpdate
-from server.api.deps import AdminUser, DoctorUser, SessionDep, StaffUser
+from server.api.deps import AdminUser, DoctorUser, Id, SessionDep, StaffUser
 from server.models import DoctorSchedule
 from server.services import doctors as doctor_service
 
 router = APIRouter(prefix="/doctors", tags=["doctors"])
 
 
-def _schedule_out(doctor_id: int, rows: list[DoctorSchedule]) -> ScheduleOut:
+def _schedule_out(doctor_id: Id, rows: list[DoctorSchedule]) -> ScheduleOut:
     return ScheduleOut(doctor_id=doctor_id, slots=[ScheduleSlot.model_validate(r) for r in rows])
 
 
@@ -27,8 +27,8 @@ def my_profile(doctor: DoctorUser) -> DoctorOut:
 def list_doctors(
     session: SessionDep,
     me: StaffUser,
-    clinic_id: int | None = None,
-    user_id: int | None = None,
+    clinic_id: Id | None = None,
+    user_id: Id | None = None,
     include_inactive: bool = False,
 ) -> list[DoctorOut]:
     doctors = doctor_service.list_doctors(
@@ -43,26 +43,26 @@ def create_doctor(body: DoctorCreate, session: SessionDep, _: AdminUser) -> Doct
 
 
 @router.get("/{doctor_id}", response_model=DoctorOut)
-def get_doctor(doctor_id: int, session: SessionDep, me: StaffUser) -> DoctorOut:
+def get_doctor(doctor_id: Id, session: SessionDep, me: StaffUser) -> DoctorOut:
     return DoctorOut.model_validate(doctor_service.get_doctor(session, doctor_id=doctor_id, viewer=me))
 
 
 @router.patch("/{doctor_id}", response_model=DoctorOut)
-def update_doctor(doctor_id: int, body: DoctorUpdate, session: SessionDep, _: AdminUser) -> DoctorOut:
+def update_doctor(doctor_id: Id, body: DoctorUpdate, session: SessionDep, _: AdminUser) -> DoctorOut:
     return DoctorOut.model_validate(doctor_service.update_doctor(session, doctor_id=doctor_id, data=body))
 
 
 @router.delete("/{doctor_id}", response_model=DoctorOut)
-def deactivate_doctor(doctor_id: int, session: SessionDep, _: AdminUser) -> DoctorOut:
+def deactivate_doctor(doctor_id: Id, session: SessionDep, _: AdminUser) -> DoctorOut:
     """Deactivates the profile (visits and payments refer to it); the user's login is managed under /users."""
     return DoctorOut.model_validate(doctor_service.deactivate_doctor(session, doctor_id=doctor_id))
 
 
 @router.get("/{doctor_id}/schedule", response_model=ScheduleOut)
-def get_schedule(doctor_id: int, session: SessionDep, me: StaffUser) -> ScheduleOut:
+def get_schedule(doctor_id: Id, session: SessionDep, me: StaffUser) -> ScheduleOut:
     return _schedule_out(doctor_id, doctor_service.get_schedule(session, doctor_id=doctor_id, viewer=me))
 
 
 @router.put("/{doctor_id}/schedule", response_model=ScheduleOut)
-def replace_schedule(doctor_id: int, body: ScheduleUpdate, session: SessionDep, _: AdminUser) -> ScheduleOut:
+def replace_schedule(doctor_id: Id, body: ScheduleUpdate, session: SessionDep, _: AdminUser) -> ScheduleOut:
     return _schedule_out(doctor_id, doctor_service.replace_schedule(session, doctor_id=doctor_id, slots=body.slots))

@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 
 from common.schemas import HistoryVisit, Page
-from server.api.deps import PageNo, PerPage, SessionDep, StaffUser
+from server.api.deps import Id, PageNo, PerPage, SessionDep, StaffUser
 from server.api.responses import refusals
 from server.services import history as history_service
 
@@ -16,8 +16,8 @@ router = APIRouter(tags=["history"])
     responses=refusals({403: "a doctor asking for another doctor's id", 404: "no patient (or another clinic's)"}),
 )
 def patient_history(
-    patient_id: int,
-    doctor_id: int,
+    patient_id: Id,
+    doctor_id: Id,
     session: SessionDep,
     me: StaffUser,
     page: PageNo = 1,

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Query
 
 from common.schemas import Page, PatientCreate, PatientOut, PatientUpdate
-from server.api.deps import PageNo, PerPage, ReceptionUser, SessionDep, StaffUser
+from server.api.deps import Id, PageNo, PerPage, ReceptionUser, SearchTerm, SessionDep, StaffUser
 from server.services import patients as patient_service
 from server.services.serializers import patient_out
 
@@ -14,8 +14,8 @@ router = APIRouter(prefix="/patients", tags=["patients"])
 def list_patients(
     session: SessionDep,
     me: ReceptionUser,
-    search: str | None = Query(default=None, max_length=200),
-    clinic_id: int | None = Query(default=None, description="admin only"),
+    search: SearchTerm | None = None,
+    clinic_id: Id | None = Query(default=None, description="admin only"),
     page: PageNo = 1,
     per_page: PerPage = 20,
 ) -> Page[PatientOut]:
@@ -30,10 +30,10 @@ def create_patient(body: PatientCreate, session: SessionDep, me: ReceptionUser) 
 
 
 @router.get("/{patient_id}", response_model=PatientOut)
-def get_patient(patient_id: int, session: SessionDep, me: StaffUser) -> PatientOut:
+def get_patient(patient_id: Id, session: SessionDep, me: StaffUser) -> PatientOut:
     return patient_out(patient_service.get_patient(session, actor=me, patient_id=patient_id))
 
 
 @router.patch("/{patient_id}", response_model=PatientOut)
-def update_patient(patient_id: int, body: PatientUpdate, session: SessionDep, me: ReceptionUser) -> PatientOut:
+def update_patient(patient_id: Id, body: PatientUpdate, session: SessionDep, me: ReceptionUser) -> PatientOut:
     return patient_out(patient_service.update_patient(session, actor=me, patient_id=patient_id, data=body))

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from common.enums import PaymentMethod, PaymentStatus
 from common.schemas import Page, PaymentCreate, PaymentDetail, PaymentPay
-from server.api.deps import PageNo, PerPage, ReceptionUser, SessionDep
+from server.api.deps import Id, PageNo, PerPage, ReceptionUser, SessionDep
 from server.services import payments as payment_service
 from server.services.serializers import payment_detail
 
@@ -20,11 +20,11 @@ def list_payments(
     date: date | None = Query(default=None, description="clinic-local day the payment was created"),
     start_date: date | None = None,
     end_date: date | None = None,
-    visit_id: int | None = None,
+    visit_id: Id | None = None,
     status: PaymentStatus | None = None,
     method: PaymentMethod | None = None,
-    doctor_id: int | None = None,
-    clinic_id: int | None = Query(default=None, description="admin only"),
+    doctor_id: Id | None = None,
+    clinic_id: Id | None = Query(default=None, description="admin only"),
     page: PageNo = 1,
     per_page: PerPage = 50,
 ) -> Page[PaymentDetail]:
@@ -50,16 +50,16 @@ def create_payment(body: PaymentCreate, session: SessionDep, me: ReceptionUser) 
 
 
 @router.get("/{payment_id}", response_model=PaymentDetail)
-def get_payment(payment_id: int, session: SessionDep, me: ReceptionUser) -> PaymentDetail:
+def get_payment(payment_id: Id, session: SessionDep, me: ReceptionUser) -> PaymentDetail:
     return payment_detail(payment_service.get_payment(session, actor=me, payment_id=payment_id))
 
 
 @router.post("/{payment_id}/pay", response_model=PaymentDetail)
-def pay(payment_id: int, session: SessionDep, me: ReceptionUser, body: PaymentPay | None = None) -> PaymentDetail:
+def pay(payment_id: Id, session: SessionDep, me: ReceptionUser, body: PaymentPay | None = None) -> PaymentDetail:
     method = body.method if body is not None else None
     return payment_detail(payment_service.pay(session, actor=me, payment_id=payment_id, method=method))
 
 
 @router.post("/{payment_id}/refund", response_model=PaymentDetail)
-def refund(payment_id: int, session: SessionDep, me: ReceptionUser) -> PaymentDetail:
+def refund(payment_id: Id, session: SessionDep, me: ReceptionUser) -> PaymentDetail:
     return payment_detail(payment_service.refund(session, actor=me, payment_id=payment_id))

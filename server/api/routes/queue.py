@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from common.enums import PHASE_TARGET, VisitStatus
 from common.schemas import CancelVisitRequest, CheckInRequest, PhaseMoveRequest, QueueBoard, VisitOut
-from server.api.deps import ReceptionUser, SessionDep, StaffUser
+from server.api.deps import Id, ReceptionUser, SessionDep, StaffUser
 from server.services import queue as queue_service
 from server.services.serializers import visit_out
 
@@ -18,8 +18,8 @@ def get_queue(
     session: SessionDep,
     me: StaffUser,
     date: date | None = Query(default=None, description="the clinic's local day; default today"),
-    doctor_id: int | None = None,
-    clinic_id: int | None = Query(default=None, description="admin only"),
+    doctor_id: Id | None = None,
+    clinic_id: Id | None = Query(default=None, description="admin only"),
 ) -> QueueBoard:
     return queue_service.queue_board(session, actor=me, day=date, doctor_id=doctor_id, clinic_id=clinic_id)
 

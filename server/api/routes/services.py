@@ -3,7 +3,7 @@
 from fastapi import APIRouter, status
 
 from common.schemas import ServiceCreate, ServiceOut, ServiceUpdate
-from server.api.deps import AdminUser, SessionDep, StaffUser
+from server.api.deps import AdminUser, Id, SessionDep, StaffUser
 from server.services import catalog as catalog_service
 
 router = APIRouter(prefix="/services", tags=["services"])
@@ -11,7 +11,7 @@ router = APIRouter(prefix="/services", tags=["services"])
 
 @router.get("", response_model=list[ServiceOut])
 def list_services(
-    session: SessionDep, me: StaffUser, clinic_id: int | None = None, include_inactive: bool = False
+    session: SessionDep, me: StaffUser, clinic_id: Id | None = None, include_inactive: bool = False
 ) -> list[ServiceOut]:
     services = catalog_service.list_services(session, viewer=me, clinic_id=clinic_id, include_inactive=include_inactive)
     return [ServiceOut.model_validate(s) for s in services]
@@ -23,15 +23,15 @@ def create_service(body: ServiceCreate, session: SessionDep, _: AdminUser) -> Se
 
 
 @router.get("/{service_id}", response_model=ServiceOut)
-def get_service(service_id: int, session: SessionDep, me: StaffUser) -> ServiceOut:
+def get_service(service_id: Id, session: SessionDep, me: StaffUser) -> ServiceOut:
     return ServiceOut.model_validate(catalog_service.get_service(session, service_id=service_id, viewer=me))
 
 
 @router.patch("/{service_id}", response_model=ServiceOut)
-def update_service(service_id: int, body: ServiceUpdate, session: SessionDep, _: AdminUser) -> ServiceOut:
+def update_service(service_id: Id, body: ServiceUpdate, session: SessionDep, _: AdminUser) -> ServiceOut:
     return ServiceOut.model_validate(catalog_service.update_service(session, service_id=service_id, data=body))
 
 
 @router.delete("/{service_id}", response_model=ServiceOut)
-def deactivate_service(service_id: int, session: SessionDep, _: AdminUser) -> ServiceOut:
+def deactivate_service(service_id: Id, session: SessionDep, _: AdminUser) -> ServiceOut:
     return ServiceOut.model_validate(catalog_service.deactivate_service(session, service_id=service_id))

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     login_max_failures_per_address: int = 20  # wrong passwords from one address, any usernames (spraying)
     login_lockout_seconds: int = 300  # the window, and how long a lockout lasts
     login_table_size: int = 10_000  # entries the in-process lockout table holds at most (without Redis)
+    password_checks_at_once: int = 4  # concurrent argon2 checks (each takes ~64 MB while it runs)
+    redis_key_prefix: str = "clinic:"  # keys this server keeps in Redis (lockouts, revoked sessions)
     sql_echo: bool = False
 
     @model_validator(mode="after")

@@ -1,8 +1,6 @@
 """Login, token refresh and resolving the caller from a token."""
 
 import threading
-import time
-from collections import defaultdict, deque
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -10,52 +8,24 @@ from sqlalchemy.orm import Session, joinedload
 from common.enums import Role
 from common.schemas import TokenPair, UserOut
 from server.core.config import get_settings
-from server.core.errors import Forbidden, TooManyRequests, Unauthorized
+from server.core.errors import Forbidden, Unauthorized, Unavailable
 from server.core.security import create_token, decode_token, hash_password, verify_password
 from server.models import Doctor, User
+from server.services.login_throttle import throttle
 
 # A valid hash to verify against when the user does not exist, so timing does not reveal unknown usernames.
 _DUMMY_HASH = hash_password("not-a-real-password")
+# argon2 takes ~64 MB for each check: a flood of sign-ins waits here instead of taking 64 MB per thread.
+_password_checks = threading.BoundedSemaphore(get_settings().password_checks_at_once)
 
 
-class LoginThrottle:
-    """Counts failed logins per username in a sliding window (per server process)."""
-
-    def __init__(self) -> None:
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        window = get_settings().login_lockout_seconds
-        failures = self._failures[key]
-        while failures and now - failures[0] > window:
-            failures.popleft()
-        return failures
-
-    def check(self, username: str) -> None:
-        key = username.lower()
-        with self._lock:
-            failures = self._recent(key, time.monotonic())
-            if len(failures) >= get_settings().login_max_failures:
-                retry = int(get_settings().login_lockout_seconds - (time.monotonic() - failures[0])) + 1
-                raise TooManyRequests(
-                    "too many failed logins for this user; try again later", retry_after_seconds=retry
-                )
-
-    def failed(self, username: str) -> None:
-        with self._lock:
-            self._recent(username.lower(), time.monotonic()).append(time.monotonic())
-
-    def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop(username.lower(), None)
-
-    def reset(self) -> None:
-        with self._lock:
-            self._failures.clear()
-
-
-throttle = LoginThrottle()
+def _check_password(password: str, password_hash: str) -> bool:
+    if not _password_checks.acquire(timeout=10):
+        raise Unavailable("too many sign-ins at once; try again", retry_after_seconds=2)
+    try:
+        return verify_password(password, password_hash)
+    finally:
+        _password_checks.release()
 
 
 def user_out(user: User) -> UserOut:
@@ -82,16 +52,17 @@ def _get_user(session: Session, user_id: int) -> User | None:
     return session.scalar(select(User).options(joinedload(User.doctor)).where(User.id == user_id))
 
 
-def login(session: Session, *, username: str, password: str) -> TokenPair:
-    throttle.check(username)
+def login(session: Session, *, username: str, password: str, address: str) -> TokenPair:
+    """`address` is the client's (the proxy's X-Forwarded-For when uvicorn trusts the proxy)."""
+    throttle.check(username, address)
     user = session.scalar(select(User).options(joinedload(User.doctor)).where(User.username == username))
-    valid = verify_password(password, user.password_hash if user else _DUMMY_HASH)
+    valid = _check_password(password, user.password_hash if user else _DUMMY_HASH)
     if user is None or not valid:
-        throttle.failed(username)
+        throttle.failed(username, address)
         raise Unauthorized("incorrect username or password")
     if not user.is_active:
         raise Unauthorized("this account is disabled")
-    throttle.succeeded(username)
+    throttle.succeeded(username, address)
     return _token_pair(user)
 
 

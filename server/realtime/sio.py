@@ -26,6 +26,7 @@ class SocketUser:
     role: str
     clinic_id: int | None
     doctor_id: int | None
+    session_version: int = 0  # the session sweeper (realtime/sweeper.py) disconnects the socket when it changes
 
 
 def _load_socket_user(token: str) -> SocketUser:
@@ -34,7 +35,7 @@ def _load_socket_user(token: str) -> SocketUser:
     with new_session() as session:
         user = auth_service.user_from_access_token(session, token)
         doctor_id = auth_service.doctor_of(user).id if user.role == Role.DOCTOR else None
-        return SocketUser(user.id, user.role.value, user.clinic_id, doctor_id)
+        return SocketUser(user.id, user.role.value, user.clinic_id, doctor_id, user.session_version)
 
 
 def create_sio() -> socketio.AsyncServer:
@@ -74,7 +75,7 @@ def create_sio() -> socketio.AsyncServer:
         return {"ok": False, "detail": message}
 
     @sio.on(ev.JOIN_DOCTOR_ROOM)
-    async def join_doctor_room(sid: str, data: Any) -> dict[str, Any]:
+    async def join_doctor_room(sid: str, data: Any = None) -> dict[str, Any]:  # no data: refused, no TypeError
         who = SocketUser(**await sio.get_session(sid))
         doctor_id = data.get("doctor_id") if isinstance(data, dict) else None
         if who.doctor_id is None or type(doctor_id) is not int or doctor_id != who.doctor_id:
@@ -83,7 +84,7 @@ def create_sio() -> socketio.AsyncServer:
         return {"ok": True, "room": ev.doctor_room(who.doctor_id)}
 
     @sio.on(ev.JOIN_CLINIC_ROOM)
-    async def join_clinic_room(sid: str, data: Any) -> dict[str, Any]:
+    async def join_clinic_room(sid: str, data: Any = None) -> dict[str, Any]:
         who = SocketUser(**await sio.get_session(sid))
         clinic_id = data.get("clinic_id") if isinstance(data, dict) else None
         # type() and not isinstance(): JSON `true` arrives as True, an int that would name a room "clinic_True"

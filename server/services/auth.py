@@ -9,8 +9,9 @@ from common.enums import Role
 from common.schemas import TokenPair, UserOut
 from server.core.config import get_settings
 from server.core.errors import Forbidden, Unauthorized, Unavailable
-from server.core.security import create_token, decode_token, hash_password, verify_password
+from server.core.security import create_token, decode_claims, hash_password, verify_password
 from server.models import Doctor, User
+from server.services import sessions
 from server.services.login_throttle import throttle
 
 # A valid hash to verify against when the user does not exist, so timing does not reveal unknown usernames.
@@ -40,10 +41,13 @@ def user_out(user: User) -> UserOut:
     )
 
 
-def _token_pair(user: User) -> TokenPair:
+def _token_pair(session: Session, user: User, *, family: str | None = None) -> TokenPair:
+    """A new access token and the next refresh token of `family` (a new family on login); commits."""
+    refresh_token = sessions.issue_refresh_token(session, user, family=family)
+    session.commit()
     return TokenPair(
-        access_token=create_token(user.id, "access"),
-        refresh_token=create_token(user.id, "refresh"),
+        access_token=create_token(user.id, "access", session_version=user.session_version),
+        refresh_token=refresh_token,
         user=user_out(user),
     )
 
@@ -63,21 +67,51 @@ def login(session: Session, *, username: str, password: str, address: str) -> To
     if not user.is_active:
         raise Unauthorized("this account is disabled")
     throttle.succeeded(username, address)
-    return _token_pair(user)
+    sessions.forget_expired(session, user.id)
+    return _token_pair(session, user)
 
 
 def refresh(session: Session, *, refresh_token: str) -> TokenPair:
-    user = _get_user(session, decode_token(refresh_token, "refresh"))
+    """Rotate: the presented refresh token is spent and a new pair is answered (see services/sessions.py)."""
+    user_id, family = sessions.spend_refresh_token(session, refresh_token)
+    user = _get_user(session, user_id)
     if user is None or not user.is_active:
         raise Unauthorized("invalid token")
-    return _token_pair(user)
+    return _token_pair(session, user, family=family)
 
 
 def user_from_access_token(session: Session, token: str) -> User:
-    user = _get_user(session, decode_token(token, "access"))
-    if user is None or not user.is_active:
+    claims = decode_claims(token, "access")
+    user = _get_user(session, claims.user_id)
+    if user is None or not user.is_active or claims.session_version != user.session_version:
         raise Unauthorized("invalid token")
     return user
+
+
+Identity = tuple[int, int | None, int]  # (user id, doctor id or None, session_version) of an open socket
+
+
+def valid_identities(session: Session, identities: set[Identity]) -> set[Identity]:
+    """Which socket identities still stand: the user active with the same session_version and, for a doctor,
+    the same active profile. The socket sweeper disconnects the others."""
+    if not identities:
+        return set()
+    rows = session.execute(
+        select(User.id, User.is_active, User.session_version, Doctor.id, Doctor.is_active)
+        .outerjoin(Doctor, Doctor.user_id == User.id)
+        .where(User.id.in_({user_id for user_id, _, _ in identities}))
+    ).all()
+    state = {row[0]: row for row in rows}
+    valid: set[Identity] = set()
+    for identity in identities:
+        user_id, doctor_id, version = identity
+        row = state.get(user_id)
+        if row is None or not row[1] or row[2] != version:
+            continue
+        if doctor_id is not None and (row[3] != doctor_id or not row[4]):
+            continue
+        valid.add(identity)
+    return valid
 
 
 def doctor_of(user: User) -> Doctor:

@@ -1,6 +1,7 @@
 """Domain errors raised by services, and the one place that maps them to HTTP."""
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -110,6 +111,16 @@ def _problem(error: dict[str, Any]) -> dict[str, Any]:
     return {"type": _safe_text(error.get("type", "value_error")), "loc": loc, "msg": _safe_text(error.get("msg", ""))}
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method OpenAPI documents at this path (Starlette's 405 names only the first route's methods, so
+    OPTIONS /clinics answered `Allow: GET` although POST /clinics exists)."""
+    methods: set[str] = set()
+    for template, operations in request.app.openapi()["paths"].items():
+        if re.fullmatch(re.sub(r"\{[^/]+\}", "[^/]+", template), request.url.path):
+            methods |= {method.upper() for method in operations}
+    return sorted(methods)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain_error(_: Request, exc: DomainError) -> JSONResponse:
@@ -121,11 +132,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(exc.to_dict(), status_code=exc.status_code, headers=headers or None)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        # Starlette's own refusals (404 unknown path, 405 with its Allow header, 400 unreadable body) in the
-        # shape every other refusal has, as documented in OpenAPI.
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # Starlette's own refusals (404 unknown path, 405, 400 unreadable body) in the shape every other
+        # refusal has, as documented in OpenAPI.
         body = {"detail": _safe_text(exc.detail), "code": _HTTP_CODES.get(exc.status_code, "error")}
-        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed_methods(request))
+        return JSONResponse(body, status_code=exc.status_code, headers=headers or None)
 
     @app.exception_handler(OperationalError)
     async def _database_unavailable(_: Request, exc: OperationalError) -> JSONResponse:

@@ -184,3 +184,42 @@ def test_text_at_its_limit_is_stored_faithfully(client, db, kiritimati):
     assert r.status_code == 201, r.text
     got = client.get(f"/patients/{r.json()['id']}", headers=kiritimati["desk"]).json()
     assert got["medical_history"] == history and got["full_name"] == "Ann  Lee"
+
+
+def test_options_and_undefined_methods_answer_405_with_allow_in_the_error_shape(client, app):
+    for path, ops in app.api.openapi()["paths"].items():
+        url = path.replace("{", "").replace("}", "").replace("_id", "1")  # any id: routing fails before it
+        for method in ("OPTIONS", "TRACE"):  # no route takes them
+            r = client.request(method, url)
+            assert r.status_code == 405, (method, path, r.status_code)
+            assert {m.strip() for m in r.headers["allow"].split(",")} >= {m.upper() for m in ops}, (method, path)
+            assert r.json()["code"] == "method_not_allowed"
+
+
+def test_an_unknown_path_is_a_404_in_the_error_shape(client):
+    r = client.get("/no/such/route")
+    assert r.status_code == 404 and r.json() == {"detail": "Not Found", "code": "not_found"}
+
+
+def test_the_keep_alive_connection_survives_refused_requests(live_server):
+    """Through the real server: after each refusal the same TCP connection serves the next request (a 500
+    used to make uvicorn drop it)."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", live_server.port, timeout=30)
+    conn.connect()
+    sock = conn.sock
+    refused = [
+        ("POST", "/auth/login", '{"username": "a\\u0000b", "password": "x"}'),
+        ("POST", "/auth/login", '{"username": "a\\ud800b", "password": 1e309}'),
+        ("POST", "/auth/refresh", '{"refresh_token": NaN}'),
+        ("GET", "/patients?page=4611686018427387904", None),
+        ("GET", "/health", None),
+    ]
+    for method, url, body in refused:
+        conn.request(method, url, body=body, headers={"Content-Type": "application/json"})
+        r = conn.getresponse()
+        r.read()
+        assert r.status < 500 and not r.will_close, (url, r.status)
+        assert conn.sock is sock  # the same connection, never reopened
+    conn.close()

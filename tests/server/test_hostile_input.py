@@ -223,3 +223,18 @@ def test_the_keep_alive_connection_survives_refused_requests(live_server):
         assert r.status < 500 and not r.will_close, (url, r.status)
         assert conn.sock is sock  # the same connection, never reopened
     conn.close()
+
+
+def test_a_body_over_the_limit_is_a_413_declared_or_streamed(client):
+    limit = 1_000_000  # Settings.max_body_bytes default
+    declared = client.post("/auth/login", content=b"x" * (limit + 1), headers={"Content-Type": "application/json"})
+    assert _refused(declared, 413, None)["code"] == "too_large"
+
+    def chunks():  # no Content-Length: the limit counts what arrives
+        for _ in range(3):
+            yield b" " * (limit // 2)
+
+    streamed = client.post("/auth/login", content=chunks(), headers={"Content-Type": "application/json"})
+    assert _refused(streamed, 413, None)["code"] == "too_large"
+    at_limit = '{"username": "u", "password": "' + "p" * 200 + '"}' + " " * (limit - 240)
+    assert client.post("/auth/login", content=at_limit, headers={"Content-Type": "application/json"}).status_code == 401

@@ -172,3 +172,31 @@ async def test_the_sweeper_of_another_process_disconnects_within_5s(redis_pair, 
     finally:
         if on_b.connected:
             await on_b.disconnect()
+
+
+@pytest.mark.asyncio
+async def test_the_server_log_never_holds_passwords_or_tokens(live_server, people):
+    guess = "Guess-Only-In-This-Test-7f3a"
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=30) as http:
+        wrong = await http.post("/auth/login", json={"username": people["bystander"].username, "password": guess})
+        assert wrong.status_code == 401
+        pair = (
+            await http.post("/auth/login", json={"username": people["bystander"].username, "password": PASSWORD})
+        ).json()
+        rotated = (await http.post("/auth/refresh", json={"refresh_token": pair["refresh_token"]})).json()
+        assert (await http.post("/auth/refresh", json={"refresh_token": pair["refresh_token"]})).status_code == 401
+    sio = await _connect(live_server.url, rotated["access_token"])
+    await sio.disconnect()
+    await asyncio.sleep(0.5)  # let the server flush its log
+    log = live_server.log_path.read_text(errors="replace")
+    assert "/auth/refresh" in log  # the log is the server's, and it did log these requests
+    secrets = [
+        guess,
+        PASSWORD,
+        pair["access_token"],
+        pair["refresh_token"],
+        rotated["access_token"],
+        rotated["refresh_token"],
+    ]
+    for secret in secrets:
+        assert secret not in log

@@ -15,7 +15,7 @@ import socketio
 from common.enums import Role
 from server.core.security import create_token
 from tests.factories import PASSWORD, auth, make_clinic, make_doctor, make_user, token_for
-from tests.support.server_process import ServerProcess
+from tests.support.server_process import ServerProcess, running_pair
 
 pytestmark = pytest.mark.timeout(120)
 REDIS_URL = "redis://127.0.0.1:6379/12"  # hardening's Redis database (TEAM.md)
@@ -146,18 +146,8 @@ async def test_sockets_of_an_ended_session_are_disconnected_within_5s(live_serve
 @pytest.fixture(scope="module")
 def redis_pair(database_url: str) -> Iterator[tuple[ServerProcess, ServerProcess]]:
     redis.Redis.from_url(REDIS_URL).ping()
-    env = {"REDIS_KEY_PREFIX": f"test:{uuid.uuid4().hex}:"}
-    a = ServerProcess(database_url, redis_url=REDIS_URL, env=env)
-    b = ServerProcess(database_url, redis_url=REDIS_URL, env=env)
-    a.start()
-    try:
-        b.start()
-        try:
-            yield a, b
-        finally:
-            b.stop()
-    finally:
-        a.stop()
+    with running_pair(database_url, REDIS_URL, env={"REDIS_KEY_PREFIX": f"test:{uuid.uuid4().hex}:"}) as pair:
+        yield pair
 
 
 @pytest.mark.asyncio

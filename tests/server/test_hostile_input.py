@@ -238,3 +238,22 @@ def test_a_body_over_the_limit_is_a_413_declared_or_streamed(client):
     assert _refused(streamed, 413, None)["code"] == "too_large"
     at_limit = '{"username": "u", "password": "' + "p" * 200 + '"}' + " " * (limit - 240)
     assert client.post("/auth/login", content=at_limit, headers={"Content-Type": "application/json"}).status_code == 401
+
+
+@pytest.mark.asyncio
+async def test_a_join_event_with_no_data_is_refused_with_an_ack(live_server, committed_db):
+    """Before: the handler had no default for `data`, so a bare `join_*` raised a TypeError in the server."""
+    import socketio
+
+    from tests.factories import token_for
+
+    desk = make_user(committed_db, role=Role.RECEPTIONIST, clinic=make_clinic(committed_db))
+    committed_db.commit()
+    sio = socketio.AsyncClient(reconnection=False)
+    await sio.connect(live_server.url, auth={"token": token_for(desk)}, transports=["websocket"], wait_timeout=10)
+    try:
+        for event in ("join_clinic_room", "join_doctor_room"):
+            ack = await sio.call(event, timeout=10)
+            assert ack["ok"] is False and ack["detail"], ack
+    finally:
+        await sio.disconnect()

@@ -8,7 +8,13 @@ import logging
 import signal
 import sys
 
-from server.core.config import get_settings
+from server.core.config import (
+    DEV_SECRET,
+    get_settings,
+    is_loopback,
+    refuse_dev_secret_beyond_loopback,
+    use_kept_secret_key,
+)
 
 
 def _migrate() -> None:
@@ -31,6 +37,7 @@ def _exit_on_sigterm() -> None:
 def _serve(host: str, port: int, *, migrate: bool = True) -> None:
     import uvicorn
 
+    refuse_dev_secret_beyond_loopback(host)
     _exit_on_sigterm()
     if migrate:
         _migrate()
@@ -59,7 +66,10 @@ def _create_admin(username: str, password: str | None, full_name: str) -> int:
 def _demo(host: str, port: int, serve: bool) -> None:
     from server import demo
     from server.core.db import new_session
+    from server.core.embedded_pg import data_dir
 
+    if not is_loopback(host) and get_settings().secret_key == DEV_SECRET:
+        print(f"Not on loopback only: tokens are signed with the random key kept in {use_kept_secret_key(data_dir())}")
     _migrate()
     with new_session() as session:
         summary = demo.seed(session)

@@ -9,30 +9,41 @@ from fastapi import FastAPI
 from common.schemas import HealthOut
 from server.api.responses import COMMON
 from server.api.routes import ROUTERS
-from server.api.socket_auth import authenticate_socket
+from server.api.socket_auth import authenticate_socket, still_valid_identities
+from server.core import revocations
 from server.core.config import get_settings
 from server.core.errors import install_error_handlers
+from server.core.limits import BodySizeLimit
 from server.realtime.sio import attach_to_bus, create_sio, detach_from_bus
+from server.realtime.sweeper import SessionSweeper
 
 
 class ClinicApp(socketio.ASGIApp):
-    """The ASGI app: Socket.IO wrapping FastAPI, with both at hand for tests and tools (`.api`, `.sio`)."""
+    """The ASGI app: Socket.IO wrapping FastAPI, with its parts at hand for tests and tools (`.api`, `.sio`,
+    `.sweeper`)."""
 
-    def __init__(self, sio: socketio.AsyncServer, api: FastAPI) -> None:
+    def __init__(self, sio: socketio.AsyncServer, api: FastAPI, sweeper: SessionSweeper) -> None:
         super().__init__(sio, other_asgi_app=api)
         self.api = api
         self.sio = sio
+        self.sweeper = sweeper
 
 
 def create_app() -> ClinicApp:
-    sio = create_sio(authenticate_socket, redis_url=get_settings().redis_url)
+    settings = get_settings()
+    sio = create_sio(authenticate_socket, redis_url=settings.redis_url, max_message_bytes=settings.max_body_bytes)
+    sweeper = SessionSweeper(sio, still_valid_identities, interval=settings.session_sweep_seconds)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         sink = await attach_to_bus(sio)
+        await sweeper.start()
+        revocations.listen(sweeper.wake)  # an admin action in this process disconnects at once
         try:
             yield
         finally:
+            revocations.unlisten(sweeper.wake)
+            await sweeper.stop()
             await detach_from_bus(sink)
 
     api = FastAPI(
@@ -42,6 +53,7 @@ def create_app() -> ClinicApp:
         lifespan=lifespan,
     )
     install_error_handlers(api)
+    api.add_middleware(BodySizeLimit, max_bytes=get_settings().max_body_bytes)
     for router in ROUTERS:
         api.include_router(router, responses=COMMON)
 
@@ -49,4 +61,4 @@ def create_app() -> ClinicApp:
     def health() -> HealthOut:
         return HealthOut()
 
-    return ClinicApp(sio, api)
+    return ClinicApp(sio, api, sweeper)

@@ -145,7 +145,7 @@ def make_payment(
 
 
 def token_for(user: User) -> str:
-    return create_token(user.id, "access")
+    return create_token(user.id, "access", session_version=user.session_version or 0)
 
 
 def auth(user: User) -> dict[str, str]:

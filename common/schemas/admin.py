@@ -5,21 +5,35 @@ from decimal import Decimal
 from pydantic import Field, model_validator
 
 from common.enums import Role
-from common.schemas.base import Money, Name, Password, Phone, Rate, Schema, Username, field_error
+from common.schemas.base import (
+    Address,
+    Id,
+    Money,
+    Name,
+    Password,
+    Phone,
+    Rate,
+    Schema,
+    Specialty,
+    Text,
+    Timezone,
+    Username,
+    field_error,
+)
 
 
 class ClinicCreate(Schema):
     name: Name
-    timezone: str = "UTC"
-    address: str = ""
+    timezone: Timezone = "UTC"
+    address: Address = ""
     phone: Phone = ""
     overdue_wait_minutes: int = Field(default=20, gt=0, le=24 * 60)
 
 
 class ClinicUpdate(Schema):
     name: Name | None = None
-    timezone: str | None = None
-    address: str | None = None
+    timezone: Timezone | None = None
+    address: Address | None = None
     phone: Phone | None = None
     overdue_wait_minutes: int | None = Field(default=None, gt=0, le=24 * 60)
 
@@ -27,7 +41,7 @@ class ClinicUpdate(Schema):
 class UsersQuery(Schema):
     """GET /users (admin)."""
 
-    clinic_id: int | None = None
+    clinic_id: Id | None = None
     role: Role | None = None
     is_active: bool | None = None
 
@@ -35,24 +49,24 @@ class UsersQuery(Schema):
 class DoctorsQuery(Schema):
     """GET /doctors: an admin names a clinic (or sees all); staff see their own clinic's."""
 
-    clinic_id: int | None = None
-    user_id: int | None = None
+    clinic_id: Id | None = None
+    user_id: Id | None = None
     include_inactive: bool = False
 
 
 class ServicesQuery(Schema):
     """GET /services: an admin names a clinic (or sees all); staff see their own clinic's."""
 
-    clinic_id: int | None = None
+    clinic_id: Id | None = None
     include_inactive: bool = False
 
 
 class ClinicOut(Schema):
     id: int
-    name: str
-    timezone: str
-    address: str
-    phone: str
+    name: Text(200)
+    timezone: Text(64)
+    address: Text(300)
+    phone: Text(40)
     overdue_wait_minutes: int
     event_seq: int
 
@@ -62,7 +76,7 @@ class UserCreate(Schema):
     password: Password
     full_name: Name
     role: Role
-    clinic_id: int | None = None
+    clinic_id: Id | None = None
 
     @model_validator(mode="after")
     def _clinic_for_staff(self) -> "UserCreate":
@@ -75,7 +89,7 @@ class UserUpdate(Schema):
     full_name: Name | None = None
     password: Password | None = None
     role: Role | None = None
-    clinic_id: int | None = None
+    clinic_id: Id | None = None
     is_active: bool | None = None
 
 
@@ -88,10 +102,10 @@ class NewDoctorUser(Schema):
 class DoctorCreate(Schema):
     """Either link an existing DOCTOR user (`user_id`) or create the user in the same call (`user`)."""
 
-    clinic_id: int
-    user_id: int | None = None
+    clinic_id: Id
+    user_id: Id | None = None
     user: NewDoctorUser | None = None
-    specialty: str = ""
+    specialty: Specialty = ""
     phone: Phone = ""
     commission_rate: Rate = Decimal("0.5000")
 
@@ -103,7 +117,7 @@ class DoctorCreate(Schema):
 
 
 class DoctorUpdate(Schema):
-    specialty: str | None = None
+    specialty: Specialty | None = None
     phone: Phone | None = None
     commission_rate: Rate | None = None
     is_active: bool | None = None
@@ -114,17 +128,17 @@ class DoctorOut(Schema):
     id: int
     user_id: int
     clinic_id: int
-    full_name: str
-    specialty: str
-    phone: str
+    full_name: Text(200)
+    specialty: Text(120)
+    phone: Text(40)
     commission_rate: Decimal | None = None  # the doctor concerned, the desk and admins only
     is_active: bool
 
 
 class DoctorBrief(Schema):
     id: int
-    full_name: str
-    specialty: str = ""
+    full_name: Text(200)
+    specialty: Text(120) = ""
 
 
 class ScheduleSlot(Schema):
@@ -141,11 +155,11 @@ class ScheduleOut(Schema):
 class ScheduleUpdate(Schema):
     """Replaces the doctor's whole weekly schedule."""
 
-    slots: list[ScheduleSlot]
+    slots: list[ScheduleSlot] = Field(max_length=7 * 24)
 
 
 class ServiceCreate(Schema):
-    clinic_id: int
+    clinic_id: Id
     name: Name
     price: Money
     duration_minutes: int = Field(default=30, gt=0, le=24 * 60)
@@ -163,7 +177,7 @@ class ServiceUpdate(Schema):
 class ServiceOut(Schema):
     id: int
     clinic_id: int
-    name: str
+    name: Text(200)
     price: Decimal
     duration_minutes: int
     doctor_share_rate: Decimal | None
@@ -172,6 +186,6 @@ class ServiceOut(Schema):
 
 class ServiceBrief(Schema):
     id: int
-    name: str
+    name: Text(200)
     price: Decimal
     duration_minutes: int

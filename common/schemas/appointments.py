@@ -10,23 +10,23 @@ from common.schemas.admin import (
     DoctorBrief,
     ServiceBrief,
 )
-from common.schemas.base import DateRange, ListQuery, Schema
+from common.schemas.base import DateRange, Id, Instant, ListQuery, LongText, Schema, Text
 from common.schemas.patients import PatientBrief
 
 
 class AppointmentCreate(Schema):
-    patient_id: int
-    doctor_id: int
-    service_id: int
-    start_time: datetime
-    notes: str = ""
+    patient_id: Id
+    doctor_id: Id
+    service_id: Id
+    start_time: Instant
+    notes: LongText = ""
 
 
 class AppointmentUpdate(Schema):
-    doctor_id: int | None = None
-    service_id: int | None = None
-    start_time: datetime | None = None
-    notes: str | None = None
+    doctor_id: Id | None = None
+    service_id: Id | None = None
+    start_time: Instant | None = None
+    notes: LongText | None = None
     status: AppointmentStatus | None = None  # only NO_SHOW may be set this way
 
 
@@ -43,14 +43,14 @@ AppointmentStatuses = Annotated[
 class AppointmentsQuery(DateRange, ListQuery):
     """GET /appointments: by start time; a doctor sees only their own."""
 
-    doctor_id: int | None = None
-    patient_id: int | None = None
+    doctor_id: Id | None = None
+    patient_id: Id | None = None
     status: AppointmentStatuses = None
-    clinic_id: int | None = Field(default=None, description="admin only")
+    clinic_id: Id | None = Field(default=None, description="admin only")
 
 
 class AppointmentCancel(Schema):
-    reason: str = ""
+    reason: LongText = ""
 
 
 class AppointmentBrief(Schema):
@@ -69,7 +69,7 @@ class AppointmentOut(Schema):
     start_time: datetime
     end_time: datetime
     status: AppointmentStatus
-    notes: str
+    notes: Text(20_000)
     created_by: int | None
     patient: PatientBrief
     doctor: DoctorBrief

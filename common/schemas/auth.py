@@ -1,24 +1,24 @@
 """Sign-in and tokens."""
 
-from pydantic import Field
-
 from common.enums import Role
-from common.schemas.base import Schema
+from common.schemas.base import PASSWORD_MAX, USERNAME_MAX, Code, Schema, Text, Token
 
 
 class LoginRequest(Schema):
-    username: str = Field(min_length=1)
-    password: str = Field(min_length=1)
+    """Any name and password up to the longest that can exist (no strip: the name is matched as typed)."""
+
+    username: Text(USERNAME_MAX, min_length=1)
+    password: Text(PASSWORD_MAX, min_length=1)
 
 
 class RefreshRequest(Schema):
-    refresh_token: str = Field(min_length=1)
+    refresh_token: Token
 
 
 class UserOut(Schema):
     id: int
-    username: str
-    full_name: str
+    username: Text(USERNAME_MAX)
+    full_name: Text(200)
     role: Role
     clinic_id: int | None
     doctor_id: int | None = None
@@ -26,7 +26,7 @@ class UserOut(Schema):
 
 
 class TokenPair(Schema):
-    access_token: str
-    refresh_token: str
-    token_type: str = "bearer"
+    access_token: Token
+    refresh_token: Token
+    token_type: Code = "bearer"
     user: UserOut

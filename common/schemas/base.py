@@ -1,18 +1,97 @@
-"""The base of every wire schema, shared field types, pages and the error body."""
+"""The base of every wire schema, shared field types, pages and the error body.
 
-from datetime import date
+Every text field of every schema is one of the bounded types below (tests/common/test_schema_bounds.py fails on
+a bare `str`): each has a length limit and refuses what PostgreSQL cannot store (a NUL character) or UTF-8 cannot
+encode (a lone surrogate), so such input is a 422 naming the field instead of a 500 further down. Every id a
+client sends is an `Id`, within PostgreSQL's INTEGER range.
+"""
+
+import re
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Generic, Self, TypeVar
+from functools import lru_cache
+from typing import Annotated, Any, Generic, Self, TypeVar
+from zoneinfo import available_timezones
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 T = TypeVar("T")
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=80)]
-Password = Annotated[str, StringConstraints(min_length=6, max_length=200)]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
+# Length limits (the database columns are at least this wide; free text is TEXT).
+NAME_MAX = 200
+USERNAME_MAX = 80
+PASSWORD_MAX = 200
+PHONE_MAX = 40
+LABEL_MAX = 20  # gender
+SPECIALTY_MAX = 120
+ADDRESS_MAX = 300
+TIMEZONE_MAX = 64
+TEXT_MAX = 20_000  # notes, prescriptions, medical history, allergies, appointment notes
+SEARCH_MAX = 200
+TOKEN_MAX = 4_096
+CODE_MAX = 64  # machine words on the way out (codes, reasons, token_type)
+INT4_MAX = 2**31 - 1  # PostgreSQL INTEGER: ids, versions
+# Dates and times a client may send: wide enough for any real record, narrow enough that adding a day or a
+# visit's duration, or converting between time zones, can never leave the calendar (year 1..9999).
+EARLIEST = date(1800, 1, 1)
+LATEST = date(2999, 12, 31)
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _storable(value: str) -> str:
+    bad = _UNSTORABLE.search(value)
+    if bad is not None:
+        what = "a NUL character" if bad.group() == "\x00" else "a lone surrogate (invalid Unicode)"
+        raise PydanticCustomError("unstorable_text", "text may not contain {what}", {"what": what})
+    return value
+
+
+def Text(max_length: int, *, min_length: int = 0, strip: bool = False) -> Any:  # noqa: N802 (a type factory)
+    """A bounded, storable string type."""
+    constraints = StringConstraints(strip_whitespace=strip, min_length=min_length, max_length=max_length)
+    return Annotated[str, constraints, AfterValidator(_storable)]
+
+
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _known_zone(value: str) -> str:
+    if value not in _zones():
+        raise PydanticCustomError("unknown_timezone", "unknown IANA time zone {zone!r}", {"zone": value})
+    return value
+
+
+def _in_calendar(value: date) -> date:
+    day = value.date() if isinstance(value, datetime) else value
+    if not EARLIEST <= day <= LATEST:
+        raise PydanticCustomError(
+            "date_out_of_range",
+            "give a date between {earliest} and {latest}",
+            {"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()},
+        )
+    return value
+
+
+Name = Text(NAME_MAX, min_length=1, strip=True)
+Username = Text(USERNAME_MAX, min_length=3, strip=True)
+Password = Text(PASSWORD_MAX, min_length=6)
+Phone = Text(PHONE_MAX, strip=True)
+Label = Text(LABEL_MAX)
+Specialty = Text(SPECIALTY_MAX)
+Address = Text(ADDRESS_MAX)
+LongText = Text(TEXT_MAX)
+Token = Text(TOKEN_MAX, min_length=1)
+Code = Text(CODE_MAX)
+SearchTerm = Text(SEARCH_MAX)
+Timezone = Annotated[Text(TIMEZONE_MAX, min_length=1), AfterValidator(_known_zone)]
+Id = Annotated[int, Field(ge=1, le=INT4_MAX)]
+Version = Annotated[int, Field(ge=0, le=INT4_MAX)]
+Day = Annotated[date, AfterValidator(_in_calendar)]
+Instant = Annotated[datetime, AfterValidator(_in_calendar)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]
 Rate = Annotated[Decimal, Field(ge=0, le=1, max_digits=5, decimal_places=4)]
 
@@ -31,7 +110,8 @@ def field_error(model: str, field: str, message: str) -> ValidationError:
 # service and built by the client (common.client.api) ----------------------------------------------------------
 
 MAX_PER_PAGE = 1000
-PageNo = Annotated[int, Field(ge=1)]
+MAX_PAGE = 10_000_000  # keeps the row offset inside PostgreSQL's BIGINT whatever the page size
+PageNo = Annotated[int, Field(ge=1, le=MAX_PAGE)]
 PerPage = Annotated[int, Field(ge=1, le=MAX_PER_PAGE, description=f"at most {MAX_PER_PAGE}")]
 LocalDay = Annotated[date | None, Field(description="the clinic's local day, inclusive")]
 
@@ -70,16 +150,16 @@ class Page(Schema, Generic[T]):
 class HealthOut(Schema):
     """GET /health: the server answers."""
 
-    status: str = "ok"
+    status: Code = "ok"
 
 
 class ErrorOut(Schema):
     """The body of every refusal (4xx): `detail` says what (a list of problems on a 422), `code` is a machine
     code (conflict, forbidden, invalid, not_found …), `field` names the input at fault when there is one; a
-    409 may add the current state (e.g. `current_status`)."""
+    409 may add the current state (e.g. `current_status`), a 429 `retry_after_seconds`."""
 
     model_config = ConfigDict(extra="allow")
 
-    detail: str | list[dict]
-    code: str
-    field: str | None = None
+    detail: LongText | list[dict[Code, Any]]
+    code: Code
+    field: Code | None = None

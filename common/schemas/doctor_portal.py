@@ -15,7 +15,7 @@ from common.schemas.appointments import (
     AppointmentOut,
     AppointmentStatuses,
 )
-from common.schemas.base import DateRange, ListQuery, PerPage, Schema
+from common.schemas.base import DateRange, ListQuery, PerPage, Schema, Text
 from common.schemas.patients import PatientOut
 from common.schemas.visits import (
     VisitOut,
@@ -30,8 +30,8 @@ class HistoryVisit(Schema):
     check_in_time: datetime
     start_time: datetime | None
     end_time: datetime | None
-    notes: str | None = None  # clinical: the doctor and admins only (None for the front desk)
-    prescription: str | None = None  # clinical, likewise
+    notes: Text(20_000) | None = None  # clinical: the doctor and admins only (None for the front desk)
+    prescription: Text(20_000) | None = None  # clinical, likewise
     service: ServiceBrief
     appointment: AppointmentBrief | None
     payment_status: PaymentStatus | None
@@ -94,7 +94,7 @@ class DoctorAppointmentsQuery(DateRange, ListQuery):
 class DoctorPatientsQuery(ListQuery):
     """GET /doctors/patients: unique patients who visited the caller; search matches name or phone."""
 
-    search: str | None = Field(default=None, max_length=100)
+    search: Text(100) | None = None
 
 
 class EarningRow(Schema):
@@ -104,8 +104,8 @@ class EarningRow(Schema):
     payment_id: int
     visit_id: int
     date: datetime
-    patient_name: str
-    service_name: str
+    patient_name: Text(200)
+    service_name: Text(200)
     amount: Decimal
     doctor_share: Decimal
     status: PaymentStatus
@@ -149,10 +149,10 @@ class DoctorPatient(Schema):
     doctor's visits (any status)."""
 
     id: int
-    full_name: str
-    phone: str
+    full_name: Text(200)
+    phone: Text(40)
     date_of_birth: date | None
-    gender: str
+    gender: Text(20)
     last_visit: datetime
     total_visits: int
 

@@ -6,7 +6,7 @@ from common.enums import VisitStatus
 from common.schemas.appointments import (
     AppointmentOut,
 )
-from common.schemas.base import Schema
+from common.schemas.base import Code, Schema, Text
 from common.schemas.payments import PaymentDetail
 from common.schemas.visits import VisitOut
 
@@ -16,7 +16,7 @@ class EventEnvelope(Schema):
     "clinic_3" for the front desk, "doctor_7" for one doctor)."""
 
     seq: int
-    room: str
+    room: Text(64)
     clinic_id: int
     emitted_at: datetime
 
@@ -28,7 +28,7 @@ class QueueUpdatedEvent(Schema):
     """`queue_updated`: something on the board changed; `reason` is checkin | status_changed."""
 
     visit_id: int
-    reason: str
+    reason: Code
 
 
 class VisitEvent(Schema):

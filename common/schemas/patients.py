@@ -4,48 +4,48 @@ from datetime import date
 
 from pydantic import Field
 
-from common.schemas.base import ListQuery, Name, PerPage, Phone, Schema
+from common.schemas.base import Day, Id, Label, ListQuery, LongText, Name, PerPage, Phone, Schema, SearchTerm, Text
 
 
 class PatientCreate(Schema):
     full_name: Name
     phone: Phone = ""
-    date_of_birth: date | None = None
-    gender: str = Field(default="", max_length=20)
-    medical_history: str = ""
-    allergies: str = ""
-    clinic_id: int | None = None  # admin only; staff always use their own clinic
+    date_of_birth: Day | None = None
+    gender: Label = ""
+    medical_history: LongText = ""
+    allergies: LongText = ""
+    clinic_id: Id | None = None  # admin only; staff always use their own clinic
 
 
 class PatientUpdate(Schema):
     full_name: Name | None = None
     phone: Phone | None = None
-    date_of_birth: date | None = None
-    gender: str | None = Field(default=None, max_length=20)
-    medical_history: str | None = None
-    allergies: str | None = None
+    date_of_birth: Day | None = None
+    gender: Label | None = None
+    medical_history: LongText | None = None
+    allergies: LongText | None = None
 
 
 class PatientsQuery(ListQuery):
     """GET /patients: name or phone contains `search`, ordered by name."""
 
-    search: str | None = Field(default=None, max_length=200)
-    clinic_id: int | None = Field(default=None, description="admin only")
+    search: SearchTerm | None = None
+    clinic_id: Id | None = Field(default=None, description="admin only")
     per_page: PerPage = 20
 
 
 class PatientOut(Schema):
     id: int
     clinic_id: int
-    full_name: str
-    phone: str
+    full_name: Text(200)
+    phone: Text(40)
     date_of_birth: date | None
-    gender: str
-    medical_history: str
-    allergies: str
+    gender: Text(20)
+    medical_history: Text(20_000)
+    allergies: Text(20_000)
 
 
 class PatientBrief(Schema):
     id: int
-    full_name: str
-    phone: str
+    full_name: Text(200)
+    phone: Text(40)

@@ -13,7 +13,7 @@ from common.schemas.admin import (
 from common.schemas.appointments import (
     AppointmentBrief,
 )
-from common.schemas.base import DateRange, ListQuery, Money, Schema, field_error
+from common.schemas.base import DateRange, Id, ListQuery, Money, Schema, field_error
 from common.schemas.patients import PatientBrief, PatientOut
 from common.schemas.visits import (
     VisitOut,
@@ -21,7 +21,7 @@ from common.schemas.visits import (
 
 
 class PaymentCreate(Schema):
-    visit_id: int
+    visit_id: Id
     amount: Money | None = None  # defaults to the service price
     method: PaymentMethod = PaymentMethod.CASH
     status: PaymentStatus = PaymentStatus.PENDING  # PENDING or PAID at creation
@@ -37,11 +37,11 @@ class PaymentsQuery(DateRange, ListQuery):
     """GET /payments: newest first; dates are clinic-local days of the payment's creation (`date` = one day)."""
 
     day: date | None = Field(default=None, alias="date", description="one clinic-local day (creation)")
-    visit_id: int | None = None
+    visit_id: Id | None = None
     status: PaymentStatus | None = None
     method: PaymentMethod | None = None
-    doctor_id: int | None = None
-    clinic_id: int | None = Field(default=None, description="admin only")
+    doctor_id: Id | None = None
+    clinic_id: Id | None = Field(default=None, description="admin only")
 
 
 class PaymentPay(Schema):

@@ -9,7 +9,7 @@ from common.schemas.admin import (
     DoctorBrief,
     ServiceBrief,
 )
-from common.schemas.base import Schema, field_error
+from common.schemas.base import Id, LongText, Schema, Text, Version, field_error
 from common.schemas.patients import PatientBrief
 
 
@@ -29,9 +29,9 @@ class VisitOut(Schema):
     end_time: datetime | None
     # Clinical: only the visit's own doctor and admins get them (None for the front desk, DESIGN "Minimum
     # necessary"); the desk's note at check-in is `checkin_note`, seen by the desk and the doctor.
-    notes: str | None = None
-    prescription: str | None = None
-    checkin_note: str = ""
+    notes: Text(20_000) | None = None
+    prescription: Text(20_000) | None = None
+    checkin_note: Text(20_000) = ""
     version: int
     patient: PatientBrief
     doctor: DoctorBrief
@@ -58,18 +58,18 @@ class QueueQuery(Schema):
     model_config = ConfigDict(populate_by_name=True)
 
     day: date | None = Field(default=None, alias="date", description="the clinic's local day; default today")
-    doctor_id: int | None = None
-    clinic_id: int | None = Field(default=None, description="admin only")
+    doctor_id: Id | None = None
+    clinic_id: Id | None = Field(default=None, description="admin only")
 
 
 class CheckInRequest(Schema):
     """From an appointment (`appointment_id`) or a walk-in (`patient_id`, `doctor_id`, `service_id`)."""
 
-    appointment_id: int | None = None
-    patient_id: int | None = None
-    doctor_id: int | None = None
-    service_id: int | None = None
-    notes: str = ""  # reception's note at check-in (stored as the visit's checkin_note, not its clinical notes)
+    appointment_id: Id | None = None
+    patient_id: Id | None = None
+    doctor_id: Id | None = None
+    service_id: Id | None = None
+    notes: LongText = ""  # reception's note at check-in (stored as the visit's checkin_note, not its clinical notes)
 
     @model_validator(mode="after")
     def _appointment_or_walk_in(self) -> "CheckInRequest":
@@ -86,10 +86,10 @@ class CheckInRequest(Schema):
 
 
 class PhaseMoveRequest(Schema):
-    visit_id: int
+    visit_id: Id
     phase: Phase | None = None
     new_status: VisitStatus | None = None  # accepted for compatibility
-    expected_version: int | None = None  # when given, a stale copy gets 409
+    expected_version: Version | None = None  # when given, a stale copy gets 409
 
     @model_validator(mode="after")
     def _one_target(self) -> "PhaseMoveRequest":
@@ -99,15 +99,15 @@ class PhaseMoveRequest(Schema):
 
 
 class CompleteConsultationRequest(Schema):
-    visit_id: int
-    notes: str | None = None
-    prescription: str | None = None
+    visit_id: Id
+    notes: LongText | None = None
+    prescription: LongText | None = None
 
 
 class CompleteRequest(Schema):
-    visit_id: int
+    visit_id: Id
 
 
 class CancelVisitRequest(Schema):
-    visit_id: int
+    visit_id: Id
     cancel_appointment: bool = False

@@ -7,6 +7,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from common.enums import Role
+from common.schemas.base import Id as Id  # re-exported: the bounded id of every path and query parameter
+from common.schemas.base import SearchTerm as SearchTerm
 from server.core.db import get_session
 from server.core.errors import Forbidden, Unauthorized
 from server.models import Doctor, User

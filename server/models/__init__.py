@@ -6,6 +6,7 @@ from server.models.clinic import Clinic
 from server.models.doctor import Doctor, DoctorSchedule
 from server.models.patient import Patient
 from server.models.payment import Payment
+from server.models.session import RefreshToken
 from server.models.user import User
 from server.models.visit import Visit, VisitStatusChange
 
@@ -16,6 +17,7 @@ __all__ = [
     "DoctorSchedule",
     "Patient",
     "Payment",
+    "RefreshToken",
     "Service",
     "User",
     "Visit",

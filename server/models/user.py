@@ -15,5 +15,8 @@ class User(TimestampMixin, Base):
     role: Mapped[Role] = enum_column(Role, "user_role")
     clinic_id: Mapped[int | None] = mapped_column(ForeignKey("clinics.id", ondelete="RESTRICT"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True, server_default="true")
+    # Raised when a password is reset, the user is deactivated or what the tokens grant changes: every access
+    # token carries the value it was issued with, and one with an older value is refused (sockets too).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     doctor: Mapped["Doctor | None"] = relationship(back_populates="user", uselist=False)  # noqa: F821

@@ -31,6 +31,7 @@ class SocketUser:
     role: Role
     clinic_id: int | None
     doctor_id: int | None
+    session_version: int = 0  # the session sweeper (realtime/sweeper.py) disconnects the socket when it changes
 
     def rooms(self) -> list[str]:
         """The rooms joined on connect."""
@@ -50,12 +51,15 @@ def _ok(room: str) -> dict[str, Any]:
     return {"ok": True, "room": room}
 
 
-def create_sio(authenticate: Authenticate, *, redis_url: str | None = None) -> socketio.AsyncServer:
+def create_sio(
+    authenticate: Authenticate, *, redis_url: str | None = None, max_message_bytes: int = 1_000_000
+) -> socketio.AsyncServer:
     manager = socketio.AsyncRedisManager(redis_url) if redis_url else None
     sio = socketio.AsyncServer(
         async_mode="asgi",
         cors_allowed_origins="*",
         client_manager=manager,
+        max_http_buffer_size=max_message_bytes,
         logger=False,
         engineio_logger=False,
     )
@@ -80,7 +84,9 @@ def create_sio(authenticate: Authenticate, *, redis_url: str | None = None) -> s
 
     async def _who(sid: str) -> SocketUser:
         data = await sio.get_session(sid)
-        return SocketUser(data["user_id"], Role(data["role"]), data["clinic_id"], data["doctor_id"])
+        return SocketUser(
+            data["user_id"], Role(data["role"]), data["clinic_id"], data["doctor_id"], data.get("session_version", 0)
+        )
 
     async def _refuse(sid: str, message: str) -> dict[str, Any]:
         await sio.emit(ev.ERROR, {"detail": message}, to=sid)

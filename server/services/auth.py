@@ -1,8 +1,6 @@
 """Login, token refresh and resolving the caller from a token."""
 
 import threading
-import time
-from collections import defaultdict, deque
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -10,59 +8,35 @@ from sqlalchemy.orm import Session, joinedload
 from common.enums import Role
 from common.schemas import TokenPair
 from server.core.config import get_settings
-from server.core.errors import Forbidden, TooManyRequests, Unauthorized
-from server.core.security import create_token, decode_token, hash_password, verify_password
+from server.core.errors import Forbidden, Unauthorized, Unavailable
+from server.core.security import create_token, decode_claims, hash_password, verify_password
 from server.models import Doctor, User
+from server.services import sessions
+from server.services.login_throttle import throttle
 from server.services.serializers import user_out
 
 # A valid hash to verify against when the user does not exist, so timing does not reveal unknown usernames.
 _DUMMY_HASH = hash_password("not-a-real-password")
+# argon2 takes ~64 MB for each check: a flood of sign-ins waits here instead of taking 64 MB per thread.
+_password_checks = threading.BoundedSemaphore(get_settings().password_checks_at_once)
 
 
-class LoginThrottle:
-    """Counts failed logins per username in a sliding window (per server process)."""
-
-    def __init__(self) -> None:
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        window = get_settings().login_lockout_seconds
-        failures = self._failures[key]
-        while failures and now - failures[0] > window:
-            failures.popleft()
-        return failures
-
-    def check(self, username: str) -> None:
-        key = username.lower()
-        with self._lock:
-            failures = self._recent(key, time.monotonic())
-            if len(failures) >= get_settings().login_max_failures:
-                retry = int(get_settings().login_lockout_seconds - (time.monotonic() - failures[0])) + 1
-                raise TooManyRequests(
-                    "too many failed logins for this user; try again later", retry_after_seconds=retry
-                )
-
-    def failed(self, username: str) -> None:
-        with self._lock:
-            self._recent(username.lower(), time.monotonic()).append(time.monotonic())
-
-    def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop(username.lower(), None)
-
-    def reset(self) -> None:
-        with self._lock:
-            self._failures.clear()
+def _check_password(password: str, password_hash: str) -> bool:
+    if not _password_checks.acquire(timeout=10):
+        raise Unavailable("too many sign-ins at once; try again", retry_after_seconds=2)
+    try:
+        return verify_password(password, password_hash)
+    finally:
+        _password_checks.release()
 
 
-throttle = LoginThrottle()
-
-
-def _token_pair(user: User) -> TokenPair:
+def _token_pair(session: Session, user: User, *, family: str | None = None) -> TokenPair:
+    """A new access token and the next refresh token of `family` (a new family on login); commits."""
+    refresh_token = sessions.issue_refresh_token(session, user, family=family)
+    session.commit()
     return TokenPair(
-        access_token=create_token(user.id, "access"),
-        refresh_token=create_token(user.id, "refresh"),
+        access_token=create_token(user.id, "access", session_version=user.session_version),
+        refresh_token=refresh_token,
         user=user_out(user),
     )
 
@@ -71,31 +45,62 @@ def _get_user(session: Session, user_id: int) -> User | None:
     return session.scalar(select(User).options(joinedload(User.doctor)).where(User.id == user_id))
 
 
-def login(session: Session, *, username: str, password: str) -> TokenPair:
-    throttle.check(username)
+def login(session: Session, *, username: str, password: str, address: str) -> TokenPair:
+    """`address` is the client's (the proxy's X-Forwarded-For when uvicorn trusts the proxy)."""
+    throttle.check(username, address)
     user = session.scalar(select(User).options(joinedload(User.doctor)).where(User.username == username))
-    valid = verify_password(password, user.password_hash if user else _DUMMY_HASH)
+    valid = _check_password(password, user.password_hash if user else _DUMMY_HASH)
     if user is None or not valid:
-        throttle.failed(username)
+        throttle.failed(username, address)
         raise Unauthorized("incorrect username or password")
     if not user.is_active:
         raise Unauthorized("this account is disabled")
-    throttle.succeeded(username)
-    return _token_pair(user)
+    throttle.succeeded(username, address)
+    sessions.forget_expired(session, user.id)
+    return _token_pair(session, user)
 
 
 def refresh(session: Session, *, refresh_token: str) -> TokenPair:
-    user = _get_user(session, decode_token(refresh_token, "refresh"))
+    """Rotate: the presented refresh token is spent and a new pair is answered (see services/sessions.py)."""
+    user_id, family = sessions.spend_refresh_token(session, refresh_token)
+    user = _get_user(session, user_id)
     if user is None or not user.is_active:
         raise Unauthorized("invalid token")
-    return _token_pair(user)
+    return _token_pair(session, user, family=family)
 
 
 def user_from_access_token(session: Session, token: str) -> User:
-    user = _get_user(session, decode_token(token, "access"))
-    if user is None or not user.is_active:
+    claims = decode_claims(token, "access")
+    user = _get_user(session, claims.user_id)
+    if user is None or not user.is_active or claims.session_version != user.session_version:
         raise Unauthorized("invalid token")
     return user
+
+
+Identity = tuple[int, int | None, int]  # (user id, doctor id or None, session_version) of an open socket
+
+
+def valid_identities(session: Session, identities: set[Identity]) -> set[Identity]:
+    """Which socket identities still stand: the user active with the same session_version and, for a doctor,
+    the same active profile. The socket sweeper disconnects the others."""
+    if not identities:
+        return set()
+    rows = session.execute(
+        select(User.id, User.is_active, User.session_version, Doctor.id, Doctor.is_active)
+        .outerjoin(Doctor, Doctor.user_id == User.id)
+        .where(User.id.in_({user_id for user_id, _, _ in identities}))
+    ).all()
+    state = {row[0]: row for row in rows}
+    valid: set[Identity] = set()
+    for identity in identities:
+        user_id, doctor_id, version = identity
+        row = state.get(user_id)
+        if row is None or not row[1] or row[2] != version:
+            continue
+        if doctor_id is not None and (row[3] != doctor_id or not row[4]):
+            continue
+        valid.add(identity)
+    return valid
 
 
 def doctor_of(user: User) -> Doctor:

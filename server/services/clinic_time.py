@@ -17,12 +17,23 @@ def local_today(timezone: str, now: datetime | None = None) -> date:
     return (now or datetime.now(UTC)).astimezone(clinic_tz(timezone)).date()
 
 
+_FIRST_INSTANT = datetime.min.replace(tzinfo=UTC)
+_LAST_INSTANT = datetime.max.replace(tzinfo=UTC)
+
+
+def _local_midnight(tz: ZoneInfo, day: date, *, days_later: int = 0) -> datetime:
+    """Local midnight `days_later` after `day`, in UTC; a calendar end (9999-12-31, or 0001-01-01 east of UTC)
+    is clamped to the first or last instant Python can hold, so a filter reaching it means "from/until ever"."""
+    try:
+        return datetime.combine(day + timedelta(days=days_later), time.min, tzinfo=tz).astimezone(UTC)
+    except OverflowError:
+        return _FIRST_INSTANT if day.year == date.min.year else _LAST_INSTANT
+
+
 def local_day_bounds(timezone: str, day: date) -> tuple[datetime, datetime]:
     """[start, end) of a local calendar day, as UTC datetimes (DST days are 23 or 25 hours long)."""
     tz = clinic_tz(timezone)
-    start = datetime.combine(day, time.min, tzinfo=tz)
-    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
-    return start.astimezone(UTC), end.astimezone(UTC)
+    return _local_midnight(tz, day), _local_midnight(tz, day, days_later=1)
 
 
 def within_local_days(

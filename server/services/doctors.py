@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from common.enums import Role
 from common.schemas import DoctorCreate, DoctorOut, DoctorsQuery, DoctorUpdate, ScheduleOut, ScheduleSlot
+from server.core import revocations
 from server.core.errors import Conflict, InvalidInput, NotFound
 from server.models import Doctor, DoctorSchedule, User
 from server.services import audience
@@ -15,6 +16,7 @@ from server.services.locking import lock_row
 from server.services.money import rate
 from server.services.scope import require_clinic, resolve, visible_clinic_id
 from server.services.serializers import doctor_out, schedule_out
+from server.services.sessions import revoke_user_sessions
 
 
 def list_doctors(session: Session, *, viewer: User, query: DoctorsQuery) -> list[DoctorOut]:
@@ -92,9 +94,14 @@ def update_doctor(session: Session, *, doctor_id: int, data: DoctorUpdate) -> Do
         doctor.user.full_name = changes.pop("full_name")
     if "commission_rate" in changes:
         changes["commission_rate"] = rate(changes["commission_rate"])
+    retired = changes.get("is_active") is False and doctor.is_active
     for field, value in changes.items():
         setattr(doctor, field, value)
+    if retired:  # the doctor's sessions end: sockets disconnected, tokens refused
+        revoke_user_sessions(session, doctor.user)
     commit_or_conflict(session, "doctor could not be updated")
+    if retired:
+        revocations.announce(doctor.user_id)
     return doctor_out(doctor, Audience.ADMIN)
 
 

@@ -7,12 +7,14 @@ from sqlalchemy.orm import Session, joinedload
 
 from common.enums import Role
 from common.schemas import UserCreate, UserOut, UsersQuery, UserUpdate
+from server.core import revocations
 from server.core.errors import Conflict, InvalidInput, NotFound
 from server.core.security import hash_password
 from server.models import User
 from server.services._updates import commit_or_conflict, sent_fields
 from server.services.scope import require_clinic
 from server.services.serializers import user_out
+from server.services.sessions import revoke_user_sessions
 
 
 def username_taken(session: Session, username: str) -> bool:
@@ -107,12 +109,22 @@ def update_user(session: Session, *, user_id: int, data: UserUpdate, actor: User
             raise InvalidInput("clinic_id", "this user's doctor profile belongs to another clinic")
     if user.id == actor.id and (role != Role.ADMIN or changes.get("is_active") is False):
         raise Conflict("you cannot demote or deactivate your own account")
+    ends_sessions = "password" in changes or changes.get("is_active") is False or _grants_change(user, changes)
     if "password" in changes:
         user.password_hash = hash_password(changes.pop("password"))
     for field, value in changes.items():
         setattr(user, field, value)
+    if ends_sessions:
+        revoke_user_sessions(session, user)
     commit_or_conflict(session, "user could not be updated")
+    if ends_sessions:
+        revocations.announce(user.id)
     return user_out(user)
+
+
+def _grants_change(user: User, changes: dict[str, Any]) -> bool:
+    """A new role or clinic changes what the user's tokens and sockets may reach: they sign in again."""
+    return any(field in changes and changes[field] != getattr(user, field) for field in ("role", "clinic_id"))
 
 
 def deactivate_user(session: Session, *, user_id: int, actor: User) -> UserOut:
@@ -121,5 +133,7 @@ def deactivate_user(session: Session, *, user_id: int, actor: User) -> UserOut:
     if user.id == actor.id:
         raise Conflict("you cannot deactivate your own account")
     user.is_active = False
+    revoke_user_sessions(session, user)
     commit_or_conflict(session, "user could not be deactivated")
+    revocations.announce(user.id)
     return user_out(user)

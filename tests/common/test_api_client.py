@@ -75,6 +75,30 @@ async def test_concurrent_401s_share_one_refresh(live_server, staff):
 
 
 @pytest.mark.asyncio
+async def test_bursts_of_401s_follow_the_rotating_refresh_token(live_server, staff):
+    """The server spends a refresh token on use and revokes the session when a spent one comes back: each
+    burst must refresh exactly once, with the newest refresh token, and the session must survive."""
+    admin, _ = staff
+    async with ApiClient(live_server.url) as api:
+        await api.login(admin.username, PASSWORD)
+        spent = []
+        for burst in (1, 2, 3):
+            spent.append(api.refresh_token)
+            api.access_token = "bogus"
+            users = await asyncio.gather(*(api.me() for _ in range(8)))
+            assert {u.id for u in users} == {admin.id}
+            assert api.refresh_count == burst
+        assert api.refresh_token not in spent
+        async with httpx.AsyncClient(base_url=live_server.url) as http:  # a spent token ends the session
+            r = await http.post("/auth/refresh", json={"refresh_token": spent[-1]})
+        assert r.status_code == 401
+        api.access_token = "bogus"
+        with pytest.raises(ApiError) as info:
+            await api.me()
+        assert info.value.code == "session_expired"
+
+
+@pytest.mark.asyncio
 async def test_refused_refresh_ends_the_session(live_server, staff):
     admin, _ = staff
     async with ApiClient(live_server.url) as api:

@@ -139,7 +139,9 @@ def test_admin_cannot_lock_themselves_out(client, db, admin, h):
     # Another admin may do it.
     other = make_user(db, role=Role.ADMIN)
     assert client.patch(f"/users/{admin.id}", json=demote, headers=auth(other)).status_code == 200
-    assert client.get("/auth/me", headers=h).json()["role"] == "RECEPTIONIST"
+    assert client.get("/auth/me", headers=h).status_code == 401  # a new role ends the old sessions
+    db.refresh(admin)
+    assert client.get("/auth/me", headers=auth(admin)).json()["role"] == "RECEPTIONIST"
 
 
 def test_doctor_user_keeps_role_and_clinic_of_its_profile(client, db, h):

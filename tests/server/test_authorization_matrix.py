@@ -285,8 +285,9 @@ def _token(world: W, caller: str) -> str | None:
             {**claims, "iat": past, "exp": past + timedelta(minutes=5)}, settings.secret_key, algorithm="HS256"
         )
 
-    class _Id:  # token_for needs only .id
+    class _Id:  # token_for needs only .id and .session_version (the world's users are fresh: version 0)
         id = world[f"user:{caller}"]
+        session_version = 0
 
     return token_for(_Id())  # type: ignore[arg-type]
 

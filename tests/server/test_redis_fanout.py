@@ -11,7 +11,7 @@ import redis
 from common.enums import Role
 from tests.factories import auth, make_clinic, make_doctor, make_patient, make_service, make_user, token_for
 from tests.support.events import SocketRecorder
-from tests.support.server_process import ServerProcess
+from tests.support.server_process import ServerProcess, running_pair
 
 pytestmark = pytest.mark.timeout(90)
 REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -20,17 +20,8 @@ REDIS_URL = "redis://127.0.0.1:6379/13"
 @pytest.fixture(scope="module")
 def server_pair(database_url: str) -> Iterator[tuple[ServerProcess, ServerProcess]]:
     redis.Redis.from_url(REDIS_URL).ping()  # fail loudly if Redis is missing, rather than skip
-    a = ServerProcess(database_url, redis_url=REDIS_URL)
-    b = ServerProcess(database_url, redis_url=REDIS_URL)
-    a.start()
-    try:
-        b.start()
-        try:
-            yield a, b
-        finally:
-            b.stop()
-    finally:
-        a.stop()
+    with running_pair(database_url, REDIS_URL) as pair:
+        yield pair
 
 
 @pytest.mark.asyncio

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -117,3 +119,21 @@ class ServerProcess:
             self.proc.kill()
             self.proc.wait(timeout=5)
         self.proc = None
+
+
+@contextmanager
+def running_pair(
+    database_url: str, redis_url: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    """Two server processes on one database, fanning out through Redis (as behind a load balancer)."""
+    a = ServerProcess(database_url, redis_url=redis_url, env=env)
+    b = ServerProcess(database_url, redis_url=redis_url, env=env)
+    a.start()
+    try:
+        b.start()
+        try:
+            yield a, b
+        finally:
+            b.stop()
+    finally:
+        a.stop()

@@ -12,7 +12,7 @@ from common.schemas import (
     AppointmentUpdate,
     Page,
 )
-from server.api.deps import ReceptionUser, SessionDep, StaffUser
+from server.api.deps import Id, ReceptionUser, SessionDep, StaffUser
 from server.services import appointments as appointment_service
 
 router = APIRouter(prefix="/appointments", tags=["appointments"])
@@ -31,20 +31,20 @@ def create_appointment(body: AppointmentCreate, session: SessionDep, me: Recepti
 
 
 @router.get("/{appointment_id}", response_model=AppointmentOut)
-def get_appointment(appointment_id: int, session: SessionDep, me: StaffUser) -> AppointmentOut:
+def get_appointment(appointment_id: Id, session: SessionDep, me: StaffUser) -> AppointmentOut:
     return appointment_service.get_appointment(session, actor=me, appointment_id=appointment_id)
 
 
 @router.patch("/{appointment_id}", response_model=AppointmentOut)
 def update_appointment(
-    appointment_id: int, body: AppointmentUpdate, session: SessionDep, me: ReceptionUser
+    appointment_id: Id, body: AppointmentUpdate, session: SessionDep, me: ReceptionUser
 ) -> AppointmentOut:
     return appointment_service.update_appointment(session, actor=me, appointment_id=appointment_id, data=body)
 
 
 @router.post("/{appointment_id}/cancel", response_model=AppointmentOut)
 def cancel_appointment(
-    appointment_id: int, session: SessionDep, me: ReceptionUser, body: AppointmentCancel | None = None
+    appointment_id: Id, session: SessionDep, me: ReceptionUser, body: AppointmentCancel | None = None
 ) -> AppointmentOut:
     reason = body.reason if body is not None else ""
     return appointment_service.cancel_appointment(session, actor=me, appointment_id=appointment_id, reason=reason)

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, status
 
 from common.schemas import ClinicCreate, ClinicOut, ClinicUpdate
-from server.api.deps import AdminUser, SessionDep, StaffUser
+from server.api.deps import AdminUser, Id, SessionDep, StaffUser
 from server.services import clinics as clinic_service
 
 router = APIRouter(prefix="/clinics", tags=["clinics"])
@@ -20,16 +20,16 @@ def create_clinic(body: ClinicCreate, session: SessionDep, _: AdminUser) -> Clin
 
 
 @router.get("/{clinic_id}", response_model=ClinicOut)
-def get_clinic(clinic_id: int, session: SessionDep, me: StaffUser) -> ClinicOut:
+def get_clinic(clinic_id: Id, session: SessionDep, me: StaffUser) -> ClinicOut:
     return clinic_service.get_clinic(session, clinic_id=clinic_id, viewer=me)
 
 
 @router.patch("/{clinic_id}", response_model=ClinicOut)
-def update_clinic(clinic_id: int, body: ClinicUpdate, session: SessionDep, _: AdminUser) -> ClinicOut:
+def update_clinic(clinic_id: Id, body: ClinicUpdate, session: SessionDep, _: AdminUser) -> ClinicOut:
     return clinic_service.update_clinic(session, clinic_id=clinic_id, data=body)
 
 
 @router.delete("/{clinic_id}", response_model=ClinicOut)
-def delete_clinic(clinic_id: int, session: SessionDep, _: AdminUser) -> ClinicOut:
+def delete_clinic(clinic_id: Id, session: SessionDep, _: AdminUser) -> ClinicOut:
     """Deletes a clinic nothing refers to yet; 409 (naming what refers to it) otherwise."""
     return clinic_service.delete_clinic(session, clinic_id=clinic_id)

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from common.schemas import DoctorCreate, DoctorOut, DoctorsQuery, DoctorUpdate, ScheduleOut, ScheduleUpdate
-from server.api.deps import AdminUser, DoctorUser, SessionDep, StaffUser
+from server.api.deps import AdminUser, DoctorUser, Id, SessionDep, StaffUser
 from server.services import doctors as doctor_service
 
 router = APIRouter(prefix="/doctors", tags=["doctors"])
@@ -32,26 +32,26 @@ def create_doctor(body: DoctorCreate, session: SessionDep, _: AdminUser) -> Doct
 
 
 @router.get("/{doctor_id}", response_model=DoctorOut)
-def get_doctor(doctor_id: int, session: SessionDep, me: StaffUser) -> DoctorOut:
+def get_doctor(doctor_id: Id, session: SessionDep, me: StaffUser) -> DoctorOut:
     return doctor_service.get_doctor(session, doctor_id=doctor_id, viewer=me)
 
 
 @router.patch("/{doctor_id}", response_model=DoctorOut)
-def update_doctor(doctor_id: int, body: DoctorUpdate, session: SessionDep, _: AdminUser) -> DoctorOut:
+def update_doctor(doctor_id: Id, body: DoctorUpdate, session: SessionDep, _: AdminUser) -> DoctorOut:
     return doctor_service.update_doctor(session, doctor_id=doctor_id, data=body)
 
 
 @router.delete("/{doctor_id}", response_model=DoctorOut)
-def deactivate_doctor(doctor_id: int, session: SessionDep, _: AdminUser) -> DoctorOut:
+def deactivate_doctor(doctor_id: Id, session: SessionDep, _: AdminUser) -> DoctorOut:
     """Deactivates the profile (visits and payments refer to it); the user's login is managed under /users."""
     return doctor_service.deactivate_doctor(session, doctor_id=doctor_id)
 
 
 @router.get("/{doctor_id}/schedule", response_model=ScheduleOut)
-def get_schedule(doctor_id: int, session: SessionDep, me: StaffUser) -> ScheduleOut:
+def get_schedule(doctor_id: Id, session: SessionDep, me: StaffUser) -> ScheduleOut:
     return doctor_service.get_schedule(session, doctor_id=doctor_id, viewer=me)
 
 
 @router.put("/{doctor_id}/schedule", response_model=ScheduleOut)
-def replace_schedule(doctor_id: int, body: ScheduleUpdate, session: SessionDep, _: AdminUser) -> ScheduleOut:
+def replace_schedule(doctor_id: Id, body: ScheduleUpdate, session: SessionDep, _: AdminUser) -> ScheduleOut:
     return doctor_service.replace_schedule(session, doctor_id=doctor_id, slots=body.slots)

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from common.schemas import HistoryQuery, HistoryVisit, Page
-from server.api.deps import SessionDep, StaffUser
+from server.api.deps import Id, SessionDep, StaffUser
 from server.api.responses import refusals
 from server.services import history as history_service
 
@@ -18,8 +18,8 @@ router = APIRouter(tags=["history"])
     responses=refusals({403: "a doctor asking for another doctor's id", 404: "no patient (or another clinic's)"}),
 )
 def patient_history(
-    patient_id: int,
-    doctor_id: int,
+    patient_id: Id,
+    doctor_id: Id,
     session: SessionDep,
     me: StaffUser,
     query: Annotated[HistoryQuery, Query()],

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from common.schemas import Page, PatientCreate, PatientOut, PatientsQuery, PatientUpdate
-from server.api.deps import ReceptionUser, SessionDep, StaffUser
+from server.api.deps import Id, ReceptionUser, SessionDep, StaffUser
 from server.services import patients as patient_service
 
 router = APIRouter(prefix="/patients", tags=["patients"])
@@ -22,10 +22,10 @@ def create_patient(body: PatientCreate, session: SessionDep, me: ReceptionUser) 
 
 
 @router.get("/{patient_id}", response_model=PatientOut)
-def get_patient(patient_id: int, session: SessionDep, me: StaffUser) -> PatientOut:
+def get_patient(patient_id: Id, session: SessionDep, me: StaffUser) -> PatientOut:
     return patient_service.get_patient(session, actor=me, patient_id=patient_id)
 
 
 @router.patch("/{patient_id}", response_model=PatientOut)
-def update_patient(patient_id: int, body: PatientUpdate, session: SessionDep, me: ReceptionUser) -> PatientOut:
+def update_patient(patient_id: Id, body: PatientUpdate, session: SessionDep, me: ReceptionUser) -> PatientOut:
     return patient_service.update_patient(session, actor=me, patient_id=patient_id, data=body)

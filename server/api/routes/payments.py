@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from common.schemas import Page, PaymentCreate, PaymentDetail, PaymentPay, PaymentsQuery
-from server.api.deps import ReceptionUser, SessionDep
+from server.api.deps import Id, ReceptionUser, SessionDep
 from server.services import payments as payment_service
 
 router = APIRouter(prefix="/payments", tags=["payments"])
@@ -24,16 +24,16 @@ def create_payment(body: PaymentCreate, session: SessionDep, me: ReceptionUser) 
 
 
 @router.get("/{payment_id}", response_model=PaymentDetail)
-def get_payment(payment_id: int, session: SessionDep, me: ReceptionUser) -> PaymentDetail:
+def get_payment(payment_id: Id, session: SessionDep, me: ReceptionUser) -> PaymentDetail:
     return payment_service.get_payment(session, actor=me, payment_id=payment_id)
 
 
 @router.post("/{payment_id}/pay", response_model=PaymentDetail)
-def pay(payment_id: int, session: SessionDep, me: ReceptionUser, body: PaymentPay | None = None) -> PaymentDetail:
+def pay(payment_id: Id, session: SessionDep, me: ReceptionUser, body: PaymentPay | None = None) -> PaymentDetail:
     method = body.method if body is not None else None
     return payment_service.pay(session, actor=me, payment_id=payment_id, method=method)
 
 
 @router.post("/{payment_id}/refund", response_model=PaymentDetail)
-def refund(payment_id: int, session: SessionDep, me: ReceptionUser) -> PaymentDetail:
+def refund(payment_id: Id, session: SessionDep, me: ReceptionUser) -> PaymentDetail:
     return payment_service.refund(session, actor=me, payment_id=payment_id)

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from common.schemas import ServiceCreate, ServiceOut, ServicesQuery, ServiceUpdate
-from server.api.deps import AdminUser, SessionDep, StaffUser
+from server.api.deps import AdminUser, Id, SessionDep, StaffUser
 from server.services import catalog as catalog_service
 
 router = APIRouter(prefix="/services", tags=["services"])
@@ -22,15 +22,15 @@ def create_service(body: ServiceCreate, session: SessionDep, _: AdminUser) -> Se
 
 
 @router.get("/{service_id}", response_model=ServiceOut)
-def get_service(service_id: int, session: SessionDep, me: StaffUser) -> ServiceOut:
+def get_service(service_id: Id, session: SessionDep, me: StaffUser) -> ServiceOut:
     return catalog_service.get_service(session, service_id=service_id, viewer=me)
 
 
 @router.patch("/{service_id}", response_model=ServiceOut)
-def update_service(service_id: int, body: ServiceUpdate, session: SessionDep, _: AdminUser) -> ServiceOut:
+def update_service(service_id: Id, body: ServiceUpdate, session: SessionDep, _: AdminUser) -> ServiceOut:
     return catalog_service.update_service(session, service_id=service_id, data=body)
 
 
 @router.delete("/{service_id}", response_model=ServiceOut)
-def deactivate_service(service_id: int, session: SessionDep, _: AdminUser) -> ServiceOut:
+def deactivate_service(service_id: Id, session: SessionDep, _: AdminUser) -> ServiceOut:
     return catalog_service.deactivate_service(session, service_id=service_id)

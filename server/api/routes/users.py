@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from common.schemas import UserCreate, UserOut, UsersQuery, UserUpdate
-from server.api.deps import AdminUser, SessionDep
+from server.api.deps import AdminUser, Id, SessionDep
 from server.services import users as user_service
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -22,15 +22,15 @@ def create_user(body: UserCreate, session: SessionDep, _: AdminUser) -> UserOut:
 
 
 @router.get("/{user_id}", response_model=UserOut)
-def get_user(user_id: int, session: SessionDep, _: AdminUser) -> UserOut:
+def get_user(user_id: Id, session: SessionDep, _: AdminUser) -> UserOut:
     return user_service.get_user(session, user_id=user_id)
 
 
 @router.patch("/{user_id}", response_model=UserOut)
-def update_user(user_id: int, body: UserUpdate, session: SessionDep, me: AdminUser) -> UserOut:
+def update_user(user_id: Id, body: UserUpdate, session: SessionDep, me: AdminUser) -> UserOut:
     return user_service.update_user(session, user_id=user_id, data=body, actor=me)
 
 
 @router.delete("/{user_id}", response_model=UserOut)
-def deactivate_user(user_id: int, session: SessionDep, me: AdminUser) -> UserOut:
+def deactivate_user(user_id: Id, session: SessionDep, me: AdminUser) -> UserOut:
     return user_service.deactivate_user(session, user_id=user_id, actor=me)

@@ -17,6 +17,7 @@ from common.client.errors import ApiError
 from common.enums import Role
 from common.qt.app_runner import current_runtime, run_app
 from common.qt.login_dialog import default_server_url, login_flow
+from common.version import set_client_app
 
 log = logging.getLogger(__name__)
 READY_MARKER = "CLINIC_DOCTOR_READY"
@@ -72,6 +73,7 @@ def _print_marker_when_ready(session) -> None:  # noqa: ANN001 (DoctorSession, i
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    set_client_app("doctor")
     return run_app(_main, APPLICATION)
 
 

@@ -10,6 +10,7 @@ from common.client import ApiError
 from common.enums import Role
 from common.qt.app_runner import current_runtime, run_app
 from common.qt.login_dialog import LoginDialog, login_flow
+from common.version import set_client_app
 
 log = logging.getLogger(__name__)
 TITLE = "Clinic reception"
@@ -55,6 +56,7 @@ async def _main() -> bool:
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    set_client_app("reception")
     return run_app(_main, "reception")
 
 

@@ -33,6 +33,9 @@ def _serve(host: str, port: int, *, migrate: bool = True) -> None:
 
     _exit_on_sigterm()
     if migrate:
+        from server.core.dbwatch import wait_for_database
+
+        wait_for_database()  # a server that boots before its database waits for it instead of exiting
         _migrate()
     from server.main import create_app
 

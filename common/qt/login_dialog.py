@@ -77,6 +77,8 @@ def login_error_message(exc: ApiError, url: str) -> str:
         return "Too many failed attempts for this user. Try again later."
     if exc.status == 422:
         return f"Check the form: {exc.message}"
+    if exc.status == 426:  # the version handshake: the server says which version to install
+        return exc.message if exc.message.endswith(".") else f"{exc.message}."
     return f"The server at {url} could not log you in: {exc.message}"
 
 

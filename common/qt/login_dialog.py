@@ -32,6 +32,7 @@ from common.client.errors import ApiError
 from common.enums import Role
 from common.qt.async_tools import TaskKeeper
 from common.qt.formatting import humanize_enum
+from common.qt.placement import place_by_side
 
 DEFAULT_SERVER_URL = "http://127.0.0.1:8000"
 SERVER_URL_KEY = "server/url"
@@ -303,6 +304,7 @@ async def login_flow(
     dialog.logged_in.connect(finish)
     dialog.rejected.connect(lambda: finish(None))
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    place_by_side(dialog)  # scripts/demo: the two apps' sign-in windows side by side, not stacked
     dialog.show()
     if QGuiApplication.platformName() != "offscreen":  # offscreen (tests, CI) warns that it cannot raise
         dialog.raise_()

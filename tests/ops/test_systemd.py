@@ -99,3 +99,11 @@ def test_backup_timer_runs_the_backup_nightly_and_keeps_the_last_n() -> None:
     assert timer["OnCalendar"] and timer["Persistent"] == "true"
     assert service["User"] == "clinic" and service["Type"] == "oneshot"
     assert service["ExecStart"].startswith(f"{INSTALLED_BINARY} backup") and "--keep" in service["ExecStart"]
+
+
+@pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="desktop-file-utils is not installed")
+def test_desktop_entries_validate() -> None:
+    entries = [str(LINUX / f"clinic-{app}.desktop") for app in ("reception", "doctor")]
+    done = subprocess.run(["desktop-file-validate", *entries], capture_output=True, text=True, timeout=60)
+    problems = [line for line in (done.stdout + done.stderr).splitlines() if "hint:" not in line]
+    assert done.returncode == 0 and problems == [], problems

@@ -74,15 +74,30 @@ class SingleInstance(QObject):
 
     def _on_connection(self) -> None:
         assert self.server is not None
+        asked = False
         while (connection := self.server.nextPendingConnection()) is not None:
-            connection.disconnected.connect(connection.deleteLater)
-            connection.disconnectFromServer()
-        self.activated.emit()
+            # A launch writes one line and hangs up; a probe (is_running) hangs up without a word. Both are
+            # local and immediate, so read here instead of keeping per-connection callbacks alive.
+            if connection.bytesAvailable() or connection.waitForReadyRead(CONNECT_TIMEOUT_MS):
+                asked = asked or _MESSAGE.strip() in bytes(connection.readAll().data())
+            connection.abort()
+            connection.deleteLater()
+        if asked:
+            self.activated.emit()
 
     def close(self) -> None:
         if self.server is not None:
             self.server.close()
             self.server = None
+
+
+def is_running(app: str) -> bool:
+    """Whether `app` is open for this user (without bringing it to the front)."""
+    socket = QLocalSocket()
+    socket.connectToServer(instance_name(app))
+    running = socket.waitForConnected(CONNECT_TIMEOUT_MS)
+    socket.abort()
+    return running
 
 
 def bring_to_front(app: QApplication) -> None:
@@ -111,3 +126,9 @@ def ensure_single_instance(app: str) -> SingleInstance | None:
         return None
     guard.activated.connect(lambda: bring_to_front(qapp))
     return guard
+
+
+if __name__ == "__main__":  # scripts/demo: `python -m common.qt.single_instance reception` → exit 0 if it is open
+    import sys
+
+    sys.exit(0 if is_running(sys.argv[1]) else 1)

@@ -146,3 +146,19 @@ def test_a_second_launch_of_the_app_exits_and_raises_the_first() -> None:
     finally:
         first.terminate()
         first.wait(timeout=20)
+
+
+def test_a_probe_does_not_raise_the_window(qtbot, monkeypatch) -> None:
+    """scripts/demo asks whether an app is open before starting it: that question must not raise its window."""
+    from common.qt.single_instance import is_running
+
+    name = _name()
+    monkeypatch.setenv("CLINIC_INSTANCE_NAME", name)
+    assert not is_running("reception")
+    guard = SingleInstance(name)
+    assert guard.claim()
+    try:
+        with qtbot.assertNotEmitted(guard.activated, wait=300):
+            assert is_running("reception")
+    finally:
+        guard.close()

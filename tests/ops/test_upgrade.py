@@ -17,6 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
 from server.core.migrations import alembic_config, check_no_drift, upgrade_to_head
+from server.ops.backup import schema_revision
 from tests.support.database import create_test_database, drop_test_database
 
 SNAPSHOT = Path(__file__).resolve().parents[1] / "data" / "release-0.1.0.sql.gz"
@@ -45,23 +46,14 @@ def _counts(url: str) -> dict[str, int]:
         engine.dispose()
 
 
-def _revision(url: str) -> str:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
-    finally:
-        engine.dispose()
-
-
 def test_previous_release_database_migrates_to_head_keeping_its_data(release_db: str) -> None:
-    assert _revision(release_db) == "0001"
+    assert schema_revision(release_db) == "0001"
     before = _counts(release_db)
     assert before["patients"] > 0 and before["payments"] > 0
 
     upgrade_to_head(release_db)  # what `clinic-server run` does on start
 
     head = ScriptDirectory.from_config(alembic_config(release_db)).get_current_head()
-    assert _revision(release_db) == head
+    assert schema_revision(release_db) == head
     check_no_drift(release_db)
     assert _counts(release_db) == before

@@ -67,7 +67,9 @@ PY
 }
 
 build_bundle() {
-  local short="$1" app="clinic-$1"
+  local app="clinic-$1"
+  # the self-check loads the xcb platform plugin, which needs these Debian libraries on the build machine too
+  bash -c 'source scripts/_env.sh && ensure_qt_libs display'
   bundle_venv
   step "$app bundle (PyInstaller)"
   rm -rf "dist/$app" "dist/$app"-*.tar.gz

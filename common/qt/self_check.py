@@ -69,6 +69,15 @@ def run_self_check(app_label: str, screens: Screens, out: Callable[[str], None] 
         widget.close()  # type: ignore[attr-defined]
         widget.deleteLater()  # type: ignore[attr-defined]
 
+    if getattr(sys, "frozen", False):  # a bundle for a desk PC carries nothing of the server
+        import importlib.util
+
+        found = [m for m in ("server", "sqlalchemy", "psycopg2", "fastapi") if importlib.util.find_spec(m)]
+        if found:
+            problems.append(f"server code in this bundle: {', '.join(found)}")
+        else:
+            out("ok       no server code in this bundle")
+
     try:
         from common.client.transport_check import check_socket_client
 

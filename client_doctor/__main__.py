@@ -11,12 +11,16 @@ import logging
 import os
 import sys
 
+from PySide6.QtWidgets import QApplication
+
 from client_doctor.settings import APPLICATION
 from common.client.api import ApiClient
 from common.client.errors import ApiError
 from common.enums import Role
 from common.qt.app_runner import current_runtime, run_app
 from common.qt.login_dialog import default_server_url, login_flow
+from common.qt.single_instance import ensure_single_instance
+from common.version import set_client_app
 
 log = logging.getLogger(__name__)
 READY_MARKER = "CLINIC_DOCTOR_READY"
@@ -71,7 +75,17 @@ def _print_marker_when_ready(session) -> None:  # noqa: ANN001 (DoctorSession, i
 
 
 def main() -> int:
+    if "--self-check" in sys.argv[1:]:  # the bundle's (and any install's) check: see common/qt/self_check.py
+        from client_doctor.self_check import run
+
+        return run()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    set_client_app("doctor")
+    qapp = QApplication.instance() or QApplication(sys.argv)  # noqa: F841 (kept alive until run_app returns)
+    guard = ensure_single_instance("doctor")
+    if guard is None:  # already open for this user: that window came to the front
+        print("Clinic doctor is already open; its window was brought to the front.")
+        return 0
     return run_app(_main, APPLICATION)
 
 

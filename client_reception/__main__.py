@@ -5,11 +5,15 @@ from __future__ import annotations
 import logging
 import sys
 
+from PySide6.QtWidgets import QApplication
+
 from client_reception.app import ReceptionApp
 from common.client import ApiError
 from common.enums import Role
 from common.qt.app_runner import current_runtime, run_app
 from common.qt.login_dialog import LoginDialog, login_flow
+from common.qt.single_instance import ensure_single_instance
+from common.version import set_client_app
 
 log = logging.getLogger(__name__)
 TITLE = "Clinic reception"
@@ -54,7 +58,17 @@ async def _main() -> bool:
 
 
 def main() -> int:
+    if "--self-check" in sys.argv[1:]:  # the bundle's (and any install's) check: see common/qt/self_check.py
+        from client_reception.self_check import run
+
+        return run()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    set_client_app("reception")
+    qapp = QApplication.instance() or QApplication(sys.argv)  # noqa: F841 (kept alive until run_app returns)
+    guard = ensure_single_instance("reception")
+    if guard is None:  # already open for this user: that window came to the front
+        print("Clinic reception is already open; its window was brought to the front.")
+        return 0
     return run_app(_main, "reception")
 
 

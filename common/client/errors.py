@@ -12,6 +12,7 @@ _STATUS_TEXT: dict[int, str] = {
     404: "Not found",
     409: "This conflicts with the current state; refresh and try again",
     422: "Some of the data is not valid",
+    426: "This app is too old for the server; please update it",
     429: "Too many attempts; try again later",
     500: "The server had an internal error",
     502: "The server is unavailable",

@@ -32,6 +32,7 @@ from common.client.errors import ApiError
 from common.enums import Role
 from common.qt.async_tools import TaskKeeper
 from common.qt.formatting import humanize_enum
+from common.qt.placement import place_by_side
 
 DEFAULT_SERVER_URL = "http://127.0.0.1:8000"
 SERVER_URL_KEY = "server/url"
@@ -77,6 +78,8 @@ def login_error_message(exc: ApiError, url: str) -> str:
         return "Too many failed attempts for this user. Try again later."
     if exc.status == 422:
         return f"Check the form: {exc.message}"
+    if exc.status == 426:  # the version handshake: the server says which version to install
+        return exc.message if exc.message.endswith(".") else f"{exc.message}."
     return f"The server at {url} could not log you in: {exc.message}"
 
 
@@ -301,6 +304,7 @@ async def login_flow(
     dialog.logged_in.connect(finish)
     dialog.rejected.connect(lambda: finish(None))
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    place_by_side(dialog)  # scripts/demo: the two apps' sign-in windows side by side, not stacked
     dialog.show()
     if QGuiApplication.platformName() != "offscreen":  # offscreen (tests, CI) warns that it cannot raise
         dialog.raise_()

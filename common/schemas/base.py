@@ -148,9 +148,12 @@ class Page(Schema, Generic[T]):
 
 
 class HealthOut(Schema):
-    """GET /health: the server answers."""
+    """GET /health: "ok" with the server's version, or (503) "unavailable" with why the database is not
+    answering."""
 
     status: Code = "ok"
+    version: Code = ""
+    database: Text(500) = "ok"  # "ok", or the reason it is unavailable
 
 
 class ErrorOut(Schema):

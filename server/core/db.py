@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, func
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from server.core.config import get_settings
@@ -33,14 +34,34 @@ class TimestampMixin:
     )
 
 
+CONNECT_TIMEOUT_SECONDS = 5
+
 _engine: Engine | None = None
 _session_factory: sessionmaker[Session] | None = None
+
+
+def normalize_database_url(url: str) -> str:
+    """`postgres://…` and `postgresql://…`, the forms every host hands out, run on psycopg2 (the driver we
+    ship): SQLAlchemy 2.1 reads a bare `postgresql://` as psycopg 3 and does not know `postgres://` at all."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg2")
+    return parsed.render_as_string(hide_password=False)
+
+
+def libpq_url(url: str) -> str:
+    """The same database as a libpq URL (pg_dump, pg_restore, psql): no `+driver`."""
+    return make_url(normalize_database_url(url)).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def uses_embedded_database() -> bool:
+    return not get_settings().database_url
 
 
 def database_url() -> str:
     url = get_settings().database_url
     if url:
-        return url
+        return normalize_database_url(url)
     from server.core.embedded_pg import embedded_database_url
 
     return embedded_database_url()
@@ -51,7 +72,12 @@ def get_engine() -> Engine:
     if _engine is None:
         settings = get_settings()
         _engine = create_engine(
-            database_url(), pool_pre_ping=True, pool_size=10, max_overflow=20, echo=settings.sql_echo
+            database_url(),
+            pool_pre_ping=True,  # a connection left over from before a database restart is replaced, not used
+            pool_size=10,
+            max_overflow=20,
+            echo=settings.sql_echo,
+            connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},  # an unreachable host fails, not hangs
         )
         _session_factory = sessionmaker(bind=_engine, expire_on_commit=False)
     return _engine

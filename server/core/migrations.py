@@ -5,7 +5,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from server.core.db import database_url
+from server.core.db import database_url, normalize_database_url
 
 ALEMBIC_DIR = Path(__file__).resolve().parent.parent / "alembic"
 
@@ -13,7 +13,7 @@ ALEMBIC_DIR = Path(__file__).resolve().parent.parent / "alembic"
 def alembic_config(url: str | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(ALEMBIC_DIR))
-    cfg.set_main_option("sqlalchemy.url", (url or database_url()).replace("%", "%%"))
+    cfg.set_main_option("sqlalchemy.url", normalize_database_url(url or database_url()).replace("%", "%%"))
     return cfg
 
 

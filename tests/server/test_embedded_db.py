@@ -18,8 +18,8 @@ def _env(data_dir: Path) -> dict[str, str]:
 
 
 @pytest.mark.timeout(300)
-def test_embedded_database_starts_serves_docs_and_keeps_data(tmp_path: Path) -> None:
-    data_dir = tmp_path / "clinic-data"
+def test_embedded_database_starts_serves_docs_and_keeps_data(pg_tmp_path: Path) -> None:
+    data_dir = pg_tmp_path / "clinic-data"
     created = subprocess.run(
         [sys.executable, "-m", "server.cli", "create-admin", "--username", "root.admin", "--password", "s3cret-pw"],
         cwd=ROOT,

@@ -15,4 +15,8 @@ def test_login_and_me(client, db):
 def test_live_server_health(live_server):
     import httpx
 
-    assert httpx.get(f"{live_server.url}/health").json() == {"status": "ok"}
+    from common.version import VERSION
+
+    response = httpx.get(f"{live_server.url}/health")
+    assert response.json() == {"status": "ok", "version": VERSION, "database": "ok"}
+    assert response.headers["X-Server-Version"] == VERSION

@@ -54,8 +54,11 @@ class ServerProcess:
         port: int | None = None,
         redis_url: str | None = None,
         env: dict[str, str] | None = None,
+        migrate: bool | None = None,
     ) -> None:
         self.database_url = database_url
+        # the test database is migrated once per run; an embedded one is migrated by the server itself
+        self.migrate = database_url is None if migrate is None else migrate
         self.redis_url = redis_url
         self.extra_env = env or {}
         self.port = port or free_port()
@@ -67,6 +70,11 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30) -> None:
+        self.launch()
+        self.wait_ready(timeout)
+
+    def launch(self) -> None:
+        """Start the process without waiting for it to answer."""
         env = {**os.environ, **self.extra_env, "PYTHONUNBUFFERED": "1"}
         env.pop("DATABASE_URL", None)
         env.pop("REDIS_URL", None)
@@ -74,8 +82,7 @@ class ServerProcess:
             env["DATABASE_URL"] = self.database_url
         if self.redis_url:
             env["REDIS_URL"] = self.redis_url
-        # the test database is migrated once per run; an embedded one is migrated by the server itself
-        migrate = [] if self.database_url is None else ["--no-migrate"]
+        migrate = [] if self.migrate else ["--no-migrate"]
         self.log_path.parent.mkdir(exist_ok=True)
         log = open(self.log_path, "ab")  # noqa: SIM115 (kept open for the child's lifetime)
         self.proc = subprocess.Popen(
@@ -96,6 +103,9 @@ class ServerProcess:
             stderr=subprocess.STDOUT,
             preexec_fn=_orphan_guard(),  # noqa: PLW1509 (only prctl, no locks: safe after fork)
         )
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        assert self.proc is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -119,6 +129,9 @@ class ServerProcess:
             self.proc.kill()
             self.proc.wait(timeout=5)
         self.proc = None
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from common.schemas import (
     TokenPair,
     UserOut,
 )
+from common.version import CLIENT_VERSION_HEADER, client_version_header
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,8 @@ class Transport:
             base_url=normalize_url(base_url),
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
             transport=transport,
+            # the version handshake: an app too old for the server gets a 426 whose message says to update it
+            headers={CLIENT_VERSION_HEADER: client_version_header()},
         )
         self.access_token: str | None = None
         self.refresh_token: str | None = None

@@ -1,0 +1,1 @@
+"""Day-two operations behind the `clinic-server` commands: backup, restore, check."""

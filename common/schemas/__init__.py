@@ -64,6 +64,7 @@ from common.schemas.visits import (
     PhaseMoveRequest,
     QueueBoard,
     QueueEntry,
+    VisitDraftRequest,
     VisitOut,
 )
 
@@ -80,6 +81,7 @@ __all__ = [
     "ClinicOut",
     "ClinicUpdate",
     "CompleteConsultationRequest",
+    "VisitDraftRequest",
     "CompleteRequest",
     "DoctorBrief",
     "DoctorCreate",

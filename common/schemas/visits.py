@@ -1,8 +1,9 @@
 """Visits and the queue."""
 
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from common.enums import Phase, VisitStatus
 from common.schemas.admin import (
@@ -89,6 +90,30 @@ class CompleteConsultationRequest(Schema):
     visit_id: int
     notes: str | None = None
     prescription: str | None = None
+
+
+def _storable(text: str) -> str:
+    """PostgreSQL text holds neither NUL nor a lone surrogate (it cannot be UTF-8): refuse them as a 422."""
+    if "\x00" in text:
+        raise ValueError("must not contain a NUL character")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("must be valid Unicode text (no lone surrogates)") from exc
+    return text
+
+
+ClinicalText = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(_storable)]
+
+
+class VisitDraftRequest(Schema):
+    """PUT /visits/{visit_id}/draft: the consultation's notes and prescription as typed so far, saved while the
+    visit is IN_PROGRESS by its own doctor. `version` is the visit's version the editor was opened on; a draft
+    save never bumps it."""
+
+    notes: ClinicalText = ""
+    prescription: ClinicalText = ""
+    version: int = Field(ge=1, le=2**31 - 1)
 
 
 class CompleteRequest(Schema):

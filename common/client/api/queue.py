@@ -13,6 +13,7 @@ from common.schemas import (
     PhaseMoveRequest,
     QueueBoard,
     VisitDetail,
+    VisitDraftRequest,
     VisitOut,
 )
 
@@ -77,3 +78,9 @@ class QueueApi(Transport):
 
     async def visit(self, visit_id: int) -> VisitDetail:
         return await self._call(VisitDetail, "GET", f"/visits/{visit_id}")
+
+    async def save_draft(self, visit_id: int, *, notes: str, prescription: str, version: int) -> VisitOut:
+        """Keep the consultation's notes and prescription on the IN_PROGRESS visit (`version`: the one the editor
+        was opened on); ApiError 409 when it is stale or the visit left IN_PROGRESS."""
+        body = request_body(VisitDraftRequest, {"notes": notes, "prescription": prescription, "version": version})
+        return await self._call(VisitOut, "PUT", f"/visits/{visit_id}/draft", json=body)

@@ -22,7 +22,8 @@ class TodayViewModel(ViewModel):
     dashboard_changed = Signal(object)  # DoctorDashboard
     highlight_changed = Signal(int)  # visit id of the pushed patient (0 = none)
     pushed = Signal(object)  # PatientWithDoctorEvent, after it is accepted
-    open_requested = Signal(int)  # visit id to open in the consultation view
+    open_requested = Signal(int)  # visit id to open in the consultation view (the doctor asked for it)
+    sent_in = Signal(int, str)  # visit id, patient name: reception sent this patient in (a push)
     toast = Signal(str)
 
     def __init__(self, api: ApiClient, doctor: DoctorOut, settings: DoctorSettings, parent: QObject | None = None):
@@ -85,11 +86,11 @@ class TodayViewModel(ViewModel):
             return
         self.highlighted_visit_id = event.visit.id
         self.highlight_changed.emit(event.visit.id)
-        self.toast.emit(f"{event.patient.full_name} is with you now ({event.visit.service.name})")
+        self.toast.emit(f"{event.patient.full_name} was sent in ({event.visit.service.name})")
         self.pushed.emit(event)
         self.refresh_soon()
-        if self.settings.auto_open_consultation:
-            self.open_requested.emit(event.visit.id)
+        # The window decides where it goes: never over an open consultation (issue 10, part 2).
+        self.sent_in.emit(event.visit.id, event.patient.full_name)
 
     # --- actions --------------------------------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ from client_doctor.views.patients import PatientsView
 from client_doctor.views.schedule import ScheduleView
 from client_doctor.views.style import STYLE
 from client_doctor.views.today import TodayView
-from client_doctor.views.widgets import Toast, label
+from client_doctor.views.widgets import SentInBar, Toast, label
 from common.qt.banner import ErrorBanner
 from common.qt.bridge import EventBridge
 from common.qt.indicator import ConnectionIndicator
@@ -113,6 +113,11 @@ class DoctorMainWindow(QMainWindow):
         banner_row.setContentsMargins(16, 8, 16, 0)
         banner_row.addWidget(self.banner)
         col.addLayout(banner_row)
+        self.sent_in_bar = SentInBar()
+        bar_row = QHBoxLayout()
+        bar_row.setContentsMargins(16, 8, 16, 0)
+        bar_row.addWidget(self.sent_in_bar)
+        col.addLayout(bar_row)
         self.stack = QStackedWidget()
         self.stack.setObjectName("pages")
         col.addWidget(self.stack, 1)
@@ -134,12 +139,15 @@ class DoctorMainWindow(QMainWindow):
             self.tray = QSystemTrayIcon(icon, self)
             self.tray.setToolTip("Clinic — consulting room")
             self.tray.show()
-        self.notifications: list[str] = []  # what was announced (toast and tray), newest last
+        self.notifications: list[str] = []  # what was announced (toast), newest last
+        self.alerts: list[str] = []  # what was also announced by tray message and sound (window not active)
 
         self.nav.currentRowChanged.connect(self.show_section)
         for vm in (today, consultation, earnings, patients, schedule):
             vm.error.connect(self.banner_error)
         today.open_requested.connect(self.open_consultation)
+        today.sent_in.connect(self._sent_in)
+        self.sent_in_bar.open_clicked.connect(self.open_consultation)
         today.toast.connect(self.notify)
         self.consultation_view.back_requested.connect(self.back)
         consultation.completed.connect(self._completed)
@@ -179,7 +187,8 @@ class DoctorMainWindow(QMainWindow):
         if index < 0:
             return
         if self.in_consultation:
-            self.consultation_view.save_draft()
+            self.consultation_view.unbind()
+            self.consultation_vm.leave()
         self.stack.setCurrentIndex(index)
         if index not in self._loaded:  # each section loads on first visit; live events keep it fresh after
             self._loaded.add(index)
@@ -200,12 +209,26 @@ class DoctorMainWindow(QMainWindow):
         if self.in_consultation and self.consultation_vm.visit_id == visit_id:
             self.consultation_vm.spawn(self.consultation_vm.load())  # already open: just refresh it
             return
+        if self.sent_in_bar.visit_id == visit_id:
+            self.sent_in_bar.dismiss()
         self.today_view.show_success("")
         self.consultation_view.begin(visit_id)
         self.stack.setCurrentWidget(self.consultation_view)
+        # The page holds the focus, not an editor: whatever the doctor was typing cannot continue into it.
+        self.consultation_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _sent_in(self, visit_id: int, patient_name: str) -> None:
+        """A push: open it only when no consultation is open (and the doctor wants that); otherwise announce it."""
+        if self.in_consultation:
+            if self.consultation_vm.visit_id != visit_id:
+                self.sent_in_bar.announce(visit_id, patient_name)
+            return
+        if self.today_vm.settings.auto_open_consultation:
+            self.open_consultation(visit_id)
 
     def back(self) -> None:
-        self.consultation_view.save_draft()
+        self.consultation_view.unbind()
+        self.consultation_vm.leave()
         self.nav.setCurrentRow(TODAY)
         self.stack.setCurrentIndex(TODAY)
         self.today_vm.refresh_soon()
@@ -221,11 +244,16 @@ class DoctorMainWindow(QMainWindow):
         self.banner.show_error(message)
 
     def notify(self, text: str) -> None:
+        """A toast in the window; when the window is not the active one, also a tray message and a sound."""
         self.notifications.append(text)
         self.toast.show_message(text)
+        if self.isActiveWindow():
+            return
+        self.alerts.append(text)
         if self.tray is not None and QSystemTrayIcon.supportsMessages():
             self.tray.showMessage("Patient sent in", text, QSystemTrayIcon.MessageIcon.Information, 5000)
-        QApplication.alert(self)  # flash the task bar entry when the window is not in front
+        QApplication.beep()
+        QApplication.alert(self)  # flash the task bar entry
 
     # --- live events ------------------------------------------------------------------------------------------
 
@@ -285,7 +313,7 @@ class DoctorMainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop every view-model's tasks and timers (the app quits, or a test ends)."""
-        self.consultation_view.save_draft()
+        self.consultation_view.shutdown()
         for vm in (self.today_vm, self.consultation_vm, self.earnings_vm, self.patients_vm, self.schedule_vm):
             vm.close()
         if self.tray is not None:

@@ -17,7 +17,7 @@ from client_doctor.drafts import Draft, DraftStore
 from common.client.api import ApiClient, ApiError
 from common.enums import VisitStatus
 from common.qt.viewmodel import ViewModel
-from common.schemas import DoctorOut, HistoryVisit, VisitDetail, VisitOut
+from common.schemas import DoctorOut, HistoryVisit, VisitDetail, VisitEvent, VisitOut, VisitStatusChangedEvent
 
 HISTORY_PAGE = 50
 
@@ -57,7 +57,7 @@ class ConsultationViewModel(ViewModel):
     def open(self, visit_id: int) -> None:
         self.visit_id = visit_id
         self.data = None
-        self.spawn(self.load())
+        self.refresh()
 
     def leave(self) -> None:
         """Back to Today's Work: nothing is open (saves already queued still go to their own visits)."""
@@ -68,15 +68,24 @@ class ConsultationViewModel(ViewModel):
         visit_id = self.visit_id
         if visit_id is None:
             return None
-        async with self.working():
-            visit = await self.api.visit(visit_id)
-            page = await self.api.history(visit.patient_id, self.doctor.id, page=1, per_page=HISTORY_PAGE)
+        visit = await self.api.visit(visit_id)
+        page = await self.api.history(visit.patient_id, self.doctor.id, page=1, per_page=HISTORY_PAGE)
         if visit_id != self.visit_id:  # the doctor moved on while this was loading
             return None
         history = [h for h in page.items if h.id != visit.id]
         self.data = ConsultationData(visit=visit, history=history, history_total=max(page.total - 1, len(history)))
         self.loaded.emit(self.data)
         return self.data
+
+    def on_visit_changed(self, event: VisitEvent | VisitStatusChangedEvent) -> None:
+        """Someone else changed the visit on screen (reception undid the send, an admin completed it)."""
+        if event.visit.id == self.visit_id and not self.completing:
+            self.refresh()
+
+    def reload_if_open(self, *_: object) -> None:
+        """After missed events (a seq gap, a reconnect)."""
+        if self.visit_id is not None and not self.completing:
+            self.refresh()
 
     @property
     def can_complete(self) -> bool:
@@ -98,7 +107,7 @@ class ConsultationViewModel(ViewModel):
         self._unsent[visit_id] = Draft(notes=notes, prescription=prescription)
         if visit_id not in self._sending:
             self._sending.add(visit_id)
-            self.spawn(self._send(visit_id))
+            self.spawn(self._send(visit_id), quiet=True)
 
     def _version_of(self, visit_id: int) -> int | None:
         data = self.data
@@ -136,6 +145,13 @@ class ConsultationViewModel(ViewModel):
             self._in_flight.pop(visit_id, None)
             self._sending.discard(visit_id)
 
+    def resend_kept(self) -> None:
+        """Send the open visit's fallback draft up again (after a sign-in, or when the server is back)."""
+        visit_id = self.visit_id
+        kept = self.local_draft(visit_id) if visit_id is not None else None
+        if visit_id is not None and kept is not None:
+            self.save_draft(visit_id, kept.notes, kept.prescription)
+
     def keep_locally(self, visit_id: int, notes: str, prescription: str) -> None:
         """The app is closing: no request can finish now, so the text stays on this computer until reopened."""
         if visit_id not in self._finished:
@@ -161,7 +177,7 @@ class ConsultationViewModel(ViewModel):
     # --- completing -------------------------------------------------------------------------------------------
 
     def complete(self, visit_id: int, notes: str, prescription: str) -> None:
-        self.spawn(self.complete_now(visit_id, notes, prescription))
+        self.spawn(self.complete_now(visit_id, notes, prescription), quiet=True)  # completing shows busy itself
 
     async def complete_now(self, visit_id: int, notes: str, prescription: str) -> VisitOut | None:
         if self.completing or visit_id != self.visit_id:

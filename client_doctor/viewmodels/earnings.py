@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from client_doctor import fmt
-from client_doctor.viewmodels.base import ViewModel
 from client_doctor.viewmodels.paged_model import Col, PagedTableModel
 from common.client.api import ApiClient, EarningsFilters
+from common.qt.viewmodel import ViewModel
 from common.schemas import EarningRow, EarningsGroup, EarningsPage, EarningsSummary
 
 PER_PAGE = 200
@@ -30,6 +29,7 @@ EARNING_COLUMNS: list[Col[EarningRow]] = [
 
 
 class EarningsViewModel(ViewModel):
+    DEBOUNCE_MS = 300  # payment_processed may come in bursts (a receptionist paying several visits)
     summary_changed = Signal(object)  # EarningsSummary
     groups_changed = Signal(list)  # list[EarningsGroup], oldest day first (for the chart)
     exported = Signal(str, int)  # path, number of data rows
@@ -44,25 +44,10 @@ class EarningsViewModel(ViewModel):
         self.model: PagedTableModel[EarningRow] = PagedTableModel(EARNING_COLUMNS, self)
         self.model.more_wanted.connect(self._load_next_page)
         self.pages_fetched = 0
-        # payment_processed may come in bursts (a receptionist paying several visits): refetch once.
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(300)
-        self._debounce.timeout.connect(self.reload)
 
     def set_filters(self, filters: EarningsFilters) -> None:
         self.filters = filters
-        self.reload()
-
-    def update_filters(self, **changes: object) -> None:
-        self.set_filters(replace(self.filters, **changes))
-
-    def reload(self) -> None:
-        self.spawn(self.load())
-
-    def reload_soon(self, *_: object) -> None:
-        if not self._debounce.isActive():
-            self._debounce.start()
+        self.refresh()
 
     async def _fetch(self, page: int, *, with_groups: bool) -> EarningsPage:
         self.pages_fetched += 1
@@ -73,11 +58,7 @@ class EarningsViewModel(ViewModel):
     async def load(self) -> EarningsPage:
         """First page + summary + per-day groups for the current filters; replaces the table."""
         filters = self.filters
-        self.busy_changed.emit(True)
-        try:
-            result = await self._fetch(1, with_groups=True)
-        finally:
-            self.busy_changed.emit(False)
+        result = await self._fetch(1, with_groups=True)
         if filters != self.filters:  # filters changed while loading: a newer load is on its way
             return result
         self.model.reset(result.items, result.total)

@@ -205,7 +205,8 @@ class EarningsView(QWidget):
 
     def _show_count(self, *_: object) -> None:
         model = self.vm.model
-        self.count.setText(f"{model.total} payments · {model.loaded} loaded")
+        noun = "payment" if model.total == 1 else "payments"
+        self.count.setText(f"{model.total} {noun} · {model.loaded} loaded")
 
     def show_groups(self, groups: list[EarningsGroup]) -> None:
         newest_first = list(reversed(groups))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from client_reception.viewmodels.board import BoardRole, BoardViewModel
+from client_reception.viewmodels.board import BoardViewModel, card_at
 from client_reception.views.board_card import elapsed_text, is_overdue, live_wait_seconds
 from client_reception.views.board_column import MIME, BoardColumn
 from common.enums import Phase
@@ -97,7 +97,10 @@ class BoardView(QWidget):
             self.vm.move(visit_id, target)
 
     def _double_clicked(self, index: QModelIndex, phase: Phase) -> None:
-        visit_id = index.data(BoardRole.VISIT_ID)
+        card = card_at(index)
+        if card is None:
+            return
+        visit_id = card.id
         if phase == Phase.WAITING:
             self.vm.move(visit_id, Phase.WITH_DOCTOR)
         elif phase == Phase.COMPLETED:
@@ -138,7 +141,7 @@ class BoardView(QWidget):
             proxy = column.proxy
             for row in range(proxy.rowCount()):
                 index = proxy.index(row, 0)
-                if index.data(BoardRole.VISIT_ID) == visit_id:
+                if (card := card_at(index)) is not None and card.id == visit_id:
                     column.list.setCurrentIndex(index)
                     return True
         return False

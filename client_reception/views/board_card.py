@@ -9,7 +9,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from client_reception.viewmodels.board import BoardRole
+from client_reception.viewmodels.board import card_at
 from common.enums import Phase
 from common.qt.formatting import format_time
 from common.schemas import QueueEntry
@@ -99,9 +99,10 @@ class CardDelegate(QStyledItemDelegate):
         return QSize(max(option.rect.width(), 220), 3 * line + 34)  # three lines + paddings, nothing wasted
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
-        entry: QueueEntry | None = index.data(BoardRole.ENTRY)
-        if entry is None:
+        card = card_at(index)
+        if card is None:
             return
+        entry = card.entry
         now = self.now()
         overdue = is_overdue(entry, self.phase, self._threshold(), now)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)

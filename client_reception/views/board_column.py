@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from client_reception.viewmodels.board import BoardRole, PhaseFilter
+from client_reception.viewmodels.board import PhaseFilter, card_at
 from client_reception.views.board_card import ACCENT, CardDelegate
 from common.enums import Phase
 
@@ -68,7 +68,8 @@ class BoardColumnView(QListView):
 
     def selected_visit_id(self) -> int | None:
         indexes = self.selectionModel().selectedIndexes() if self.selectionModel() else []
-        return indexes[0].data(BoardRole.VISIT_ID) if indexes else None
+        card = card_at(indexes[0]) if indexes else None
+        return card.id if card else None
 
     # drag out: our own MIME with "visit_id:phase", so only the board understands it
     def startDrag(self, supported: Qt.DropAction) -> None:

@@ -10,7 +10,6 @@ from common.client.live import (
     LiveAuthError,
     LiveEvents,
     LiveListener,
-    parse_event,
 )
 
 __all__ = [
@@ -25,5 +24,4 @@ __all__ = [
     "LiveEvents",
     "LiveListener",
     "normalize_url",
-    "parse_event",
 ]

@@ -5,7 +5,8 @@ each of them the same four things:
 
 - `spawn(coro)`: run a coroutine on the qasync loop, keep a reference to it (asyncio keeps only weak ones) and
   cancel it on `close()`; a failure becomes one human message on `error` (an ApiError's own text, one neutral
-  line otherwise — never a traceback), and a bug is logged, it never kills the loop.
+  line otherwise — never a traceback), and a bug is logged, it never kills the loop. The view-model is busy
+  while it runs, unless `quiet=True` (background saves a screen should not grey out for).
 - `busy`: a counter behind `busy_changed(bool)`; `async with self.working():` or `await self.run(coro)` mark
   foreground work (run lets ApiError through for the caller to present).
 - `refresh()` / `refresh_soon()`: `load()` now, or once after a quiet period however many times it is asked
@@ -64,27 +65,42 @@ class ViewModel(QObject):
         if not self._closed:
             self._refresh.trigger()
 
+    def keep_fresh(self, *_: Any) -> None:
+        """A live event touched what this shows: refetch soon, if it was ever loaded (a screen never opened
+        stays unloaded until it is)."""
+        if self.fetch_count:
+            self.refresh_soon()
+
+    def resync(self, *_: Any) -> None:
+        """Events were missed (a seq gap, a reconnect): refetch now, if it was ever loaded."""
+        if self.fetch_count:
+            self.refresh()
+
     async def _load_counted(self) -> Any:
         self.fetch_count += 1
-        async with self.working():
-            return await self.load()
+        return await self.load()
 
     # --- tasks -----------------------------------------------------------------------------------------------
 
-    def spawn(self, coro: Coroutine[Any, Any, T]) -> asyncio.Task[T | None] | None:
-        """Run a coroutine in the background; its failure becomes an `error` message."""
+    def spawn(self, coro: Coroutine[Any, Any, T], *, quiet: bool = False) -> asyncio.Task[T | None] | None:
+        """Run a coroutine in the background (busy meanwhile unless `quiet`); a failure becomes an `error`."""
         if self._closed:
             coro.close()
             return None
-        return self._keeper.spawn(self._guarded(coro), name=type(self).__name__)
+        return self._keeper.spawn(self._guarded(coro, quiet), name=type(self).__name__)
 
-    async def _guarded(self, coro: Coroutine[Any, Any, T]) -> T | None:
+    async def _guarded(self, coro: Coroutine[Any, Any, T], quiet: bool) -> T | None:
+        if not quiet:
+            self._set_busy(+1)
         try:
             return await coro
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a bug shows a message; it must not kill the loop or reach the user raw
             self._report(human_message(exc))
+        finally:
+            if not quiet:
+                self._set_busy(-1)
         return None
 
     async def run(self, coro: Coroutine[Any, Any, T]) -> T:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from common.client.api.transport import Transport, query_params, request_body
-from common.enums import Phase, VisitStatus
+from common.enums import Phase
 from common.schemas import (
     CancelVisitRequest,
     CheckInRequest,
@@ -52,15 +52,6 @@ class QueueApi(Transport):
         """Move a visit to a board phase; with `expected_version` a stale copy gets ApiError 409."""
         body = request_body(
             PhaseMoveRequest, {"visit_id": visit_id, "phase": phase, "expected_version": expected_version}
-        )
-        return await self._call(VisitOut, "POST", "/queue/phase/move", json=body)
-
-    async def set_visit_status(
-        self, visit_id: int, status: VisitStatus, *, expected_version: int | None = None
-    ) -> VisitOut:
-        """The same move by exact status (e.g. CALLED), which the route accepts as `new_status`."""
-        body = request_body(
-            PhaseMoveRequest, {"visit_id": visit_id, "new_status": status, "expected_version": expected_version}
         )
         return await self._call(VisitOut, "POST", "/queue/phase/move", json=body)
 

@@ -8,8 +8,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from client_doctor import fmt
-from client_doctor.viewmodels.paged_model import Col, PagedTableModel
 from common.client.api import ApiClient, EarningsFilters
+from common.qt.paged_model import PagedTableModel
+from common.qt.table_model import RIGHT, Column
 from common.qt.viewmodel import ViewModel
 from common.schemas import EarningRow, EarningsGroup, EarningsPage, EarningsSummary
 
@@ -17,14 +18,14 @@ PER_PAGE = 200
 
 __all__ = ["EarningsFilters", "EarningsViewModel"]
 
-EARNING_COLUMNS: list[Col[EarningRow]] = [
-    Col("Date", lambda r: fmt.day(r.date)),
-    Col("Patient", lambda r: r.patient_name),
-    Col("Service", lambda r: r.service_name),
-    Col("Total", lambda r: fmt.money(r.amount), right=True),
-    Col("Doctor share", lambda r: fmt.money(r.doctor_share), right=True),
-    Col("Status", lambda r: fmt.title(r.status)),
-    Col("Method", lambda r: fmt.title(r.method)),
+EARNING_COLUMNS: list[Column[EarningRow]] = [
+    Column("Date", lambda r: fmt.day(r.date)),
+    Column("Patient", lambda r: r.patient_name),
+    Column("Service", lambda r: r.service_name),
+    Column("Total", lambda r: fmt.money(r.amount), alignment=RIGHT),
+    Column("Doctor share", lambda r: fmt.money(r.doctor_share), alignment=RIGHT),
+    Column("Status", lambda r: fmt.title(r.status)),
+    Column("Method", lambda r: fmt.title(r.method)),
 ]
 
 

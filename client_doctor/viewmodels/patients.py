@@ -5,8 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from client_doctor import fmt
-from client_doctor.viewmodels.paged_model import Col, PagedTableModel
 from common.client.api import ApiClient
+from common.qt.paged_model import PagedTableModel
+from common.qt.table_model import RIGHT, Column
 from common.qt.viewmodel import ViewModel
 from common.schemas import DoctorOut, DoctorPatient, HistoryVisit
 
@@ -14,11 +15,11 @@ PER_PAGE = 100
 HISTORY_PER_PAGE = 100
 SEARCH_DEBOUNCE_MS = 300
 
-PATIENT_COLUMNS: list[Col[DoctorPatient]] = [
-    Col("Name", lambda p: p.full_name),
-    Col("Phone", lambda p: p.phone or "—"),
-    Col("Last visit", lambda p: fmt.day(p.last_visit)),
-    Col("Visits", lambda p: str(p.total_visits), right=True),
+PATIENT_COLUMNS: list[Column[DoctorPatient]] = [
+    Column("Name", lambda p: p.full_name),
+    Column("Phone", lambda p: p.phone or "—"),
+    Column("Last visit", lambda p: fmt.day(p.last_visit)),
+    Column("Visits", lambda p: str(p.total_visits), alignment=RIGHT),
 ]
 
 

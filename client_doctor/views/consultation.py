@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QFormLayout,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -20,10 +17,12 @@ from PySide6.QtWidgets import (
 
 from client_doctor import fmt
 from client_doctor.viewmodels.consultation import LOCAL, REFUSED, SAVED, ConsultationData, ConsultationViewModel
-from client_doctor.viewmodels.paged_model import Col, PagedTableModel
-from client_doctor.views.style import ALLERGY_STYLE, MESSAGE_STYLES, NO_ALLERGY_STYLE
+from client_doctor.views.patient_panel import PatientPanel
+from client_doctor.views.style import MESSAGE_STYLES
 from client_doctor.views.widgets import label
 from common.enums import VisitStatus
+from common.qt.paged_model import PagedTableModel
+from common.qt.table_model import Column
 from common.schemas import HistoryVisit, VisitOut
 
 DRAFT_SAVE_MS = 600  # after typing stops, the draft goes to the server
@@ -33,22 +32,13 @@ DRAFT_TEXTS = {
     REFUSED: "Not saved on the server: kept on this computer",
 }
 
-HISTORY_COLUMNS: list[Col[HistoryVisit]] = [
-    Col("Date", lambda h: fmt.day(h.check_in_time)),
-    Col("Service", lambda h: h.service.name),
-    Col("Notes", lambda h: h.notes or "—"),
-    Col("Prescription", lambda h: h.prescription or "—"),
-    Col("Payment", lambda h: fmt.title(h.payment_status) if h.payment_status else "Not billed"),
+HISTORY_COLUMNS: list[Column[HistoryVisit]] = [
+    Column("Date", lambda h: fmt.day(h.check_in_time)),
+    Column("Service", lambda h: h.service.name),
+    Column("Notes", lambda h: h.notes or "—"),
+    Column("Prescription", lambda h: h.prescription or "—"),
+    Column("Payment", lambda h: fmt.title(h.payment_status) if h.payment_status else "Not billed"),
 ]
-
-
-def card_frame(name: str) -> tuple[QFrame, QVBoxLayout]:
-    frame = QFrame()
-    frame.setObjectName(name)
-    frame.setProperty("card", True)
-    layout = QVBoxLayout(frame)
-    layout.setContentsMargins(16, 12, 16, 12)
-    return frame, layout
 
 
 class ConsultationView(QWidget):
@@ -88,42 +78,11 @@ class ConsultationView(QWidget):
         root.addWidget(splitter, 1)
 
         # --- left: the patient and the current visit -----------------------------------------------------------
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 8, 0)
-        patient_card, pl = card_frame("patientPanel")
-        self.patient_name = label("", "cardName")
-        self.patient_name.setObjectName("patientName")
-        pl.addWidget(self.patient_name)
-        self.allergies = label("", "allergiesLabel", wrap=True)
-        pl.addWidget(self.allergies)
-        form = QFormLayout()
-        self.phone = label(name="patientPhone")
-        self.age = label(name="patientAge")
-        self.gender = label(name="patientGender")
-        self.history_text = label(name="medicalHistory", wrap=True)
-        form.addRow("Phone", self.phone)
-        form.addRow("Age", self.age)
-        form.addRow("Gender", self.gender)
-        form.addRow("Medical history", self.history_text)
-        pl.addLayout(form)
-        left_layout.addWidget(patient_card)
-
-        visit_card, vl = card_frame("currentVisit")
-        vl.addWidget(label("Current visit", "sectionTitle"))
-        vform = QFormLayout()
-        self.service = label(name="visitService")
-        self.appointment = label(name="visitAppointment")
-        self.checkin = label(name="visitCheckin")
-        self.wait = label(name="visitWait")
-        vform.addRow("Service", self.service)
-        vform.addRow("Appointment", self.appointment)
-        vform.addRow("Checked in", self.checkin)
-        vform.addRow("Waited", self.wait)
-        vl.addLayout(vform)
-        left_layout.addWidget(visit_card)
-        left_layout.addStretch(1)
-        splitter.addWidget(left)
+        self.panel = PatientPanel()
+        splitter.addWidget(self.panel)
+        p = self.panel  # the labels tests and the page read
+        self.patient_name, self.allergies, self.phone, self.age = p.patient_name, p.allergies, p.phone, p.age
+        self.gender, self.history_text, self.service = p.gender, p.history_text, p.service
 
         # --- right: editors, Complete, previous visits ---------------------------------------------------------
         right = QWidget()
@@ -235,23 +194,9 @@ class ConsultationView(QWidget):
         visit = data.visit
         if visit.id != self.bound_visit_id:  # an answer for a visit this page no longer shows
             return
-        patient = visit.patient_detail
-        self.title.setText(f"Consultation — {patient.full_name}")
+        self.title.setText(f"Consultation — {visit.patient_detail.full_name}")
         self.status.setText(fmt.title(visit.status))
-        self.patient_name.setText(patient.full_name)
-        self.phone.setText(patient.phone or "—")
-        self.age.setText(fmt.age(patient.date_of_birth))
-        self.gender.setText(patient.gender or "—")
-        self.history_text.setText(patient.medical_history or "None recorded")
-        has_allergies = bool(patient.allergies.strip())
-        self.allergies.setText(f"⚠ Allergies: {patient.allergies}" if has_allergies else "No known allergies")
-        self.allergies.setProperty("present", has_allergies)
-        # A style of its own (not a dynamic-property rule) so the padding is part of the size from the start.
-        self.allergies.setStyleSheet(ALLERGY_STYLE if has_allergies else NO_ALLERGY_STYLE)
-        self.service.setText(visit.service.name)
-        self.appointment.setText(fmt.date_time(visit.appointment.start_time) if visit.appointment else "Walk-in")
-        self.checkin.setText(fmt.date_time(visit.check_in_time))
-        self.wait.setText(fmt.wait(_wait_minutes(visit)))
+        self.panel.show_visit(visit)
         self.history_title.setText(f"Previous visits with you ({data.history_total})")
         self.history_model.reset(data.history, len(data.history))
         self.history_table.resizeRowsToContents()
@@ -346,7 +291,3 @@ class ConsultationView(QWidget):
             self._draft_timer.stop()
             self._dirty = False
             self.vm.complete(self.bound_visit_id, self.notes.toPlainText(), self.prescription.toPlainText())
-
-
-def _wait_minutes(visit: VisitOut) -> int:
-    return fmt.minutes_between(visit.check_in_time, visit.start_time or datetime.now(UTC))

@@ -24,8 +24,8 @@ Index = QModelIndex | QPersistentModelIndex
 SortRole = int(Qt.ItemDataRole.UserRole) + 1
 RowRole = int(Qt.ItemDataRole.UserRole) + 2  # the row object itself
 
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter  # Column(alignment=RIGHT) for amounts
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,9 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     def rows(self) -> tuple[R, ...]:
         return tuple(self._rows)
 
-    def row_at(self, row: int) -> R:
-        return self._rows[row]
+    def row_at(self, row: int) -> R | None:
+        """The row object at a row number, None past the end (a click on an empty area)."""
+        return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def row_for(self, index: Index) -> R | None:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -147,9 +148,12 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             return column.alignment
         value = column.getter(row)
         numeric = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-        return _RIGHT if numeric else _LEFT
+        return RIGHT if numeric else LEFT
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.TextAlignmentRole and orientation == Qt.Orientation.Horizontal:
+            alignment = self._columns[section].alignment if 0 <= section < len(self._columns) else None
+            return int(alignment) if alignment is not None else None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:

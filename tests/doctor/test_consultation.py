@@ -20,6 +20,16 @@ from tests.factories import auth, token_for
 from tests.support.qt import arun, screenshot, until
 
 
+async def _open_pushed(open_app, base_url: str, scene: Scene):  # noqa: ANN001, ANN202
+    """The doctor's app with the scene's visit sent in and its consultation open and editable."""
+    session = await open_app(scene.doctor_username)
+    w = session.window
+    await _send_in(base_url, scene)
+    await until(lambda: w.in_consultation and w.consultation_vm.data is not None, 10)
+    await until(lambda: not w.consultation_view.notes.isReadOnly(), 5)
+    return session, w, w.consultation_view
+
+
 async def _send_in(base_url: str, scene: Scene) -> None:
     async with reception_http(base_url, scene.receptionist) as http:
         ok(await http.post("/queue/phase/move", json={"visit_id": scene.visit.id, "phase": "with_doctor"}))
@@ -80,12 +90,7 @@ def test_draft_is_kept_on_the_server_survives_reopening_and_completion_saves_it(
     qloop, qtbot, open_app, scene: Scene, live_server, committed_db: Session
 ):
     async def scenario() -> None:
-        session = await open_app(scene.doctor_username)
-        w = session.window
-        await _send_in(live_server.url, scene)
-        await until(lambda: w.in_consultation and w.consultation_vm.data is not None, 10)
-        view = w.consultation_view
-        await until(lambda: not view.notes.isReadOnly(), 5)
+        _, w, view = await _open_pushed(open_app, live_server.url, scene)
         qtbot.keyClicks(view.notes, "Draft finding")
         qtbot.keyClicks(view.prescription, "Draft rx")
         await until(lambda: view.draft_state.text() == "Draft saved", 5, "draft not saved on the server")
@@ -121,12 +126,7 @@ def test_offline_draft_stays_on_this_computer_and_goes_up_when_reopened(
     qloop, qtbot, open_app, scene: Scene, live_server, committed_db: Session
 ):
     async def scenario() -> None:
-        session = await open_app(scene.doctor_username)
-        w = session.window
-        await _send_in(live_server.url, scene)
-        await until(lambda: w.in_consultation and w.consultation_vm.data is not None, 10)
-        view = w.consultation_view
-        await until(lambda: not view.notes.isReadOnly(), 5)
+        session, w, view = await _open_pushed(open_app, live_server.url, scene)
         real_base = session.api.base_url
         session.api.base_url = "http://127.0.0.1:9"  # the server cannot be reached (nothing listens on 9)
         qtbot.keyClicks(view.notes, "Typed offline")

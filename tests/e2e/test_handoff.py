@@ -25,7 +25,7 @@ from common.qt.login_dialog import LoginDialog, login_flow
 from server.models import Payment, Visit
 from tests.factories import PASSWORD, make_clinic, make_doctor, make_patient, make_service, make_user
 from tests.reception.conftest import close_app, login_through_dialog, settle
-from tests.support.qt import arun, screenshot, until
+from tests.support.qt import arun, screenshot, sign_in, until
 
 NOTES = "Sore throat for 3 days, tonsils red, no fever."
 RX = "Paracetamol 500 mg up to 4x daily"
@@ -52,11 +52,7 @@ async def doctor_signs_in(qtbot, url: str, username: str, tmp_path: Path) -> Doc
     settings = QSettings(str(tmp_path / "doctor-login.ini"), QSettings.Format.IniFormat)
     dialog = LoginDialog(title="Consulting room", settings=settings, allowed_roles={Role.DOCTOR})
     flow = asyncio.ensure_future(login_flow(dialog=dialog))
-    await until(dialog.isVisible)
-    for edit, text in ((dialog.server_edit, url), (dialog.username_edit, username), (dialog.password_edit, PASSWORD)):
-        edit.clear()
-        qtbot.keyClicks(edit, text)
-    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    await sign_in(qtbot, dialog, url, username, PASSWORD)
     api = await asyncio.wait_for(flow, 15)
     assert api is not None
     prefs = DoctorSettings(QSettings(str(tmp_path / "doctor.ini"), QSettings.Format.IniFormat))

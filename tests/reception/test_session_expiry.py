@@ -44,7 +44,9 @@ def test_an_ended_session_asks_to_sign_in_over_the_window_and_keeps_the_work(
         await until(lambda: not app.session_guard.asking, 10, "the dialog did not go away")
         await until(lambda: app.live.connected, 10, "live events did not come back")
         assert app.api.access_token not in (None, "expired")
+        await settle(app)  # the resync after signing in (the refresh button is disabled while the board loads)
         fetches = app.board.fetch_count
+        assert window.board_view.refresh_button.isEnabled()
         window.board_view.refresh_button.click()
         await until(lambda: app.board.fetch_count > fetches, 10)
         await settle(app)

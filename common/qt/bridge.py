@@ -65,7 +65,9 @@ class EventBridge(QObject):
             self.dropped += 1
             return
         self.event.emit(name, body)
-        self._by_name[name].emit(body)
+        signal = self._by_name.get(name)  # an event with a schema but no signal of its own: `event` only
+        if signal is not None:
+            signal.emit(body)
 
     def on_resync(self, reason: str) -> None:
         self.resync.emit(reason)

@@ -20,8 +20,10 @@ from client_doctor.views.main_window import DoctorMainWindow
 from common.client.api import ApiClient
 from common.client.errors import ApiError
 from common.client.live import LiveEvents
+from common.enums import Role
 from common.qt.bridge import EventBridge
 from common.qt.formatting import set_display_timezone
+from common.qt.session_guard import SessionGuard
 from common.schemas import DoctorOut
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,16 @@ class DoctorSession:
         self.bridge = bridge
         self.window = window
         self._closed = False
+        # An ended session brings the sign-in dialog over this window; the work on screen stays.
+        self.session_guard = SessionGuard(
+            api,
+            live,
+            window,
+            title="Consulting room",
+            allowed_roles={Role.DOCTOR},
+            on_resume=self.resync,
+            parent=window,
+        )
 
     @classmethod
     async def start(
@@ -65,10 +77,10 @@ class DoctorSession:
         )
         live = LiveEvents(api)
         bridge = EventBridge(live, parent=window)
-        window.attach_bridge(bridge)
+        session = cls(api, doctor, live, bridge, window)
+        session._wire()
         if show:
             window.show()
-        session = cls(api, doctor, live, bridge, window)
         try:
             reached = await live.connect(api.base_url)
         except ApiError as exc:  # refused even after a refresh: the app still works, without live updates
@@ -78,10 +90,43 @@ class DoctorSession:
                 window.banner.show_warning("The live connection is not up yet; retrying in the background.")
         return session
 
+    def _wire(self) -> None:
+        """The one place the live events reach the view-models (the window only lays out and navigates)."""
+        b, w = self.bridge, self.window
+        today, consultation = w.today_vm, w.consultation_vm
+        b.patient_with_doctor.connect(today.on_patient_with_doctor)
+        for signal in (
+            b.queue_updated,
+            b.new_checkin,
+            b.visit_status_changed,
+            b.consultation_completed,
+            b.payment_processed,
+        ):
+            signal.connect(today.refresh_soon)
+        b.payment_processed.connect(w.earnings_vm.keep_fresh)
+        for signal in (b.appointment_created, b.appointment_updated, b.appointment_cancelled):
+            signal.connect(w.schedule_vm.keep_fresh)
+        b.consultation_completed.connect(consultation.on_visit_changed)
+        b.visit_status_changed.connect(consultation.on_visit_changed)
+        for vm in (today, w.earnings_vm, w.patients_vm, w.schedule_vm):
+            b.resync.connect(vm.resync)
+        b.resync.connect(consultation.reload_if_open)
+        b.connection_state.connect(w.indicator.set_state)
+        w.indicator.set_state(b.state)
+
+    def resync(self, *_: object) -> None:
+        """Signed in again after the session ended: what was kept on this computer goes up, screens refetch."""
+        w = self.window
+        w.consultation_vm.resend_kept()
+        for vm in (w.today_vm, w.earnings_vm, w.patients_vm, w.schedule_vm):
+            vm.resync()
+        w.consultation_vm.reload_if_open()
+
     async def aclose(self) -> None:
         if self._closed:
             return
         self._closed = True
+        self.session_guard.close()
         self.window.shutdown()
         self.bridge.detach()
         await self.live.close()

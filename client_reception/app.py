@@ -22,8 +22,10 @@ from client_reception.views.patients import PatientsView
 from client_reception.views.payments import PaymentsView
 from common.client import ApiClient, ApiError
 from common.client.live import LiveEvents
+from common.enums import Role
 from common.qt.bridge import EventBridge
 from common.qt.formatting import set_display_timezone
+from common.qt.session_guard import SessionGuard
 from common.schemas import ClinicOut, UserOut
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,16 @@ class ReceptionApp(QObject):
         )
         self._closed = False
         self._wire()
+        # An ended session brings the sign-in dialog over this window; the work on screen stays.
+        self.session_guard = SessionGuard(
+            api,
+            self.live,
+            self.window,
+            title="Clinic reception",
+            allowed_roles={Role.RECEPTIONIST},
+            on_resume=lambda: self.resync("signed in again"),
+            parent=self,
+        )
 
     @property
     def view_models(self) -> tuple:
@@ -93,7 +105,7 @@ class ReceptionApp(QObject):
     def resync(self, reason: str = "reconnect") -> None:
         """After a reconnect or a seq gap nothing said meanwhile is replayed: refetch everything shown."""
         log.info("resync (%s)", reason)
-        self.catalog.reload()
+        self.catalog.refresh()
         self.board.spawn(self.board.fetch_until_ok())
         self.checkin.refresh()
         self.appointments.refresh()
@@ -119,6 +131,7 @@ class ReceptionApp(QObject):
         if self._closed:
             return
         self._closed = True
+        self.session_guard.close()
         for vm in self.view_models:
             vm.close()
         self.bridge.detach()

@@ -1,4 +1,25 @@
-"""Socket.IO event names, written once for the server and both apps."""
+"""Socket.IO event names, written once for the server and both apps, and the schema of each event's body.
+
+`parse_event` is the one way a client turns a received payload into its typed body (the Qt EventBridge uses it
+for both apps); the envelope fields (`seq`, `room`, `clinic_id`, `emitted_at`) are read by LiveEvents and
+ignored by these models.
+"""
+
+import logging
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from common.schemas import (
+    AppointmentEvent,
+    PatientWithDoctorEvent,
+    PaymentEvent,
+    QueueUpdatedEvent,
+    VisitEvent,
+    VisitStatusChangedEvent,
+)
+
+log = logging.getLogger(__name__)
 
 QUEUE_UPDATED = "queue_updated"
 NEW_CHECKIN = "new_checkin"
@@ -28,6 +49,31 @@ ALL_EVENTS: tuple[str, ...] = (
     PATIENT_WITH_DOCTOR,
     CONSULTATION_COMPLETED,
 )
+
+
+EVENT_SCHEMAS: dict[str, type[BaseModel]] = {
+    QUEUE_UPDATED: QueueUpdatedEvent,
+    NEW_CHECKIN: VisitEvent,
+    VISIT_STATUS_CHANGED: VisitStatusChangedEvent,
+    APPOINTMENT_CREATED: AppointmentEvent,
+    APPOINTMENT_UPDATED: AppointmentEvent,
+    APPOINTMENT_CANCELLED: AppointmentEvent,
+    PAYMENT_PROCESSED: PaymentEvent,
+    PATIENT_WITH_DOCTOR: PatientWithDoctorEvent,
+    CONSULTATION_COMPLETED: VisitEvent,
+}
+
+
+def parse_event(name: str, payload: Any) -> BaseModel | None:
+    """The event's body as its wire model (e.g. PatientWithDoctorEvent), or None if unknown or malformed."""
+    schema = EVENT_SCHEMAS.get(name)
+    if schema is None or not isinstance(payload, dict):
+        return None
+    try:
+        return schema.model_validate(payload)
+    except ValidationError as exc:
+        log.warning("malformed %s event ignored: %s", name, exc.errors(include_url=False)[:3])
+        return None
 
 
 def clinic_room(clinic_id: int) -> str:

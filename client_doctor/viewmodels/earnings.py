@@ -5,30 +5,32 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from client_doctor import fmt
-from client_doctor.viewmodels.base import ViewModel
-from client_doctor.viewmodels.paged_model import Col, PagedTableModel
 from common.client.api import ApiClient
+from common.qt.paged_model import PagedTableModel
+from common.qt.table_model import RIGHT, Column
+from common.qt.viewmodel import ViewModel
 from common.schemas import EarningRow, EarningsGroup, EarningsPage, EarningsQuery, EarningsSummary
 
 PER_PAGE = 200
 
 __all__ = ["EarningsQuery", "EarningsViewModel"]
 
-EARNING_COLUMNS: list[Col[EarningRow]] = [
-    Col("Date", lambda r: fmt.day(r.date)),
-    Col("Patient", lambda r: r.patient_name),
-    Col("Service", lambda r: r.service_name),
-    Col("Total", lambda r: fmt.money(r.amount), right=True),
-    Col("Doctor share", lambda r: fmt.money(r.doctor_share), right=True),
-    Col("Status", lambda r: fmt.title(r.status)),
-    Col("Method", lambda r: fmt.title(r.method)),
+EARNING_COLUMNS: list[Column[EarningRow]] = [
+    Column("Date", lambda r: fmt.day(r.date)),
+    Column("Patient", lambda r: r.patient_name),
+    Column("Service", lambda r: r.service_name),
+    Column("Total", lambda r: fmt.money(r.amount), alignment=RIGHT),
+    Column("Doctor share", lambda r: fmt.money(r.doctor_share), alignment=RIGHT),
+    Column("Status", lambda r: fmt.title(r.status)),
+    Column("Method", lambda r: fmt.title(r.method)),
 ]
 
 
 class EarningsViewModel(ViewModel):
+    DEBOUNCE_MS = 300  # payment_processed may come in bursts (a receptionist paying several visits)
     summary_changed = Signal(object)  # EarningsSummary
     groups_changed = Signal(list)  # list[EarningsGroup], oldest day first (for the chart)
     exported = Signal(str, int)  # path, number of data rows
@@ -43,25 +45,10 @@ class EarningsViewModel(ViewModel):
         self.model: PagedTableModel[EarningRow] = PagedTableModel(EARNING_COLUMNS, self)
         self.model.more_wanted.connect(self._load_next_page)
         self.pages_fetched = 0
-        # payment_processed may come in bursts (a receptionist paying several visits): refetch once.
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(300)
-        self._debounce.timeout.connect(self.reload)
 
     def set_filters(self, filters: EarningsQuery) -> None:
         self.filters = filters
-        self.reload()
-
-    def update_filters(self, **changes: object) -> None:
-        self.set_filters(self.filters.model_copy(update=changes))
-
-    def reload(self) -> None:
-        self.spawn(self.load())
-
-    def reload_soon(self, *_: object) -> None:
-        if not self._debounce.isActive():
-            self._debounce.start()
+        self.refresh()
 
     async def _fetch(self, page: int, *, with_groups: bool) -> EarningsPage:
         self.pages_fetched += 1
@@ -72,11 +59,7 @@ class EarningsViewModel(ViewModel):
     async def load(self) -> EarningsPage:
         """First page + summary + per-day groups for the current filters; replaces the table."""
         filters = self.filters
-        self.busy_changed.emit(True)
-        try:
-            result = await self._fetch(1, with_groups=True)
-        finally:
-            self.busy_changed.emit(False)
+        result = await self._fetch(1, with_groups=True)
         if filters != self.filters:  # filters changed while loading: a newer load is on its way
             return result
         self.model.reset(result.items, result.total)

@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from client_doctor import fmt
-from client_doctor.viewmodels.base import ViewModel
-from client_doctor.viewmodels.paged_model import Col, PagedTableModel
 from common.client.api import ApiClient
+from common.qt.paged_model import PagedTableModel
+from common.qt.table_model import RIGHT, Column
+from common.qt.viewmodel import ViewModel
 from common.schemas import DoctorOut, DoctorPatient, HistoryVisit
 
 PER_PAGE = 100
 HISTORY_PER_PAGE = 100
 SEARCH_DEBOUNCE_MS = 300
 
-PATIENT_COLUMNS: list[Col[DoctorPatient]] = [
-    Col("Name", lambda p: p.full_name),
-    Col("Phone", lambda p: p.phone or "—"),
-    Col("Last visit", lambda p: fmt.day(p.last_visit)),
-    Col("Visits", lambda p: str(p.total_visits), right=True),
+PATIENT_COLUMNS: list[Column[DoctorPatient]] = [
+    Column("Name", lambda p: p.full_name),
+    Column("Phone", lambda p: p.phone or "—"),
+    Column("Last visit", lambda p: fmt.day(p.last_visit)),
+    Column("Visits", lambda p: str(p.total_visits), alignment=RIGHT),
 ]
 
 
 class PatientsViewModel(ViewModel):
+    DEBOUNCE_MS = SEARCH_DEBOUNCE_MS  # typing "smi" must not send three requests
     selected_changed = Signal(object)  # DoctorPatient | None
     history_changed = Signal(list)  # list[HistoryVisit] of the selected patient with this doctor
 
@@ -36,28 +38,14 @@ class PatientsViewModel(ViewModel):
         self.selected: DoctorPatient | None = None
         self.history: list[HistoryVisit] = []
         self.history_total = 0
-        self.fetch_count = 0
-        # Typing "smi" must not send three requests: the search waits for a pause in typing.
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.reload)
 
     def set_search(self, text: str) -> None:
         self.search = text.strip()
-        self._debounce.start()  # restart: the request goes out 300 ms after the last keystroke
-
-    def reload(self) -> None:
-        self.spawn(self.load())
+        self.refresh_soon()  # the request goes out after a pause in typing
 
     async def load(self) -> None:
         search = self.search
-        self.fetch_count += 1
-        self.busy_changed.emit(True)
-        try:
-            page = await self.api.doctor_patients(search=search or None, page=1, per_page=PER_PAGE)
-        finally:
-            self.busy_changed.emit(False)
+        page = await self.api.doctor_patients(search=search or None, page=1, per_page=PER_PAGE)
         if search != self.search:  # superseded by newer typing
             return
         self.model.reset(page.items, page.total)

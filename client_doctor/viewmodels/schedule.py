@@ -9,9 +9,9 @@ from itertools import groupby
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from client_doctor import fmt
-from client_doctor.viewmodels.base import ViewModel
 from common.client.api import ApiClient
 from common.enums import AppointmentStatus
+from common.qt.viewmodel import ViewModel
 from common.schemas import AppointmentOut
 
 DEFAULT_DAYS = 30
@@ -19,6 +19,7 @@ PERIODIC_MS = 60_000
 
 
 class ScheduleViewModel(ViewModel):
+    DEBOUNCE_MS = 300
     appointments_changed = Signal(list)  # list[tuple[date, list[AppointmentOut]]]
 
     def __init__(self, api: ApiClient, parent: QObject | None = None, *, today: Callable[[], date] = fmt.today) -> None:
@@ -29,22 +30,16 @@ class ScheduleViewModel(ViewModel):
         self.end_date: date = self.start_date + timedelta(days=DEFAULT_DAYS)
         self.status: AppointmentStatus | None = None
         self.appointments: list[AppointmentOut] = []
-        self.fetch_count = 0
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(300)
-        self._debounce.timeout.connect(self.reload)
         # Time moves on even when nothing is pushed: refetch every minute while the app is open.
         self._periodic = QTimer(self)
         self._periodic.setInterval(PERIODIC_MS)
-        self._periodic.timeout.connect(self.reload)
+        self._periodic.timeout.connect(self.refresh)
 
     def start_periodic(self) -> None:
         self._periodic.start()
 
     def close(self) -> None:
         self._periodic.stop()
-        self._debounce.stop()
         super().close()
 
     def set_filters(
@@ -53,26 +48,14 @@ class ScheduleViewModel(ViewModel):
         self.start_date = start_date or self._today()
         self.end_date = end_date or self.start_date + timedelta(days=DEFAULT_DAYS)
         self.status = status
-        self.reload()
-
-    def reload(self) -> None:
-        self.spawn(self.load())
-
-    def reload_soon(self, *_: object) -> None:
-        if not self._debounce.isActive():
-            self._debounce.start()
+        self.refresh()
 
     async def load(self) -> list[AppointmentOut]:
         asked = (self.start_date, self.end_date, self.status)
-        self.fetch_count += 1
-        self.busy_changed.emit(True)
-        try:
-            # status None → the server's default: CONFIRMED and CHECKED_IN, i.e. still going to happen
-            items = await self.api.doctor_appointments(
-                start_date=self.start_date, end_date=self.end_date, status=self.status
-            )
-        finally:
-            self.busy_changed.emit(False)
+        # status None → the server's default: CONFIRMED and CHECKED_IN, i.e. still going to happen
+        items = await self.api.doctor_appointments(
+            start_date=self.start_date, end_date=self.end_date, status=self.status
+        )
         if asked != (self.start_date, self.end_date, self.status):
             return items
         self.appointments = sorted(items, key=lambda a: a.start_time)

@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from client_doctor.settings import DoctorSettings
-from client_doctor.viewmodels.base import ViewModel
 from common.client.api import ApiClient
 from common.client.errors import ApiError
 from common.enums import Phase, VisitStatus
+from common.qt.viewmodel import ViewModel
 from common.schemas import DoctorDashboard, DoctorOut, PatientWithDoctorEvent, VisitOut
 
 log = logging.getLogger(__name__)
-DEBOUNCE_MS = 300
 
 
 class TodayViewModel(ViewModel):
+    DEBOUNCE_MS = 300  # one refetch per burst of events
     dashboard_changed = Signal(object)  # DoctorDashboard
     highlight_changed = Signal(int)  # visit id of the pushed patient (0 = none)
-    pushed = Signal(object)  # PatientWithDoctorEvent, after it is accepted
-    open_requested = Signal(int)  # visit id to open in the consultation view
+    open_requested = Signal(int)  # visit id to open in the consultation view (the doctor asked for it)
+    sent_in = Signal(int, str)  # visit id, patient name: reception sent this patient in (a push)
     toast = Signal(str)
 
     def __init__(self, api: ApiClient, doctor: DoctorOut, settings: DoctorSettings, parent: QObject | None = None):
@@ -32,29 +31,11 @@ class TodayViewModel(ViewModel):
         self.settings = settings
         self.dashboard: DoctorDashboard | None = None
         self.highlighted_visit_id: int | None = None
-        self.fetch_count = 0  # how many dashboard requests were made (debounce is observable in tests)
-        # One refetch per burst: the first event arms the timer, later ones in the window ride along.
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.refresh)
 
     # --- loading --------------------------------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        self.spawn(self.load())
-
-    def refresh_soon(self, *_: Any) -> None:
-        if not self._debounce.isActive():
-            self._debounce.start()
-
     async def load(self) -> DoctorDashboard:
-        self.fetch_count += 1
-        self.busy_changed.emit(True)
-        try:
-            dashboard = await self.api.doctor_dashboard()
-        finally:
-            self.busy_changed.emit(False)
+        dashboard = await self.api.doctor_dashboard()
         self.dashboard = dashboard
         if self.highlighted_visit_id is not None and not any(
             v.id == self.highlighted_visit_id for v in dashboard.active_visits
@@ -74,22 +55,16 @@ class TodayViewModel(ViewModel):
 
     # --- the push from reception ----------------------------------------------------------------------------
 
-    def on_patient_with_doctor(self, payload: dict[str, Any]) -> None:
-        try:
-            event = PatientWithDoctorEvent.model_validate(payload)
-        except ValueError:
-            log.warning("malformed patient_with_doctor payload ignored")
-            return
+    def on_patient_with_doctor(self, event: PatientWithDoctorEvent) -> None:
         # The server only sends to doctor_{id}; checking again costs nothing and keeps a stray event out.
         if event.visit.doctor_id != self.doctor.id:
             return
         self.highlighted_visit_id = event.visit.id
         self.highlight_changed.emit(event.visit.id)
-        self.toast.emit(f"{event.patient.full_name} is with you now ({event.visit.service.name})")
-        self.pushed.emit(event)
+        self.toast.emit(f"{event.patient.full_name} was sent in ({event.visit.service.name})")
         self.refresh_soon()
-        if self.settings.auto_open_consultation:
-            self.open_requested.emit(event.visit.id)
+        # The window decides where it goes: never over an open consultation (issue 10, part 2).
+        self.sent_in.emit(event.visit.id, event.patient.full_name)
 
     # --- actions --------------------------------------------------------------------------------------------
 

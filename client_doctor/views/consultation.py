@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QFormLayout,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -19,31 +16,29 @@ from PySide6.QtWidgets import (
 )
 
 from client_doctor import fmt
-from client_doctor.viewmodels.consultation import ConsultationData, ConsultationViewModel
-from client_doctor.viewmodels.paged_model import Col, PagedTableModel
-from client_doctor.views.style import ALLERGY_STYLE, MESSAGE_STYLES, NO_ALLERGY_STYLE
+from client_doctor.viewmodels.consultation import LOCAL, REFUSED, SAVED, ConsultationData, ConsultationViewModel
+from client_doctor.views.patient_panel import PatientPanel
+from client_doctor.views.style import MESSAGE_STYLES
 from client_doctor.views.widgets import label
 from common.enums import VisitStatus
+from common.qt.paged_model import PagedTableModel
+from common.qt.table_model import Column
 from common.schemas import HistoryVisit, VisitOut
 
-DRAFT_SAVE_MS = 400
+DRAFT_SAVE_MS = 600  # after typing stops, the draft goes to the server
+DRAFT_TEXTS = {
+    SAVED: "Draft saved",
+    LOCAL: "Server unreachable: draft kept on this computer",
+    REFUSED: "Not saved on the server: kept on this computer",
+}
 
-HISTORY_COLUMNS: list[Col[HistoryVisit]] = [
-    Col("Date", lambda h: fmt.day(h.check_in_time)),
-    Col("Service", lambda h: h.service.name),
-    Col("Notes", lambda h: h.notes or "—"),
-    Col("Prescription", lambda h: h.prescription or "—"),
-    Col("Payment", lambda h: fmt.title(h.payment_status) if h.payment_status else "Not billed"),
+HISTORY_COLUMNS: list[Column[HistoryVisit]] = [
+    Column("Date", lambda h: fmt.day(h.check_in_time)),
+    Column("Service", lambda h: h.service.name),
+    Column("Notes", lambda h: h.notes or "—"),
+    Column("Prescription", lambda h: h.prescription or "—"),
+    Column("Payment", lambda h: fmt.title(h.payment_status) if h.payment_status else "Not billed"),
 ]
-
-
-def card_frame(name: str) -> tuple[QFrame, QVBoxLayout]:
-    frame = QFrame()
-    frame.setObjectName(name)
-    frame.setProperty("card", True)
-    layout = QVBoxLayout(frame)
-    layout.setContentsMargins(16, 12, 16, 12)
-    return frame, layout
 
 
 class ConsultationView(QWidget):
@@ -53,7 +48,11 @@ class ConsultationView(QWidget):
         super().__init__(parent)
         self.vm = vm
         self.setObjectName("consultationView")
+        # Takes focus itself when a visit is opened, so typing never lands in an editor by surprise.
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self._restoring = False
+        self._dirty = False
+        self.bound_visit_id: int | None = None  # the visit every keystroke in the editors belongs to
         root = QVBoxLayout(self)
         root.setContentsMargins(24, 16, 24, 16)
         root.setSpacing(10)
@@ -79,42 +78,11 @@ class ConsultationView(QWidget):
         root.addWidget(splitter, 1)
 
         # --- left: the patient and the current visit -----------------------------------------------------------
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 8, 0)
-        patient_card, pl = card_frame("patientPanel")
-        self.patient_name = label("", "cardName")
-        self.patient_name.setObjectName("patientName")
-        pl.addWidget(self.patient_name)
-        self.allergies = label("", "allergiesLabel", wrap=True)
-        pl.addWidget(self.allergies)
-        form = QFormLayout()
-        self.phone = label(name="patientPhone")
-        self.age = label(name="patientAge")
-        self.gender = label(name="patientGender")
-        self.history_text = label(name="medicalHistory", wrap=True)
-        form.addRow("Phone", self.phone)
-        form.addRow("Age", self.age)
-        form.addRow("Gender", self.gender)
-        form.addRow("Medical history", self.history_text)
-        pl.addLayout(form)
-        left_layout.addWidget(patient_card)
-
-        visit_card, vl = card_frame("currentVisit")
-        vl.addWidget(label("Current visit", "sectionTitle"))
-        vform = QFormLayout()
-        self.service = label(name="visitService")
-        self.appointment = label(name="visitAppointment")
-        self.checkin = label(name="visitCheckin")
-        self.wait = label(name="visitWait")
-        vform.addRow("Service", self.service)
-        vform.addRow("Appointment", self.appointment)
-        vform.addRow("Checked in", self.checkin)
-        vform.addRow("Waited", self.wait)
-        vl.addLayout(vform)
-        left_layout.addWidget(visit_card)
-        left_layout.addStretch(1)
-        splitter.addWidget(left)
+        self.panel = PatientPanel()
+        splitter.addWidget(self.panel)
+        p = self.panel  # the labels tests and the page read
+        self.patient_name, self.allergies, self.phone, self.age = p.patient_name, p.allergies, p.phone, p.age
+        self.gender, self.history_text, self.service = p.gender, p.history_text, p.service
 
         # --- right: editors, Complete, previous visits ---------------------------------------------------------
         right = QWidget()
@@ -191,54 +159,62 @@ class ConsultationView(QWidget):
         vm.refused.connect(lambda text: self.show_message(text, "error"))
         vm.completed.connect(self._completed)
         vm.busy_changed.connect(self._busy)
+        vm.draft_saved.connect(self._draft_saved)
 
     # --- showing ----------------------------------------------------------------------------------------------
 
     def begin(self, visit_id: int) -> None:
-        """Open a visit: clear the page, restore any local draft, then load from the server."""
+        """Open a visit: flush the text typed for the previous one (to ITS visit), bind the editors to this one,
+        and keep them read-only until the server says what the visit holds."""
         self.save_draft()
         self.show_message("", "info")
         self.confirm_bar.hide()
         self.title.setText("Consultation — loading…")
         self.status.setText("")
         self.history_model.reset([], 0)
-        self.notes.setReadOnly(False)
-        self.prescription.setReadOnly(False)
+        self._bind(visit_id)
         self.vm.open(visit_id)
-        draft = self.vm.draft()
-        self._set_editors(draft.notes if draft else "", draft.prescription if draft else "")
-        self.draft_state.setText("Draft restored" if draft else "")
         self._update_complete()
+
+    def _bind(self, visit_id: int | None) -> None:
+        self.bound_visit_id = visit_id
+        for editor in (self.notes, self.prescription):
+            editor.setProperty("visit_id", visit_id)
+            editor.setReadOnly(True)
+        self._set_editors("", "")
+        self._dirty = False
+        self.draft_state.setText("")
+
+    def unbind(self) -> None:
+        """Leaving the consultation: what was typed goes to its visit, and the editors belong to nobody."""
+        self.save_draft()
+        self._bind(None)
 
     def show_data(self, data: ConsultationData) -> None:
         visit = data.visit
-        patient = visit.patient_detail
-        self.title.setText(f"Consultation — {patient.full_name}")
+        if visit.id != self.bound_visit_id:  # an answer for a visit this page no longer shows
+            return
+        self.title.setText(f"Consultation — {visit.patient_detail.full_name}")
         self.status.setText(fmt.title(visit.status))
-        self.patient_name.setText(patient.full_name)
-        self.phone.setText(patient.phone or "—")
-        self.age.setText(fmt.age(patient.date_of_birth))
-        self.gender.setText(patient.gender or "—")
-        self.history_text.setText(patient.medical_history or "None recorded")
-        has_allergies = bool(patient.allergies.strip())
-        self.allergies.setText(f"⚠ Allergies: {patient.allergies}" if has_allergies else "No known allergies")
-        self.allergies.setProperty("present", has_allergies)
-        # A style of its own (not a dynamic-property rule) so the padding is part of the size from the start.
-        self.allergies.setStyleSheet(ALLERGY_STYLE if has_allergies else NO_ALLERGY_STYLE)
-        self.service.setText(visit.service.name)
-        self.appointment.setText(fmt.date_time(visit.appointment.start_time) if visit.appointment else "Walk-in")
-        self.checkin.setText(fmt.date_time(visit.check_in_time))
-        self.wait.setText(fmt.wait(_wait_minutes(visit)))
+        self.panel.show_visit(visit)
         self.history_title.setText(f"Previous visits with you ({data.history_total})")
         self.history_model.reset(data.history, len(data.history))
         self.history_table.resizeRowsToContents()
         editable = visit.status == VisitStatus.IN_PROGRESS
         if not editable:
-            # Completed (or no longer with the doctor): the record is what the server saved, read-only.
-            self._draft_timer.stop()
-            self._set_editors(visit.notes, visit.prescription)
-        elif self.vm.draft() is None and not self.notes.toPlainText() and not self.prescription.toPlainText():
-            self._set_editors(visit.notes, visit.prescription)
+            # Completed (or no longer with the doctor): the record is what the server saved, read-only. Text not
+            # yet saved goes to this visit's fallback first, never lost and never elsewhere.
+            self.save_draft()
+            self._set_editors(visit.notes or "", visit.prescription or "")
+        elif self.notes.isReadOnly():  # first answer since the editors were bound: fill them once
+            local = self.vm.local_draft(visit.id)
+            if local is not None:  # typed while the server was unreachable: it is newer than the server's
+                self._set_editors(local.notes, local.prescription)
+                self.draft_state.setText("Draft restored from this computer")
+                self._dirty = True
+                self._draft_timer.start()  # and send it up
+            else:
+                self._set_editors(visit.notes or "", visit.prescription or "")
         self.notes.setReadOnly(not editable)
         self.prescription.setReadOnly(not editable)
         self._update_complete()
@@ -257,8 +233,11 @@ class ConsultationView(QWidget):
 
     def _completed(self, _visit: VisitOut) -> None:
         self._draft_timer.stop()
-        self._set_editors("", "")
-        self.draft_state.setText("")
+        self._bind(None)
+
+    def _draft_saved(self, visit_id: int, how: str) -> None:
+        if visit_id == self.bound_visit_id and not self._dirty:
+            self.draft_state.setText(DRAFT_TEXTS[how])
 
     # --- drafts -----------------------------------------------------------------------------------------------
 
@@ -271,33 +250,44 @@ class ConsultationView(QWidget):
             self._restoring = False
 
     def _text_changed(self) -> None:
-        if not self._restoring:
+        if not self._restoring and self.bound_visit_id is not None:
+            self._dirty = True
+            self.draft_state.setText("Saving…")
             self._draft_timer.start()
 
     def save_draft(self) -> None:
+        """Send what the editors hold to the visit they are bound to (nothing if unchanged or read-only)."""
         self._draft_timer.stop()
-        if self.vm.visit_id is None or self.notes.isReadOnly():
+        visit_id = self.bound_visit_id
+        if visit_id is None or not self._dirty or self.notes.isReadOnly():
             return
-        self.vm.save_draft(self.notes.toPlainText(), self.prescription.toPlainText())
-        if self.notes.toPlainText() or self.prescription.toPlainText():
-            self.draft_state.setText("Draft saved on this computer")
+        self._dirty = False
+        self.vm.save_draft(visit_id, self.notes.toPlainText(), self.prescription.toPlainText())
+
+    def shutdown(self) -> None:
+        """The app closes: unsaved text stays on this computer, for its own visit."""
+        self._draft_timer.stop()
+        if self.bound_visit_id is not None and self._dirty and not self.notes.isReadOnly():
+            self._dirty = False
+            self.vm.keep_locally(self.bound_visit_id, self.notes.toPlainText(), self.prescription.toPlainText())
 
     # --- completing -------------------------------------------------------------------------------------------
 
     def ask_complete(self) -> None:
         if not self.vm.can_complete:
             return
-        self.save_draft()
+        self._draft_timer.stop()  # completing saves the text anyway; Cancel sends the draft
         self.confirm_bar.show()
         self.confirm_yes.setFocus()
 
     def cancel_confirm(self) -> None:
         self.confirm_bar.hide()
+        if self._dirty:
+            self._draft_timer.start()
 
     def confirm_complete(self) -> None:
         self.confirm_bar.hide()
-        self.vm.complete(self.notes.toPlainText(), self.prescription.toPlainText())
-
-
-def _wait_minutes(visit: VisitOut) -> int:
-    return fmt.minutes_between(visit.check_in_time, visit.start_time or datetime.now(UTC))
+        if self.bound_visit_id is not None:
+            self._draft_timer.stop()
+            self._dirty = False
+            self.vm.complete(self.bound_visit_id, self.notes.toPlainText(), self.prescription.toPlainText())

@@ -34,20 +34,21 @@ from PySide6.QtWidgets import (
 
 from client_doctor import fmt
 from client_doctor.viewmodels.earnings import EarningsQuery, EarningsViewModel
-from client_doctor.viewmodels.paged_model import Col, PagedTableModel
 from client_doctor.views.style import ACCENT
 from client_doctor.views.widgets import StatCard, label
 from common.enums import PaymentMethod, PaymentStatus
+from common.qt.paged_model import PagedTableModel
+from common.qt.table_model import RIGHT, Column
 from common.schemas import EarningsGroup, EarningsSummary
 
 ANY_DATE = QDate(2000, 1, 1)  # the minimum of the date edits, shown as "Any"
 BAR_MAX_DAYS = 31  # more bars than this are unreadable: longer periods are drawn as a line
 
-GROUP_COLUMNS: list[Col[EarningsGroup]] = [
-    Col("Date", lambda g: fmt.day(g.date)),
-    Col("Payments", lambda g: str(g.count), right=True),
-    Col("Total", lambda g: fmt.money(g.amount), right=True),
-    Col("Doctor share", lambda g: fmt.money(g.doctor_share), right=True),
+GROUP_COLUMNS: list[Column[EarningsGroup]] = [
+    Column("Date", lambda g: fmt.day(g.date)),
+    Column("Payments", lambda g: str(g.count), alignment=RIGHT),
+    Column("Total", lambda g: fmt.money(g.amount), alignment=RIGHT),
+    Column("Doctor share", lambda g: fmt.money(g.doctor_share), alignment=RIGHT),
 ]
 
 
@@ -205,7 +206,8 @@ class EarningsView(QWidget):
 
     def _show_count(self, *_: object) -> None:
         model = self.vm.model
-        self.count.setText(f"{model.total} payments · {model.loaded} loaded")
+        noun = "payment" if model.total == 1 else "payments"
+        self.count.setText(f"{model.total} {noun} · {model.loaded} loaded")
 
     def show_groups(self, groups: list[EarningsGroup]) -> None:
         newest_first = list(reversed(groups))

@@ -1,7 +1,7 @@
 """The doctor's main window: side navigation, connection indicator, error banner, toast, tray, shortcuts.
 
-It wires the live events (through the shared EventBridge) to the view-models: a push opens or highlights,
-other changes refresh the visible data, debounced in the view-models.
+It lays out and navigates: sections, the consultation page, where a push goes (never over an open
+consultation). The live events are wired to the view-models in app.py, not here.
 """
 
 from __future__ import annotations
@@ -34,9 +34,8 @@ from client_doctor.views.patients import PatientsView
 from client_doctor.views.schedule import ScheduleView
 from client_doctor.views.style import STYLE
 from client_doctor.views.today import TodayView
-from client_doctor.views.widgets import Toast, label
+from client_doctor.views.widgets import SentInBar, Toast, label
 from common.qt.banner import ErrorBanner
-from common.qt.bridge import EventBridge
 from common.qt.indicator import ConnectionIndicator
 from common.schemas import DoctorOut, VisitOut
 
@@ -68,7 +67,6 @@ class DoctorMainWindow(QMainWindow):
         self.doctor = doctor
         self.today_vm, self.consultation_vm = today, consultation
         self.earnings_vm, self.patients_vm, self.schedule_vm = earnings, patients, schedule
-        self.bridge: EventBridge | None = None
         self._loaded: set[int] = set()
         self._was_shown = False
 
@@ -85,7 +83,9 @@ class DoctorMainWindow(QMainWindow):
         side.setContentsMargins(0, 0, 0, 0)
         side.setSpacing(0)
         side.addWidget(label("Consulting room", "appTitle"))
-        side.addWidget(label(doctor.full_name + (f" · {doctor.specialty}" if doctor.specialty else ""), "doctorName"))
+        side.addWidget(
+            label(doctor.full_name + (f" · {doctor.specialty}" if doctor.specialty else ""), "doctorName", wrap=True)
+        )
         self.nav = QListWidget()
         self.nav.setObjectName("navList")
         self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -113,6 +113,11 @@ class DoctorMainWindow(QMainWindow):
         banner_row.setContentsMargins(16, 8, 16, 0)
         banner_row.addWidget(self.banner)
         col.addLayout(banner_row)
+        self.sent_in_bar = SentInBar()
+        bar_row = QHBoxLayout()
+        bar_row.setContentsMargins(16, 8, 16, 0)
+        bar_row.addWidget(self.sent_in_bar)
+        col.addLayout(bar_row)
         self.stack = QStackedWidget()
         self.stack.setObjectName("pages")
         col.addWidget(self.stack, 1)
@@ -134,12 +139,15 @@ class DoctorMainWindow(QMainWindow):
             self.tray = QSystemTrayIcon(icon, self)
             self.tray.setToolTip("Clinic — consulting room")
             self.tray.show()
-        self.notifications: list[str] = []  # what was announced (toast and tray), newest last
+        self.notifications: list[str] = []  # what was announced (toast), newest last
+        self.alerts: list[str] = []  # what was also announced by tray message and sound (window not active)
 
         self.nav.currentRowChanged.connect(self.show_section)
         for vm in (today, consultation, earnings, patients, schedule):
             vm.error.connect(self.banner_error)
         today.open_requested.connect(self.open_consultation)
+        today.sent_in.connect(self._sent_in)
+        self.sent_in_bar.open_clicked.connect(self.open_consultation)
         today.toast.connect(self.notify)
         self.consultation_view.back_requested.connect(self.back)
         consultation.completed.connect(self._completed)
@@ -179,38 +187,48 @@ class DoctorMainWindow(QMainWindow):
         if index < 0:
             return
         if self.in_consultation:
-            self.consultation_view.save_draft()
+            self.consultation_view.unbind()
+            self.consultation_vm.leave()
         self.stack.setCurrentIndex(index)
-        if index not in self._loaded:  # each section loads on first visit; live events keep it fresh after
+        if index not in self._loaded:  # each section loads on first visit; app.py keeps it fresh after
             self._loaded.add(index)
             self._reload(index)
 
     def _reload(self, index: int) -> None:
-        if index == TODAY:
-            self.today_vm.refresh()
-        elif index == EARNINGS:
-            self.earnings_vm.reload()
-        elif index == PATIENTS:
-            self.patients_vm.reload()
-        elif index == SCHEDULE:
-            self.schedule_vm.reload()
+        (self.today_vm, self.earnings_vm, self.patients_vm, self.schedule_vm)[index].refresh()
+        if index == SCHEDULE:
             self.schedule_vm.start_periodic()
 
     def open_consultation(self, visit_id: int) -> None:
         if self.in_consultation and self.consultation_vm.visit_id == visit_id:
             self.consultation_vm.spawn(self.consultation_vm.load())  # already open: just refresh it
             return
+        if self.sent_in_bar.visit_id == visit_id:
+            self.sent_in_bar.dismiss()
         self.today_view.show_success("")
         self.consultation_view.begin(visit_id)
         self.stack.setCurrentWidget(self.consultation_view)
+        # The page holds the focus, not an editor: whatever the doctor was typing cannot continue into it.
+        self.consultation_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _sent_in(self, visit_id: int, patient_name: str) -> None:
+        """A push: open it only when no consultation is open (and the doctor wants that); otherwise announce it."""
+        if self.in_consultation:
+            if self.consultation_vm.visit_id != visit_id:
+                self.sent_in_bar.announce(visit_id, patient_name)
+            return
+        if self.today_vm.settings.auto_open_consultation:
+            self.open_consultation(visit_id)
 
     def back(self) -> None:
-        self.consultation_view.save_draft()
+        self.consultation_view.unbind()
+        self.consultation_vm.leave()
         self.nav.setCurrentRow(TODAY)
         self.stack.setCurrentIndex(TODAY)
         self.today_vm.refresh_soon()
 
     def _completed(self, visit: VisitOut) -> None:
+        self.toast.hide()  # "… was sent in" is over once the consultation is done
         self.back()
         self.today_view.show_success(f"Consultation with {visit.patient.full_name} completed.")
         self.today_vm.refresh()
@@ -221,55 +239,16 @@ class DoctorMainWindow(QMainWindow):
         self.banner.show_error(message)
 
     def notify(self, text: str) -> None:
+        """A toast in the window; when the window is not the active one, also a tray message and a sound."""
         self.notifications.append(text)
         self.toast.show_message(text)
+        if self.isActiveWindow():
+            return
+        self.alerts.append(text)
         if self.tray is not None and QSystemTrayIcon.supportsMessages():
             self.tray.showMessage("Patient sent in", text, QSystemTrayIcon.MessageIcon.Information, 5000)
-        QApplication.alert(self)  # flash the task bar entry when the window is not in front
-
-    # --- live events ------------------------------------------------------------------------------------------
-
-    def attach_bridge(self, bridge: EventBridge) -> None:
-        self.bridge = bridge
-        bridge.patient_with_doctor.connect(self.today_vm.on_patient_with_doctor)
-        for signal in (
-            bridge.queue_updated,
-            bridge.visit_status_changed,
-            bridge.consultation_completed,
-            bridge.new_checkin,
-        ):
-            signal.connect(self.today_vm.refresh_soon)
-        bridge.payment_processed.connect(self.today_vm.refresh_soon)
-        bridge.payment_processed.connect(self._earnings_changed)
-        for signal in (bridge.appointment_created, bridge.appointment_updated, bridge.appointment_cancelled):
-            signal.connect(self._schedule_changed)
-        bridge.consultation_completed.connect(self._visit_changed)
-        bridge.visit_status_changed.connect(self._visit_changed)
-        bridge.resync.connect(self.resync)
-        bridge.connection_state.connect(self.indicator.set_state)
-        self.indicator.set_state(bridge.state)
-
-    def _earnings_changed(self, *_: Any) -> None:
-        if EARNINGS in self._loaded:
-            self.earnings_vm.reload_soon()
-
-    def _schedule_changed(self, *_: Any) -> None:
-        if SCHEDULE in self._loaded:
-            self.schedule_vm.reload_soon()
-
-    def _visit_changed(self, payload: dict[str, Any]) -> None:
-        """Someone else changed the visit on screen (e.g. an admin completed it): show the server's state."""
-        visit = payload.get("visit") if isinstance(payload, dict) else None
-        visit_id = visit.get("id") if isinstance(visit, dict) else None
-        if self.in_consultation and visit_id == self.consultation_vm.visit_id and not self.consultation_vm.completing:
-            self.consultation_vm.spawn(self.consultation_vm.load())
-
-    def resync(self, *_: Any) -> None:
-        """Missed events (a gap in seq, or a reconnect): refetch everything that was loaded."""
-        for index in self._loaded:
-            self._reload(index)
-        if self.in_consultation and not self.consultation_vm.completing:
-            self.consultation_vm.spawn(self.consultation_vm.load())
+        QApplication.beep()
+        QApplication.alert(self)  # flash the task bar entry
 
     # --- window -----------------------------------------------------------------------------------------------
 
@@ -285,7 +264,7 @@ class DoctorMainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop every view-model's tasks and timers (the app quits, or a test ends)."""
-        self.consultation_view.save_draft()
+        self.consultation_view.shutdown()
         for vm in (self.today_vm, self.consultation_vm, self.earnings_vm, self.patients_vm, self.schedule_vm):
             vm.close()
         if self.tray is not None:

@@ -14,19 +14,20 @@ from PySide6.QtWidgets import (
 )
 
 from client_doctor import fmt
-from client_doctor.viewmodels.paged_model import Col, PagedTableModel
 from client_doctor.viewmodels.patients import PatientsViewModel
 from client_doctor.views.widgets import label
+from common.qt.paged_model import PagedTableModel
+from common.qt.table_model import RIGHT, Column
 from common.schemas import DoctorPatient, HistoryVisit
 
-VISIT_COLUMNS: list[Col[HistoryVisit]] = [
-    Col("Date", lambda h: fmt.day(h.check_in_time)),
-    Col("Service", lambda h: h.service.name),
-    Col("Status", lambda h: fmt.title(h.status)),
-    Col("Notes", lambda h: h.notes or "—"),
-    Col("Prescription", lambda h: h.prescription or "—"),
-    Col("Payment", lambda h: fmt.title(h.payment_status) if h.payment_status else "Not billed"),
-    Col("Paid", lambda h: fmt.money(h.amount), right=True),
+VISIT_COLUMNS: list[Column[HistoryVisit]] = [
+    Column("Date", lambda h: fmt.day(h.check_in_time)),
+    Column("Service", lambda h: h.service.name),
+    Column("Status", lambda h: fmt.title(h.status)),
+    Column("Notes", lambda h: h.notes or "—"),
+    Column("Prescription", lambda h: h.prescription or "—"),
+    Column("Payment", lambda h: fmt.title(h.payment_status) if h.payment_status else "Not billed"),
+    Column("Paid", lambda h: fmt.money(h.amount), alignment=RIGHT),
 ]
 
 

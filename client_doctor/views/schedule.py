@@ -66,7 +66,7 @@ class ScheduleView(QWidget):
         filters.addStretch(1)
         self.refresh = QPushButton("Refresh")
         self.refresh.setObjectName("scheduleRefresh")
-        self.refresh.clicked.connect(vm.reload)
+        self.refresh.clicked.connect(vm.refresh)
         filters.addWidget(self.refresh)
         root.addLayout(filters)
 

@@ -40,6 +40,8 @@ QPushButton[primary="true"]:hover { background: #1d4ed8; }
 QPushButton[primary="true"]:disabled { background: #93c5fd; border-color: #93c5fd; }
 QPushButton[danger="true"] { background: #16a34a; color: white; border: 1px solid #16a34a; }
 QFrame#confirmBar { background: #fef3c7; border: 1px solid #fcd34d; border-radius: 6px; }
+QFrame#sentInBar { background: #fffbeb; border: 1px solid #f59e0b; border-radius: 6px; }
+QLabel#sentInText { color: #78350f; font-weight: 600; font-size: 14px; }
 QLabel#draftState { color: #64748b; font-style: italic; }
 QLabel#toast {
     background: rgba(15, 23, 42, 230); color: white; border-radius: 8px; padding: 12px 18px; font-size: 14px;

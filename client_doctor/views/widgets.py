@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from client_doctor import fmt
@@ -129,3 +129,48 @@ class Toast(QLabel):
             return
         margin = 24
         self.move(parent.width() - self.width() - margin, parent.height() - self.height() - margin)
+
+
+class SentInBar(QFrame):
+    """ "Asher Okafor was sent in — Open": reception sent a patient while a consultation is open. It never
+    replaces the open consultation and never takes the keyboard focus; the doctor opens the patient when ready."""
+
+    open_clicked = Signal(int)  # visit id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sentInBar")
+        self.visit_id: int | None = None
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 6, 8, 6)
+        self.text = label("", "sentInText")
+        row.addWidget(self.text)
+        self.open_button = QPushButton("Open")
+        self.open_button.setObjectName("sentInOpen")
+        self.open_button.setProperty("primary", True)
+        self.dismiss_button = QPushButton("✕")
+        self.dismiss_button.setObjectName("sentInDismiss")
+        self.dismiss_button.setToolTip("Dismiss; the patient stays under Today's Work")
+        for button in (self.open_button, self.dismiss_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a click works; typing elsewhere is never interrupted
+        row.addWidget(self.open_button)
+        row.addStretch(1)
+        row.addWidget(self.dismiss_button)
+        self.open_button.clicked.connect(self._open)
+        self.dismiss_button.clicked.connect(self.dismiss)
+        self.hide()
+
+    def announce(self, visit_id: int, patient_name: str) -> None:
+        self.visit_id = visit_id
+        self.text.setText(f"{patient_name} was sent in — ")
+        self.show()
+
+    def dismiss(self) -> None:
+        self.visit_id = None
+        self.hide()
+
+    def _open(self) -> None:
+        visit_id = self.visit_id
+        self.dismiss()
+        if visit_id is not None:
+            self.open_clicked.emit(visit_id)

@@ -7,12 +7,12 @@ from datetime import date, datetime, timedelta
 from PySide6.QtCore import QObject, Signal
 
 from client_reception import slots as slot_rules
-from client_reception.viewmodels.base import ViewModel
 from client_reception.viewmodels.catalog import Catalog
 from client_reception.viewmodels.patients import PatientSearch
 from client_reception.viewmodels.tables import appointment_table
 from common.client import ApiClient, ApiError
 from common.enums import AppointmentStatus
+from common.qt.viewmodel import ViewModel
 from common.schemas import AppointmentCreate, AppointmentOut, AppointmentUpdate
 
 DAY, WEEK = "day", "week"
@@ -49,7 +49,6 @@ class AppointmentsViewModel(ViewModel):
         self.anchor: date = catalog.today()
         self.doctor_id: int | None = None
         self.status: AppointmentStatus | None = None
-        self._debounce = self.debouncer(self.DEBOUNCE_MS, self.refresh)
 
     # --- the list ---------------------------------------------------------------------------------------------
 
@@ -82,14 +81,6 @@ class AppointmentsViewModel(ViewModel):
         days = 7 if self.mode == WEEK else 1
         self.set_filters(anchor=self.anchor + timedelta(days=days * direction))
 
-    def refresh_soon(self, *_: object) -> None:
-        if not self._closed:
-            self._debounce.trigger()
-
-    def refresh(self) -> None:
-        self._debounce.cancel()
-        self.spawn(self.load())
-
     async def load(self) -> list[AppointmentOut]:
         start, end = self.date_range
         page = await self.api.list_appointments(
@@ -97,7 +88,7 @@ class AppointmentsViewModel(ViewModel):
         )
         rows = sorted(page.items, key=lambda a: a.start_time)
         if not self._closed:
-            self.model.set_rows(rows)
+            self.model.sync_rows(rows)
             self.loaded.emit()
         return rows
 

@@ -4,98 +4,105 @@ refetched — debounced — when the server says the queue changed, and moves se
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import date
-from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 
-from client_reception.viewmodels.base import ViewModel
 from common.client import ApiClient, ApiError
 from common.enums import Phase
+from common.qt.table_model import Column, RowRole, RowTableModel, SortRole
+from common.qt.viewmodel import ViewModel
 from common.schemas import DoctorOut, QueueBoard, QueueEntry
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
-class BoardRole(IntEnum):
-    ENTRY = Qt.ItemDataRole.UserRole + 1  # the QueueEntry itself
-    PHASE = Qt.ItemDataRole.UserRole + 2  # its Phase value (what the column views filter on)
-    VISIT_ID = Qt.ItemDataRole.UserRole + 3
+@dataclass(frozen=True)
+class BoardCard:
+    """One card: the visit as the server listed it, its column, and its place in that column's order."""
+
+    phase: Phase
+    entry: QueueEntry
+    position: int  # in the server's order for its phase (priority, then arrival)
+
+    @property
+    def id(self) -> int:
+        return self.entry.id
 
 
-class BoardModel(QAbstractListModel):
-    """Every card of the board in one model, so a refetch is one model update whatever the columns hold."""
+def _card_text(card: BoardCard) -> str:
+    return f"#{card.entry.queue_number} {card.entry.patient.full_name}"
+
+
+def _card_tip(card: BoardCard) -> str:
+    e = card.entry
+    return f"{e.patient.full_name} · {e.patient.phone}\n{e.doctor.full_name} · {e.service.name}"
+
+
+class BoardModel(RowTableModel[BoardCard]):
+    """Every card of the board in one model (three filtered views show the columns). A refetch is synced row by
+    row (`sync_rows`): a check-in at another desk inserts one card and changes nothing else, so the card a
+    receptionist selected stays selected and the columns keep their scroll position."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[tuple[Phase, QueueEntry]] = []
-        self.updates = 0  # how many times the model was replaced (tests: a burst of events → one update)
+        super().__init__([Column("Card", _card_text, tooltip=_card_tip, sort_key=lambda c: c.position)], parent=parent)
+        self.updates = 0  # how many refetches were applied (tests: a burst of events → one update)
         self.overdue_minutes = 20
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        phase, entry = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return f"#{entry.queue_number} {entry.patient.full_name}"
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{entry.patient.full_name} · {entry.patient.phone}\n{entry.doctor.full_name} · {entry.service.name}"
-        if role == BoardRole.ENTRY:
-            return entry
-        if role == BoardRole.PHASE:
-            return phase.value
-        if role == BoardRole.VISIT_ID:
-            return entry.id
-        return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         base = super().flags(index)
-        if index.isValid() and self._rows[index.row()][0] != Phase.COMPLETED:
+        card = self.row_for(index)
+        if card is not None and card.phase != Phase.COMPLETED:
             return base | Qt.ItemFlag.ItemIsDragEnabled
         return base
 
     def set_board(self, board: QueueBoard) -> None:
-        rows = [(Phase.WAITING, e) for e in board.waiting]
-        rows += [(Phase.WITH_DOCTOR, e) for e in board.with_doctor]
-        rows += [(Phase.COMPLETED, e) for e in board.completed]
-        self.beginResetModel()
-        self._rows = rows
+        cards = [
+            BoardCard(phase, entry, position)
+            for phase, entries in (
+                (Phase.WAITING, board.waiting),
+                (Phase.WITH_DOCTOR, board.with_doctor),
+                (Phase.COMPLETED, board.completed),
+            )
+            for position, entry in enumerate(entries)
+        ]
         self.overdue_minutes = board.overdue_wait_minutes
-        self.endResetModel()
+        self.sync_rows(cards, keep_order=False)  # each column sorts by `position` itself
         self.updates += 1
 
     def entries(self, phase: Phase | None = None) -> list[QueueEntry]:
-        return [e for p, e in self._rows if phase is None or p == phase]
+        cards = sorted((c for c in self.rows if phase is None or c.phase == phase), key=lambda c: c.position)
+        if phase is None:
+            order = {Phase.WAITING: 0, Phase.WITH_DOCTOR: 1, Phase.COMPLETED: 2}
+            cards.sort(key=lambda c: (order[c.phase], c.position))
+        return [c.entry for c in cards]
 
-    def find(self, visit_id: int) -> tuple[Phase, QueueEntry] | None:
-        return next(((p, e) for p, e in self._rows if e.id == visit_id), None)
+    def card(self, visit_id: int) -> BoardCard | None:
+        return self.find(visit_id)
+
+
+def card_at(index: ModelIndex) -> BoardCard | None:
+    """The card behind an index of the board model or of a column (the one row role)."""
+    card = index.data(RowRole) if index.isValid() else None
+    return card if isinstance(card, BoardCard) else None
 
 
 class PhaseFilter(QSortFilterProxyModel):
-    """One column of the board: the cards of one phase, in queue-number order."""
+    """One column of the board: the cards of one phase, in the server's order (kept as cards change)."""
 
     def __init__(self, phase: Phase, source: BoardModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.phase = phase
         self.setSourceModel(source)
-        self.setFilterRole(BoardRole.PHASE)
-        self.setFilterFixedString(phase.value)
+        self.setSortRole(SortRole)
+        self.setDynamicSortFilter(True)
+        self.sort(0)
 
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
-        index = self.sourceModel().index(source_row, 0, source_parent)
-        return index.data(BoardRole.PHASE) == self.phase.value
+        card = card_at(self.sourceModel().index(source_row, 0, source_parent))
+        return card is not None and card.phase == self.phase
 
 
 class BoardViewModel(ViewModel):
@@ -105,7 +112,7 @@ class BoardViewModel(ViewModel):
     doctors_changed = Signal()
     moved = Signal(int, str)  # visit id, new phase
 
-    DEBOUNCE_MS = 150
+    DEBOUNCE_MS = 150  # events arrive in bursts (ten check-ins at once): one refetch
 
     def __init__(self, api: ApiClient, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -115,29 +122,16 @@ class BoardViewModel(ViewModel):
         self.doctor_id: int | None = None
         self.doctors: list[DoctorOut] = []
         self.board: QueueBoard | None = None
-        self.fetch_count = 0
-        # Events arrive in bursts (ten check-ins at once): coalesce them into one refetch.
-        self._debounce = self.debouncer(self.DEBOUNCE_MS, lambda: self.spawn(self.fetch()))
         self._fetching = False
         self._again = False
 
     # --- loading ----------------------------------------------------------------------------------------------
 
-    def refresh_soon(self, *_: object) -> None:
-        """Ask for a refetch; a burst of calls within the debounce interval makes one request."""
-        if not self._closed:
-            self._debounce.trigger()
-
-    def refresh(self) -> None:
-        self._debounce.cancel()
-        self.spawn(self.fetch())
-
-    def reload_all(self) -> None:
-        """After a reconnect or a seq gap: the doctors may have changed too."""
-        self.spawn(self.load_doctors())
-        self.refresh()
-
     async def fetch(self) -> QueueBoard | None:
+        """Load now and wait for it (counted like every load)."""
+        return await self._load_counted()
+
+    async def load(self) -> QueueBoard | None:
         if self._fetching:  # one request at a time; a change during it asks for one more pass
             self._again = True
             return None
@@ -145,7 +139,6 @@ class BoardViewModel(ViewModel):
         try:
             while True:
                 self._again = False
-                self.fetch_count += 1
                 board = await self.api.queue_board(doctor_id=self.doctor_id)
                 if self._closed:
                     return None
@@ -169,11 +162,6 @@ class BoardViewModel(ViewModel):
                 await asyncio.sleep(delay)
         return None
 
-    async def load_doctors(self) -> None:
-        self.doctors = await self.api.list_doctors()
-        if not self._closed:
-            self.doctors_changed.emit()
-
     def set_doctor(self, doctor_id: int | None) -> None:
         if doctor_id != self.doctor_id:
             self.doctor_id = doctor_id
@@ -192,10 +180,10 @@ class BoardViewModel(ViewModel):
         return self.spawn(self._move(visit_id, phase))
 
     async def _move(self, visit_id: int, phase: Phase) -> None:
-        found = self.model.find(visit_id)
-        if found is not None and found[0] == phase:
+        found = self.model.card(visit_id)
+        if found is not None and found.phase == phase:
             return  # dropped where it already is
-        version = found[1].version if found else None
+        version = found.entry.version if found else None
         try:
             await self.api.move(visit_id, phase, expected_version=version)
         except ApiError as exc:

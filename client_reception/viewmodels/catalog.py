@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Signal
 
-from client_reception.viewmodels.base import ViewModel
 from common.client import ApiClient
+from common.qt.viewmodel import ViewModel
 from common.schemas import ClinicOut, DoctorOut, ServiceOut, UserOut
 
 
@@ -35,9 +34,6 @@ class Catalog(ViewModel):
         if not self._closed:
             self.changed.emit()
 
-    def reload(self) -> None:
-        self.spawn(self.load())
-
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.clinic.timezone)
@@ -51,7 +47,3 @@ class Catalog(ViewModel):
 
     def doctor(self, doctor_id: int | None) -> DoctorOut | None:
         return next((d for d in self.doctors if d.id == doctor_id), None)
-
-    def price_of(self, service_id: int | None) -> Decimal | None:
-        service = self.service(service_id)
-        return service.price if service else None

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from client_reception.viewmodels.base import ViewModel
 from client_reception.viewmodels.catalog import Catalog
 from client_reception.viewmodels.patients import PatientSearch
 from client_reception.viewmodels.tables import appointment_table
 from common.client import ApiClient
 from common.enums import AppointmentStatus
+from common.qt.viewmodel import ViewModel
 from common.schemas import AppointmentOut, PatientCreate, PatientOut, VisitOut
 
 
@@ -26,24 +26,15 @@ class CheckInViewModel(ViewModel):
         self.model = appointment_table(self, with_date=False)
         self.search = PatientSearch(api, self)
         self.search.error.connect(self.error)
-        self._debounce = self.debouncer(self.DEBOUNCE_MS, self.refresh)
 
     # --- today's appointments ---------------------------------------------------------------------------------
-
-    def refresh_soon(self, *_: object) -> None:
-        if not self._closed:
-            self._debounce.trigger()
-
-    def refresh(self) -> None:
-        self._debounce.cancel()
-        self.spawn(self.load())
 
     async def load(self) -> list[AppointmentOut]:
         today = self.catalog.today()
         page = await self.api.list_appointments(start_date=today, end_date=today, per_page=500)
         rows = sorted(page.items, key=lambda a: a.start_time)
         if not self._closed:
-            self.model.set_rows(rows)
+            self.model.sync_rows(rows)
             self.appointments_loaded.emit()
         return rows
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from client_reception.viewmodels.base import ViewModel
 from client_reception.viewmodels.tables import patient_table
 from common.client import ApiClient
+from common.qt.viewmodel import ViewModel
 from common.schemas import PatientCreate, PatientOut, PatientUpdate
 
 
@@ -24,35 +24,36 @@ class PatientSearch(ViewModel):
         self.model = patient_table(self)
         self.text = ""
         self.total = 0
-        self.search_count = 0
-        self._debounce = self.debouncer(self.DEBOUNCE_MS, lambda: self.spawn(self.search_now()))
         self._generation = 0
+
+    @property
+    def search_count(self) -> int:
+        return self.fetch_count
 
     def set_text(self, text: str) -> None:
         """Typing restarts the timer: one request after the user pauses."""
         self.text = text.strip()
-        if not self._closed:
-            self._debounce.trigger()
+        self.refresh_soon()
 
     async def search_now(self) -> list[PatientOut]:
-        self._debounce.cancel()
+        """Search now and wait for the answer (counted like every load)."""
+        self._refresh.cancel()
+        return await self._load_counted()
+
+    async def load(self) -> list[PatientOut]:
         self._generation += 1
         mine = self._generation
-        self.search_count += 1
         page = await self.api.list_patients(search=self.text or None, per_page=self.LIMIT)
         if mine != self._generation or self._closed:  # a newer search started meanwhile: drop this answer
             return page.items
         self.total = page.total
-        self.model.set_rows(page.items)
+        self.model.sync_rows(page.items)
         self.results_changed.emit()
         return page.items
 
-    def refresh(self) -> None:
-        self.spawn(self.search_now())
-
     def reset(self) -> None:
         """Forget the last search (a picker opened afresh must not show another dialog's results)."""
-        self._debounce.cancel()
+        self._refresh.cancel()
         self._generation += 1  # an answer still on its way is dropped
         self.text = ""
         self.total = 0
@@ -69,12 +70,12 @@ class PatientsViewModel(PatientSearch):
         patient = await self.run(self.api.create_patient(data))
         self.saved.emit(patient)
         self.info.emit(f"Registered {patient.full_name}")
-        self.spawn(self.search_now())
+        self.refresh()
         return patient
 
     async def update(self, patient_id: int, data: PatientUpdate) -> PatientOut:
         patient = await self.run(self.api.update_patient(patient_id, data))
         self.saved.emit(patient)
         self.info.emit(f"Saved {patient.full_name}")
-        self.spawn(self.search_now())
+        self.refresh()
         return patient

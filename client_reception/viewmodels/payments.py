@@ -9,11 +9,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from client_reception import receipt as receipts
-from client_reception.viewmodels.base import ViewModel
 from client_reception.viewmodels.catalog import Catalog
 from client_reception.viewmodels.tables import payment_table
 from common.client import ApiClient
 from common.enums import PaymentMethod, PaymentStatus
+from common.qt.viewmodel import ViewModel
 from common.schemas import PaymentDetail, PaymentOut, QueueEntry, ReceptionDashboard, TakingsOut
 
 
@@ -32,17 +32,8 @@ class PaymentsViewModel(ViewModel):
         self.day: date | None = catalog.today()  # None = every day
         self.status: PaymentStatus | None = None
         self.dashboard: ReceptionDashboard | None = None
-        self._debounce = self.debouncer(self.DEBOUNCE_MS, self.refresh)
 
     # --- the list and the takings -----------------------------------------------------------------------------
-
-    def refresh_soon(self, *_: object) -> None:
-        if not self._closed:
-            self._debounce.trigger()
-
-    def refresh(self) -> None:
-        self._debounce.cancel()
-        self.spawn(self.load())
 
     def set_filters(self, *, day: date | None, status: PaymentStatus | None) -> None:
         self.day, self.status = day, status
@@ -52,7 +43,7 @@ class PaymentsViewModel(ViewModel):
         page = await self.api.list_payments(day=self.day, status=self.status, per_page=500)
         dashboard = await self.api.reception_dashboard()
         if not self._closed:
-            self.model.set_rows(page.items)
+            self.model.sync_rows(page.items)
             self.dashboard = dashboard
             self.loaded.emit()
             self.takings_changed.emit()

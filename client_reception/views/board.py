@@ -3,271 +3,15 @@ buttons and drag-and-drop to move a card between Waiting and With Doctor."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QDrag, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QListView,
-    QPushButton,
-    QSizePolicy,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QVBoxLayout,
-    QWidget,
-)
-
-from client_reception.viewmodels.board import BoardRole, BoardViewModel, PhaseFilter
+from client_reception.viewmodels.board import BoardViewModel, card_at
+from client_reception.views.board_card import elapsed_text, is_overdue, live_wait_seconds
+from client_reception.views.board_column import MIME, BoardColumn
 from common.enums import Phase
-from common.qt.formatting import format_time
-from common.schemas import QueueEntry
 
-ModelIndex = QModelIndex | QPersistentModelIndex
-MIME = "application/x-clinic-visit"
-TITLES = {Phase.WAITING: "Waiting", Phase.WITH_DOCTOR: "With Doctor", Phase.COMPLETED: "Completed"}
-ACCENT = {Phase.WAITING: "#2f6fb0", Phase.WITH_DOCTOR: "#2e8b57", Phase.COMPLETED: "#7a7a7a"}
-HINTS = {
-    Phase.WAITING: "Send with the button, a double-click or a drag",
-    Phase.WITH_DOCTOR: "Drag back to Waiting to undo",
-    Phase.COMPLETED: "The doctor completes the consultation",
-}
-EMPTY = {
-    Phase.WAITING: "Nobody is waiting",
-    Phase.WITH_DOCTOR: "Nobody is with a doctor",
-    Phase.COMPLETED: "No completed visits yet",
-}
-OVERDUE_BG = QColor("#fdecea")
-OVERDUE_EDGE = QColor("#c62828")
-
-
-def elapsed_text(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def live_wait_seconds(entry: QueueEntry, phase: Phase, now: datetime) -> float:
-    """Waiting: since check-in, ticking. With the doctor: time in the consulting room. Completed: its length."""
-    if phase == Phase.WAITING:
-        return (now - entry.check_in_time).total_seconds()
-    if phase == Phase.WITH_DOCTOR:
-        return (now - (entry.start_time or entry.check_in_time)).total_seconds()
-    end = entry.end_time or now
-    return (end - (entry.start_time or entry.check_in_time)).total_seconds()
-
-
-def is_overdue(entry: QueueEntry, phase: Phase, threshold_minutes: int, now: datetime) -> bool:
-    """A waiting card is overdue past the clinic threshold, counted locally so it turns red on time."""
-    if phase != Phase.WAITING:
-        return False
-    return entry.is_overdue or live_wait_seconds(entry, phase, now) > threshold_minutes * 60
-
-
-class CardDelegate(QStyledItemDelegate):
-    """Paints one visit as a card; the time line is computed at paint time, so repainting makes it tick."""
-
-    def __init__(self, phase: Phase, model_overdue: callable, parent: QWidget | None = None) -> None:  # type: ignore[valid-type]
-        super().__init__(parent)
-        self.phase = phase
-        self._threshold = model_overdue
-        self.now = lambda: datetime.now(UTC)
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
-        line = QFontMetrics(option.font).height()
-        return QSize(max(option.rect.width(), 220), 3 * line + 34)  # three lines + paddings, nothing wasted
-
-    def paint(
-        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> None:
-        entry: QueueEntry | None = index.data(BoardRole.ENTRY)
-        if entry is None:
-            return
-        now = self.now()
-        overdue = is_overdue(entry, self.phase, self._threshold(), now)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        card = option.rect.adjusted(4, 3, -4, -3)
-        background = OVERDUE_BG if overdue else QColor("#ffffff")
-        edge = OVERDUE_EDGE if overdue else QColor(ACCENT[self.phase])
-        painter.setPen(QPen(QColor("#1e88e5") if selected else QColor("#d0d4da"), 2 if selected else 1))
-        painter.setBrush(background)
-        painter.drawRoundedRect(card, 6, 6)
-        painter.fillRect(QRect(card.left(), card.top() + 1, 5, card.height() - 1), edge)
-
-        inner = card.adjusted(14, 6, -10, -6)
-        base = QFont(option.font)
-        bold = QFont(base)
-        bold.setBold(True)
-        big = QFont(bold)
-        big.setPointSizeF(base.pointSizeF() * 1.25)
-        line = QFontMetrics(base).height()
-
-        # line 1: queue number, name, timer on the right
-        painter.setFont(big)
-        painter.setPen(QColor(ACCENT[self.phase]) if not overdue else OVERDUE_EDGE)
-        number = f"#{entry.queue_number}"
-        number_w = QFontMetrics(big).horizontalAdvance(number) + 8
-        painter.drawText(QRect(inner.left(), inner.top(), number_w, line + 4), Qt.AlignmentFlag.AlignVCenter, number)
-        timer = elapsed_text(live_wait_seconds(entry, self.phase, now))
-        label = {Phase.WAITING: "waiting", Phase.WITH_DOCTOR: "with doctor", Phase.COMPLETED: "took"}[self.phase]
-        timer_text = f"{label} {timer}"
-        painter.setFont(bold)
-        timer_w = QFontMetrics(bold).horizontalAdvance(timer_text) + 4
-        painter.setPen(OVERDUE_EDGE if overdue else QColor("#333333"))
-        painter.drawText(
-            QRect(inner.right() - timer_w, inner.top(), timer_w, line + 4),
-            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-            timer_text,
-        )
-        painter.setPen(QColor("#111111"))
-        name_rect = QRect(inner.left() + number_w, inner.top(), inner.width() - number_w - timer_w - 6, line + 4)
-        name = QFontMetrics(bold).elidedText(entry.patient.full_name, Qt.TextElideMode.ElideRight, name_rect.width())
-        painter.drawText(name_rect, Qt.AlignmentFlag.AlignVCenter, name)
-
-        # line 2: phone · doctor; line 3: service · check-in time (clinic screen's local time)
-        painter.setFont(base)
-        painter.setPen(QColor("#444444"))
-        metrics = QFontMetrics(base)
-        second = f"{entry.patient.phone or 'no phone'}  ·  {entry.doctor.full_name}"
-        checked_in = format_time(entry.check_in_time)  # the clinic's wall clock
-        third = f"{entry.service.name}  ·  arrived {checked_in}"
-        for i, text in enumerate((second, third), start=1):
-            rect = QRect(inner.left(), inner.top() + 4 + i * (line + 3), inner.width(), line + 2)
-            if overdue and i == 1:  # a badge on the right, so eliding the text never hides it
-                painter.save()
-                painter.setFont(bold)
-                painter.setPen(OVERDUE_EDGE)
-                badge_w = QFontMetrics(bold).horizontalAdvance("OVERDUE") + 4
-                badge = QRect(rect.right() - badge_w, rect.top(), badge_w, rect.height())
-                painter.drawText(badge, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "OVERDUE")
-                painter.restore()
-                rect.setWidth(rect.width() - badge_w - 8)
-            elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
-            painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter, elided)
-        painter.restore()
-
-
-class BoardColumnView(QListView):
-    """A column's list. Drags carry the visit id; a drop from the other movable column asks for a move."""
-
-    visit_dropped = Signal(int)  # visit id dropped here
-
-    def __init__(self, phase: Phase, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.phase = phase
-        self.setObjectName(f"board_list_{phase.value}")
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setUniformItemSizes(True)
-        self.setSpacing(1)
-        movable = phase != Phase.COMPLETED
-        self.setDragEnabled(movable)
-        self.setAcceptDrops(movable)
-        self.setDropIndicatorShown(False)
-        self.setDragDropMode(
-            QAbstractItemView.DragDropMode.DragDrop if movable else QAbstractItemView.DragDropMode.NoDragDrop
-        )
-        self.setDefaultDropAction(Qt.DropAction.MoveAction)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        model = self.model()
-        if model is not None and model.rowCount() == 0:  # say so, rather than show a blank column
-            painter = QPainter(self.viewport())
-            painter.setPen(QColor("#8a8f98"))
-            painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, EMPTY[self.phase])
-            painter.end()
-
-    def selected_visit_id(self) -> int | None:
-        indexes = self.selectionModel().selectedIndexes() if self.selectionModel() else []
-        return indexes[0].data(BoardRole.VISIT_ID) if indexes else None
-
-    # drag out: our own MIME with "visit_id:phase", so only the board understands it
-    def startDrag(self, supported: Qt.DropAction) -> None:
-        visit_id = self.selected_visit_id()
-        if visit_id is None:
-            return
-        mime = QMimeData()
-        mime.setData(MIME, QByteArray(f"{visit_id}:{self.phase.value}".encode()))
-        drag = QDrag(self)
-        drag.setMimeData(mime)
-        index = self.currentIndex()
-        if index.isValid():
-            drag.setPixmap(self.viewport().grab(self.visualRect(index)))
-        drag.exec(Qt.DropAction.MoveAction)
-
-    def _source(self, mime: QMimeData) -> tuple[int, str] | None:
-        if not mime.hasFormat(MIME):
-            return None
-        try:
-            visit, phase = bytes(mime.data(MIME).data()).decode().split(":")
-            return int(visit), phase
-        except ValueError:
-            return None
-
-    def _accepts(self, mime: QMimeData) -> bool:
-        source = self._source(mime)
-        return source is not None and source[1] != self.phase.value and self.phase != Phase.COMPLETED
-
-    def dragEnterEvent(self, event) -> None:  # noqa: ANN001 (QDragEnterEvent)
-        if self._accepts(event.mimeData()):
-            event.setDropAction(Qt.DropAction.MoveAction)
-            event.accept()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event) -> None:  # noqa: ANN001
-        self.dragEnterEvent(event)
-
-    def dropEvent(self, event) -> None:  # noqa: ANN001 (QDropEvent)
-        source = self._source(event.mimeData())
-        if source is None or not self._accepts(event.mimeData()):
-            event.ignore()
-            return
-        event.setDropAction(Qt.DropAction.MoveAction)
-        event.accept()
-        self.visit_dropped.emit(source[0])
-
-
-class BoardColumn(QFrame):
-    def __init__(self, phase: Phase, proxy: PhaseFilter, threshold: callable, parent: QWidget | None = None) -> None:  # type: ignore[valid-type]
-        super().__init__(parent)
-        self.phase = phase
-        self.setObjectName(f"board_column_{phase.value}")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        self.title = QLabel(self)
-        self.title.setObjectName(f"board_title_{phase.value}")
-        self.title.setStyleSheet(f"font-weight: bold; font-size: 13pt; color: {ACCENT[phase]};")
-        layout.addWidget(self.title)
-        self.hint = QLabel(HINTS[phase], self)  # how cards get in and out of this column
-        self.hint.setStyleSheet("color: #666; font-style: italic;")
-        self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never widens a column
-        layout.addWidget(self.hint)
-        self.list = BoardColumnView(phase, self)
-        self.list.setModel(proxy)
-        self.delegate = CardDelegate(phase, threshold, self.list)
-        self.list.setItemDelegate(self.delegate)
-        layout.addWidget(self.list, 1)
-        self.proxy = proxy
-        self.buttons = QHBoxLayout()
-        layout.addLayout(self.buttons)
-        proxy.modelReset.connect(self.update_title)
-        proxy.rowsInserted.connect(self.update_title)
-        proxy.rowsRemoved.connect(self.update_title)
-        self.update_title()
-
-    def update_title(self, *_: object) -> None:
-        self.title.setText(f"{TITLES[self.phase]}  ({self.proxy.rowCount()})")
+__all__ = ["MIME", "BoardView", "elapsed_text", "is_overdue", "live_wait_seconds"]
 
 
 class BoardView(QWidget):
@@ -353,7 +97,10 @@ class BoardView(QWidget):
             self.vm.move(visit_id, target)
 
     def _double_clicked(self, index: QModelIndex, phase: Phase) -> None:
-        visit_id = index.data(BoardRole.VISIT_ID)
+        card = card_at(index)
+        if card is None:
+            return
+        visit_id = card.id
         if phase == Phase.WAITING:
             self.vm.move(visit_id, Phase.WITH_DOCTOR)
         elif phase == Phase.COMPLETED:
@@ -394,7 +141,7 @@ class BoardView(QWidget):
             proxy = column.proxy
             for row in range(proxy.rowCount()):
                 index = proxy.index(row, 0)
-                if index.data(BoardRole.VISIT_ID) == visit_id:
+                if (card := card_at(index)) is not None and card.id == visit_id:
                     column.list.setCurrentIndex(index)
                     return True
         return False

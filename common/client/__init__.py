@@ -10,7 +10,6 @@ from common.client.live import (
     LiveAuthError,
     LiveEvents,
     LiveListener,
-    parse_event,
 )
 
 __all__ = [
@@ -24,5 +23,4 @@ __all__ = [
     "LiveEvents",
     "LiveListener",
     "normalize_url",
-    "parse_event",
 ]

@@ -22,19 +22,10 @@ from collections.abc import Callable
 from typing import Any, Literal, Protocol
 
 import socketio
-from pydantic import BaseModel, ValidationError
 
 from common import events as ev
 from common.client.api import ApiClient, normalize_url
 from common.client.errors import ApiError, humanize
-from common.schemas import (
-    AppointmentEvent,
-    PatientWithDoctorEvent,
-    PaymentEvent,
-    QueueUpdatedEvent,
-    VisitEvent,
-    VisitStatusChangedEvent,
-)
 
 log = logging.getLogger(__name__)
 
@@ -47,32 +38,6 @@ RESYNC_RECONNECT = "reconnect"
 RESYNC_GAP = "gap"
 
 _REFUSED_PREFIX = "One or more namespaces failed to connect"
-
-
-# The typed body of each event (the envelope fields seq/room/clinic_id/emitted_at are ignored by these models).
-EVENT_SCHEMAS: dict[str, type[BaseModel]] = {
-    ev.QUEUE_UPDATED: QueueUpdatedEvent,
-    ev.NEW_CHECKIN: VisitEvent,
-    ev.VISIT_STATUS_CHANGED: VisitStatusChangedEvent,
-    ev.APPOINTMENT_CREATED: AppointmentEvent,
-    ev.APPOINTMENT_UPDATED: AppointmentEvent,
-    ev.APPOINTMENT_CANCELLED: AppointmentEvent,
-    ev.PAYMENT_PROCESSED: PaymentEvent,
-    ev.PATIENT_WITH_DOCTOR: PatientWithDoctorEvent,
-    ev.CONSULTATION_COMPLETED: VisitEvent,
-}
-
-
-def parse_event(name: str, payload: dict[str, Any]) -> BaseModel | None:
-    """The event's body as its wire model (e.g. PatientWithDoctorEvent), or None if unknown or malformed."""
-    schema = EVENT_SCHEMAS.get(name)
-    if schema is None:
-        return None
-    try:
-        return schema.model_validate(payload)
-    except ValidationError:
-        log.warning("malformed %s event ignored by parse_event", name)
-        return None
 
 
 class LiveListener(Protocol):

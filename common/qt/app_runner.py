@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication
 from common.qt.async_tools import TaskKeeper
 from common.qt.gc_guard import MainThreadGarbageCollector
 from common.qt.indicator import ConnectionIndicator
+from common.qt.refcount_guard import guard_none_refcount
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,7 @@ def run_app(
     app.setOrganizationName(organization)
     app.setApplicationName(app_name)
     app.setQuitOnLastWindowClosed(False)
+    guard_none_refcount()  # an affected PySide6 would abort Python 3.11 within minutes (issue 10)
     runtime = _runtime = AppRuntime(app)
     collector = MainThreadGarbageCollector(parent=app)  # Qt objects must die on the GUI thread
 

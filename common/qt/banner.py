@@ -88,9 +88,6 @@ class ErrorBanner(QFrame):
     def show_warning(self, message: str) -> None:
         self.show_message(message, "warning")
 
-    def show_info(self, message: str) -> None:
-        self.show_message(message, "info")
-
     def show_success(self, message: str) -> None:
         self.show_message(message, "success")
 

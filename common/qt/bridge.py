@@ -1,13 +1,15 @@
-"""`EventBridge`: server events as Qt signals, so widgets and view-models connect signals and never touch sockets.
+"""`EventBridge`: server events as typed Qt signals, so view-models connect signals and never touch sockets.
 
-It is a LiveEvents listener: LiveEvents runs on the qasync loop, i.e. the GUI thread, so re-emitting here is a
-direct call. Payload signals carry the event's JSON object (a dict); use `common.client.parse_event` for the
-typed body. (Signals are declared with `object`, not `dict`: PySide would copy a dict into a QVariantMap,
-which drops it when a key is not a string.)
+It is a LiveEvents listener on top of LiveEvents' seq tracking and resync (per room): LiveEvents runs on the
+qasync loop, i.e. the GUI thread, so re-emitting here is a direct call. Each payload is parsed once, here, by
+`common.events.parse_event`: every signal carries the event's wire model (`new_checkin` a VisitEvent,
+`patient_with_doctor` a PatientWithDoctorEvent …), and a malformed payload is logged and dropped in this one
+place. (Signals are declared with `object`: PySide would otherwise try to convert the model.)
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -15,18 +17,20 @@ from PySide6.QtCore import QObject, Signal
 from common import events as ev
 from common.client.live import LiveEvents
 
+log = logging.getLogger(__name__)
+
 
 class EventBridge(QObject):
-    event = Signal(str, object)  # (name, payload) for every event
-    queue_updated = Signal(object)
-    new_checkin = Signal(object)
-    visit_status_changed = Signal(object)
-    appointment_created = Signal(object)
-    appointment_updated = Signal(object)
-    appointment_cancelled = Signal(object)
-    payment_processed = Signal(object)
-    patient_with_doctor = Signal(object)
-    consultation_completed = Signal(object)
+    event = Signal(str, object)  # (name, typed body) for every event
+    queue_updated = Signal(object)  # QueueUpdatedEvent
+    new_checkin = Signal(object)  # VisitEvent
+    visit_status_changed = Signal(object)  # VisitStatusChangedEvent
+    appointment_created = Signal(object)  # AppointmentEvent
+    appointment_updated = Signal(object)  # AppointmentEvent
+    appointment_cancelled = Signal(object)  # AppointmentEvent
+    payment_processed = Signal(object)  # PaymentEvent
+    patient_with_doctor = Signal(object)  # PatientWithDoctorEvent
+    consultation_completed = Signal(object)  # VisitEvent
     resync = Signal(str)  # "gap" or "reconnect": refetch what is shown
     connection_state = Signal(str)  # "connected" | "reconnecting" | "offline"
 
@@ -34,6 +38,7 @@ class EventBridge(QObject):
         super().__init__(parent)
         self._live: LiveEvents | None = None
         self._by_name: dict[str, Any] = {name: getattr(self, name) for name in ev.ALL_EVENTS}
+        self.dropped = 0  # malformed or unknown payloads (diagnostics, tests)
         if live is not None:
             self.attach(live)
 
@@ -55,10 +60,14 @@ class EventBridge(QObject):
     # --- LiveListener ------------------------------------------------------------------------------------------
 
     def on_event(self, name: str, payload: dict[str, Any]) -> None:
-        self.event.emit(name, payload)
-        signal = self._by_name.get(name)
+        body = ev.parse_event(name, payload)
+        if body is None:
+            self.dropped += 1
+            return
+        self.event.emit(name, body)
+        signal = self._by_name.get(name)  # an event with a schema but no signal of its own: `event` only
         if signal is not None:
-            signal.emit(payload)
+            signal.emit(body)
 
     def on_resync(self, reason: str) -> None:
         self.resync.emit(reason)

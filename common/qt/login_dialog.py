@@ -9,7 +9,6 @@ in QSettings (per organisation/application, as set by `run_app`); the password n
 from __future__ import annotations
 
 import asyncio
-import math
 import os
 from collections.abc import Callable, Collection
 
@@ -32,9 +31,9 @@ from common.client.errors import ApiError
 from common.enums import Role
 from common.qt.async_tools import TaskKeeper
 from common.qt.formatting import humanize_enum
+from common.qt.login_messages import DEFAULT_SERVER_URL, login_error_message
 from common.qt.placement import place_by_side
 
-DEFAULT_SERVER_URL = "http://127.0.0.1:8000"
 SERVER_URL_KEY = "server/url"
 USERNAME_KEY = "login/username"
 
@@ -59,28 +58,6 @@ def default_server_url(settings: QSettings | None = None) -> str:
     """Remembered address, else $CLINIC_SERVER_URL, else the local default."""
     remembered = (settings or QSettings()).value(SERVER_URL_KEY, "", type=str)
     return str(remembered or os.environ.get("CLINIC_SERVER_URL") or DEFAULT_SERVER_URL)
-
-
-def login_error_message(exc: ApiError, url: str) -> str:
-    """What the dialog says for each way a login can fail."""
-    if exc.code == "bad_url":
-        return f"{exc.message}. Enter an address like {DEFAULT_SERVER_URL}."
-    if exc.status == 0:
-        return f"{exc.message}. Check the address and that the server is running."
-    if exc.status == 401:
-        return f"{exc.message}." if not exc.message.endswith(".") else exc.message
-    if exc.status == 429:
-        retry = exc.details.get("retry_after_seconds")
-        if isinstance(retry, int | float) and retry > 0:
-            minutes = max(1, math.ceil(retry / 60))
-            wait = f"about {minutes} minute{'s' if minutes != 1 else ''}"
-            return f"Too many failed attempts for this user. Try again in {wait}."
-        return "Too many failed attempts for this user. Try again later."
-    if exc.status == 422:
-        return f"Check the form: {exc.message}"
-    if exc.status == 426:  # the version handshake: the server says which version to install
-        return exc.message if exc.message.endswith(".") else f"{exc.message}."
-    return f"The server at {url} could not log you in: {exc.message}"
 
 
 class LoginDialog(QDialog):

@@ -24,8 +24,8 @@ Index = QModelIndex | QPersistentModelIndex
 SortRole = int(Qt.ItemDataRole.UserRole) + 1
 RowRole = int(Qt.ItemDataRole.UserRole) + 2  # the row object itself
 
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter  # Column(alignment=RIGHT) for amounts
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,9 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     def rows(self) -> tuple[R, ...]:
         return tuple(self._rows)
 
-    def row_at(self, row: int) -> R:
-        return self._rows[row]
+    def row_at(self, row: int) -> R | None:
+        """The row object at a row number, None past the end (a click on an empty area)."""
+        return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def row_for(self, index: Index) -> R | None:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -147,9 +148,12 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             return column.alignment
         value = column.getter(row)
         numeric = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-        return _RIGHT if numeric else _LEFT
+        return RIGHT if numeric else LEFT
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.TextAlignmentRole and orientation == Qt.Orientation.Horizontal:
+            alignment = self._columns[section].alignment if 0 <= section < len(self._columns) else None
+            return int(alignment) if alignment is not None else None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
@@ -226,14 +230,32 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             self._reindex()
         return len(positions)
 
-    def sync_rows(self, rows: Iterable[R]) -> tuple[int, int, int]:
-        """Make the model hold exactly `rows` with minimal signals (a refetch that keeps the view's state).
-        Known rows keep their place; new ones are appended. Returns (inserted, changed, removed)."""
+    def sync_rows(self, rows: Iterable[R], *, keep_order: bool = True) -> tuple[int, int, int]:
+        """Make the model hold exactly `rows` with minimal signals: a refetch that keeps the view's selection,
+        current row and scroll position (never a model reset). Removed rows go, changed ones get dataChanged,
+        new ones one insert; then, with `keep_order`, one layout change puts the rows in the order given
+        (persistent indexes — the selection — follow their rows). Returns (inserted, changed, removed)."""
         fresh = _unique(rows, self._key)
         wanted = {self._key(r) for r in fresh}
         removed = self.remove_keys([k for k in self._positions if k not in wanted])
         inserted, changed = self.upsert_rows(fresh)
+        if keep_order:
+            self._reorder([self._key(r) for r in fresh])
         return inserted, changed, removed
+
+    def _reorder(self, keys: list[Hashable]) -> None:
+        if [self._key(r) for r in self._rows] == keys:
+            return
+        self.layoutAboutToBeChanged.emit()
+        old_persistent = self.persistentIndexList()
+        old_keys = [self._key(self._rows[i.row()]) for i in old_persistent]
+        self._rows = [self._rows[self._positions[k]] for k in keys]
+        self._reindex()
+        new_indexes = [
+            self.index(self._positions[k], i.column()) for k, i in zip(old_keys, old_persistent, strict=True)
+        ]
+        self.changePersistentIndexList(old_persistent, new_indexes)
+        self.layoutChanged.emit()
 
     def _emit_changed(self, positions: list[int]) -> None:
         last_column = max(0, len(self._columns) - 1)

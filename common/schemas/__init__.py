@@ -87,6 +87,7 @@ from common.schemas.visits import (
     QueueBoard,
     QueueEntry,
     QueueQuery,
+    VisitDraftRequest,
     VisitOut,
 )
 
@@ -104,6 +105,7 @@ __all__ = [
     "ClinicOut",
     "ClinicUpdate",
     "CompleteConsultationRequest",
+    "VisitDraftRequest",
     "CompleteRequest",
     "DateRange",
     "DoctorAppointmentsQuery",

@@ -1,6 +1,7 @@
 """Visits and the queue."""
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import ConfigDict, Field, model_validator
 
@@ -102,6 +103,16 @@ class CompleteConsultationRequest(Schema):
     visit_id: Id
     notes: LongText | None = None
     prescription: LongText | None = None
+
+
+class VisitDraftRequest(Schema):
+    """PUT /visits/{visit_id}/draft: the consultation's notes and prescription as typed so far, saved while the
+    visit is IN_PROGRESS by its own doctor. `version` is the visit's version the editor was opened on; a draft
+    save never bumps it."""
+
+    notes: LongText = ""
+    prescription: LongText = ""
+    version: Annotated[Version, Field(ge=1)]  # versions start at 1
 
 
 class CompleteRequest(Schema):

@@ -7,8 +7,9 @@ import pytest
 
 from common import events as ev
 from common.client import ApiClient
-from common.client.live import CONNECTED, OFFLINE, RECONNECTING, LiveAuthError, LiveEvents, parse_event
+from common.client.live import CONNECTED, OFFLINE, RECONNECTING, LiveAuthError, LiveEvents
 from common.enums import Role
+from common.events import parse_event
 from common.schemas import QueueUpdatedEvent, VisitEvent
 from tests.factories import PASSWORD, make_clinic, make_doctor, make_patient, make_service, make_user, token_for
 from tests.support.server_process import ServerProcess, free_port

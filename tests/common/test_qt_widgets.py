@@ -12,42 +12,45 @@ from common.enums import Role
 from common.qt.banner import ErrorBanner, human_message
 from common.qt.bridge import EventBridge
 from common.qt.indicator import ConnectionIndicator
+from common.schemas import QueueUpdatedEvent, VisitEvent
 from tests.factories import PASSWORD, make_clinic, make_doctor, make_patient, make_service, make_user
 from tests.support.qt import arun, screenshot, until
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 
-def test_bridge_reemits_every_event_resync_and_state(qapp):
+def test_bridge_emits_typed_bodies_drops_malformed_ones_and_relays_resync_and_state(qapp):
     live = LiveEvents()
     bridge = EventBridge(live)
     generic: list[tuple[str, Any]] = []
-    specific: dict[str, list[Any]] = {name: [] for name in ev.ALL_EVENTS}
+    checkins: list[Any] = []
+    updates: list[Any] = []
     resyncs: list[str] = []
     states: list[str] = []
-    bridge.event.connect(lambda name, payload: generic.append((name, payload)))
-    for name in ev.ALL_EVENTS:
-        getattr(bridge, name).connect(specific[name].append)
+    bridge.event.connect(lambda name, body: generic.append((name, body)))
+    bridge.new_checkin.connect(checkins.append)
+    bridge.queue_updated.connect(updates.append)
     bridge.resync.connect(resyncs.append)
     bridge.connection_state.connect(states.append)
 
-    for seq, name in enumerate(ev.ALL_EVENTS, start=1):
-        live.handle_event(
-            name, {"seq": seq, "room": "clinic_7", "clinic_id": 7, "visit": {"id": seq, "notes": None}, 3: "int key"}
-        )
-    live.handle_event(ev.QUEUE_UPDATED, {"seq": 20, "room": "clinic_7", "clinic_id": 7})  # gap
+    envelope = {"clinic_id": 7, "room": "clinic_7", "emitted_at": "2026-01-01T00:00:00+00:00"}
+    live.handle_event(ev.QUEUE_UPDATED, {**envelope, "seq": 1, "visit_id": 5, "reason": "checkin"})
+    live.handle_event(ev.NEW_CHECKIN, {**envelope, "seq": 1, "visit": {"id": 5}})  # malformed: dropped
+    live.handle_event(ev.QUEUE_UPDATED, {**envelope, "seq": 20, "visit_id": 6, "reason": "status_changed"})  # gap
     live._set_state("connected")
 
-    assert [name for name, _ in generic] == [*ev.ALL_EVENTS, ev.QUEUE_UPDATED]
-    for seq, name in enumerate(ev.ALL_EVENTS, start=1):
-        assert specific[name][0]["visit"] == {"id": seq, "notes": None}  # the payload arrives intact
-        assert specific[name][0][3] == "int key"
+    assert updates == [
+        QueueUpdatedEvent(visit_id=5, reason="checkin"),
+        QueueUpdatedEvent(visit_id=6, reason="status_changed"),
+    ]
+    assert [name for name, _ in generic] == [ev.QUEUE_UPDATED, ev.QUEUE_UPDATED]
+    assert checkins == [] and bridge.dropped == 1
     assert resyncs == ["gap"]
     assert states == ["connected"]
     assert bridge.state == "connected"
     bridge.detach()
-    live.handle_event(ev.QUEUE_UPDATED, {"seq": 21, "room": "clinic_7", "clinic_id": 7})
-    assert len(generic) == len(ev.ALL_EVENTS) + 1  # detached: nothing more
+    live.handle_event(ev.QUEUE_UPDATED, {**envelope, "seq": 21, "visit_id": 7, "reason": "checkin"})
+    assert len(updates) == 2  # detached: nothing more
 
 
 def test_bridge_over_a_real_socket_on_the_qasync_loop(qtbot, qloop, live_server, committed_db):
@@ -63,7 +66,7 @@ def test_bridge_over_a_real_socket_on_the_qasync_loop(qtbot, qloop, live_server,
     indicator = ConnectionIndicator()
     qtbot.addWidget(indicator)
     bridge.connection_state.connect(indicator.set_state)
-    checkins: list[dict[str, Any]] = []
+    checkins: list[VisitEvent] = []
     bridge.new_checkin.connect(checkins.append)
 
     async def scenario() -> int:
@@ -75,7 +78,7 @@ def test_bridge_over_a_real_socket_on_the_qasync_loop(qtbot, qloop, live_server,
 
     try:
         visit_id = arun(qloop, scenario())
-        assert checkins[0]["visit"]["id"] == visit_id
+        assert isinstance(checkins[0], VisitEvent) and checkins[0].visit.id == visit_id
         assert indicator.state == "connected" and indicator.text == "Connected"
     finally:
         arun(qloop, live.close())

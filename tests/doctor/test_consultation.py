@@ -20,6 +20,16 @@ from tests.factories import auth, token_for
 from tests.support.qt import arun, screenshot, until
 
 
+async def _open_pushed(open_app, base_url: str, scene: Scene):  # noqa: ANN001, ANN202
+    """The doctor's app with the scene's visit sent in and its consultation open and editable."""
+    session = await open_app(scene.doctor_username)
+    w = session.window
+    await _send_in(base_url, scene)
+    await until(lambda: w.in_consultation and w.consultation_vm.data is not None, 10)
+    await until(lambda: not w.consultation_view.notes.isReadOnly(), 5)
+    return session, w, w.consultation_view
+
+
 async def _send_in(base_url: str, scene: Scene) -> None:
     async with reception_http(base_url, scene.receptionist) as http:
         ok(await http.post("/queue/phase/move", json={"visit_id": scene.visit.id, "phase": "with_doctor"}))
@@ -76,37 +86,65 @@ def test_complete_through_ui_updates_server_and_reaches_reception(
     assert appointment.status == AppointmentStatus.COMPLETED
 
 
-def test_draft_survives_reopening_and_is_cleared_on_completion(qloop, qtbot, open_app, scene: Scene, live_server):
+def test_draft_is_kept_on_the_server_survives_reopening_and_completion_saves_it(
+    qloop, qtbot, open_app, scene: Scene, live_server, committed_db: Session
+):
     async def scenario() -> None:
-        session = await open_app(scene.doctor_username)
-        w = session.window
-        await _send_in(live_server.url, scene)
-        await until(lambda: w.in_consultation and w.consultation_vm.data is not None, 10)
-        view = w.consultation_view
+        _, w, view = await _open_pushed(open_app, live_server.url, scene)
         qtbot.keyClicks(view.notes, "Draft finding")
         qtbot.keyClicks(view.prescription, "Draft rx")
-        await until(lambda: w.consultation_vm.draft() is not None and w.consultation_vm.draft().notes, 3)
+        await until(lambda: view.draft_state.text() == "Draft saved", 5, "draft not saved on the server")
+        committed_db.expire_all()
+        stored = committed_db.get(Visit, scene.visit.id)
+        assert (stored.notes, stored.prescription) == ("Draft finding", "Draft rx")
+        assert stored.status == VisitStatus.IN_PROGRESS
+        assert w.consultation_vm.draft() is None  # the file on this computer is only the offline fallback
 
-        # Esc goes back; the draft is on disk; reopening restores it.
+        # Esc goes back; reopening shows the server's draft.
         QTest.keyClick(w, Qt.Key.Key_Escape)
         await until(lambda: not w.in_consultation)
-        store = w.consultation_vm.drafts
-        assert store.load(scene.visit.id).notes == "Draft finding"
         await until(lambda: w.today_view.card(scene.visit.id) is not None)
         w.today_view.card(scene.visit.id).button.click()
         await until(lambda: w.in_consultation and w.consultation_vm.data is not None, 10)
-        assert view.notes.toPlainText() == "Draft finding"
+        await until(lambda: view.notes.toPlainText() == "Draft finding", 5)
         assert view.prescription.toPlainText() == "Draft rx"
-        assert view.draft_state.text() == "Draft restored"
 
-        # Ctrl+Enter asks for confirmation; confirming completes and clears the draft.
+        # Ctrl+Enter asks for confirmation; confirming completes.
         QTest.keyClick(w, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         assert view.confirm_bar.isVisible()
         view.confirm_yes.click()
         await until(lambda: not w.in_consultation, 10)
-        assert store.load(scene.visit.id) is None
+        assert w.consultation_vm.drafts.load(scene.visit.id) is None
 
     arun(qloop, scenario(), timeout=45)
+    committed_db.expire_all()
+    stored = committed_db.get(Visit, scene.visit.id)
+    assert (stored.notes, stored.status) == ("Draft finding", VisitStatus.COMPLETED)
+
+
+def test_offline_draft_stays_on_this_computer_and_goes_up_when_reopened(
+    qloop, qtbot, open_app, scene: Scene, live_server, committed_db: Session
+):
+    async def scenario() -> None:
+        session, w, view = await _open_pushed(open_app, live_server.url, scene)
+        real_base = session.api.base_url
+        session.api.base_url = "http://127.0.0.1:9"  # the server cannot be reached (nothing listens on 9)
+        qtbot.keyClicks(view.notes, "Typed offline")
+        await until(lambda: "this computer" in view.draft_state.text(), 10, "no offline fallback")
+        assert w.consultation_vm.draft().notes == "Typed offline"
+        session.api.base_url = real_base
+        view.back.click()
+        await until(lambda: not w.in_consultation)
+        await until(lambda: w.today_view.card(scene.visit.id) is not None)
+        w.today_view.card(scene.visit.id).button.click()
+        await until(lambda: w.in_consultation and view.notes.toPlainText() == "Typed offline", 10)
+        assert view.draft_state.text() in ("Draft restored from this computer", "Saving…", "Draft saved")
+        await until(lambda: view.draft_state.text() == "Draft saved", 10)
+        assert w.consultation_vm.draft() is None
+
+    arun(qloop, scenario(), timeout=45)
+    committed_db.expire_all()
+    assert committed_db.get(Visit, scene.visit.id).notes == "Typed offline"
 
 
 def test_refusal_when_completed_elsewhere_shows_message_and_refreshes(qloop, open_app, scene: Scene, live_server):
@@ -116,6 +154,7 @@ def test_refusal_when_completed_elsewhere_shows_message_and_refreshes(qloop, ope
         await _send_in(live_server.url, scene)
         await until(lambda: w.in_consultation and w.consultation_vm.data is not None, 10)
         view = w.consultation_view
+        await until(lambda: not view.notes.isReadOnly(), 5)
         view.notes.setPlainText("Typed here")
         # Completed from another device (same doctor) — done synchronously so the app has not heard of it yet.
         r = httpx.post(

@@ -91,7 +91,7 @@ def test_second_doctor_never_sees_the_first_doctors_push(qloop, open_app, scene:
         other = await open_app(scene.other_username, profile="b")
         await until(lambda: other.window.today_vm.dashboard is not None)
         pushes: list[object] = []
-        other.window.today_vm.pushed.connect(pushes.append)
+        other.window.today_vm.sent_in.connect(lambda *args: pushes.append(args))
         other_events: list[str] = []
         other.bridge.patient_with_doctor.connect(lambda payload: other_events.append("patient_with_doctor"))
 

@@ -13,9 +13,9 @@ from PySide6.QtCore import QSettings
 from client_doctor.drafts import Draft, DraftStore
 from client_doctor.settings import DoctorSettings
 from client_doctor.viewmodels.earnings import EARNING_COLUMNS
-from client_doctor.viewmodels.paged_model import PagedTableModel
 from client_doctor.viewmodels.today import TodayViewModel
 from common.enums import PaymentMethod, PaymentStatus
+from common.qt.paged_model import PagedTableModel
 from common.schemas import DoctorOut, EarningRow
 from tests.support.qt import arun, until
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from sqlalchemy.orm import Session
 
 from client_reception.__main__ import make_login_dialog, open_session
@@ -17,7 +17,7 @@ from client_reception.app import ReceptionApp
 from common.enums import AppointmentStatus, Role
 from server.models import Appointment, Clinic, Doctor, Patient, Service, User
 from tests.factories import PASSWORD, make_clinic, make_doctor, make_patient, make_service, make_user
-from tests.support.qt import arun, until
+from tests.support.qt import arun, sign_in, until
 
 
 @dataclass
@@ -86,11 +86,7 @@ async def login_through_dialog(qtbot, url: str, username: str, settings: QSettin
     """Type into the real login dialog and click Log in; returns the started app."""
     dialog = make_login_dialog(settings=settings)
     session = asyncio.ensure_future(open_session(dialog=dialog))
-    await until(dialog.isVisible)
-    for edit, text in ((dialog.server_edit, url), (dialog.username_edit, username), (dialog.password_edit, PASSWORD)):
-        edit.clear()
-        qtbot.keyClicks(edit, text)
-    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    await sign_in(qtbot, dialog, url, username, PASSWORD)
     app = await asyncio.wait_for(session, 15)
     assert app is not None
     return app

@@ -7,7 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from client_reception.slots import busy_intervals, free_start_times
-from client_reception.viewmodels.board import BoardModel, BoardRole, BoardViewModel, PhaseFilter
+from client_reception.viewmodels.board import BoardModel, BoardViewModel, PhaseFilter, card_at
 from client_reception.views.board import elapsed_text, is_overdue
 from common.client import ApiError
 from common.enums import AppointmentStatus, Phase, VisitStatus
@@ -147,8 +147,8 @@ def test_board_model_one_update_per_board_and_phase_columns(qtmodeltester):
     qtmodeltester.check(model)
     assert model.updates == 1
     assert [columns[p].rowCount() for p in Phase] == [2, 1, 0]
-    assert columns[Phase.WAITING].index(1, 0).data(BoardRole.VISIT_ID) == 2
-    assert model.find(3)[0] == Phase.WITH_DOCTOR
+    assert card_at(columns[Phase.WAITING].index(1, 0)).id == 2
+    assert model.card(3).phase == Phase.WITH_DOCTOR
     model.set_board(_board())
     assert model.updates == 2 and [columns[p].rowCount() for p in Phase] == [0, 0, 0]
 

@@ -22,8 +22,8 @@ import pytest
 from pydantic import BaseModel
 
 from common import events as ev
-from common.client.live import EVENT_SCHEMAS, parse_event
 from common.enums import Role
+from common.events import EVENT_SCHEMAS, parse_event
 from server.models import Clinic, Doctor
 from server.services.audience import ALLOWED, Audience
 from tests.factories import auth, make_clinic, make_doctor, make_patient, make_service, make_user, token_for

@@ -28,3 +28,14 @@ def screenshot(widget: Any, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     widget.grab().save(str(path))
     return path
+
+
+async def sign_in(qtbot: Any, dialog: Any, url: str, username: str, password: str) -> None:
+    """Type into a shown sign-in dialog (common.qt.login_dialog) and click Log in."""
+    await until(dialog.isVisible)
+    for edit, text in ((dialog.server_edit, url), (dialog.username_edit, username), (dialog.password_edit, password)):
+        edit.clear()
+        qtbot.keyClicks(edit, text)
+    from PySide6.QtCore import Qt
+
+    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from common.client.api.transport import Transport, list_query, request_body
-from common.enums import Phase, VisitStatus
+from common.enums import Phase
 from common.schemas import (
     CancelVisitRequest,
     CheckInRequest,
@@ -14,6 +14,7 @@ from common.schemas import (
     QueueBoard,
     QueueQuery,
     VisitDetail,
+    VisitDraftRequest,
     VisitOut,
 )
 
@@ -52,15 +53,6 @@ class QueueApi(Transport):
         )
         return await self._call(VisitOut, "POST", "/queue/phase/move", json=body)
 
-    async def set_visit_status(
-        self, visit_id: int, status: VisitStatus, *, expected_version: int | None = None
-    ) -> VisitOut:
-        """The same move by exact status (e.g. CALLED), which the route accepts as `new_status`."""
-        body = request_body(
-            PhaseMoveRequest, {"visit_id": visit_id, "new_status": status, "expected_version": expected_version}
-        )
-        return await self._call(VisitOut, "POST", "/queue/phase/move", json=body)
-
     async def cancel_visit(self, visit_id: int, *, cancel_appointment: bool = False) -> VisitOut:
         body = request_body(CancelVisitRequest, {"visit_id": visit_id, "cancel_appointment": cancel_appointment})
         return await self._call(VisitOut, "POST", "/queue/cancel", json=body)
@@ -75,3 +67,9 @@ class QueueApi(Transport):
 
     async def visit(self, visit_id: int) -> VisitDetail:
         return await self._call(VisitDetail, "GET", f"/visits/{visit_id}")
+
+    async def save_draft(self, visit_id: int, *, notes: str, prescription: str, version: int) -> VisitOut:
+        """Keep the consultation's notes and prescription on the IN_PROGRESS visit (`version`: the one the editor
+        was opened on); ApiError 409 when it is stale or the visit left IN_PROGRESS."""
+        body = request_body(VisitDraftRequest, {"notes": notes, "prescription": prescription, "version": version})
+        return await self._call(VisitOut, "PUT", f"/visits/{visit_id}/draft", json=body)

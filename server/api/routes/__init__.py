@@ -29,6 +29,7 @@ ROUTERS = [
     patients.router,
     appointments.router,
     consultation.router,
+    consultation.drafts_router,
     queue.router,
     visits.router,
     payments.router,

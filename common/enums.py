@@ -65,3 +65,22 @@ def phase_of(status: VisitStatus) -> Phase | None:
         if status in statuses:
             return phase
     return None
+
+
+class Priority(StrEnum):
+    """Triage priority of a visit; waiting lists are ordered by it, then by check-in time."""
+
+    NORMAL = "NORMAL"
+    URGENT = "URGENT"
+    EMERGENCY = "EMERGENCY"
+
+
+# Lower sorts first in a waiting list.
+PRIORITY_RANK: dict[Priority, int] = {Priority.EMERGENCY: 0, Priority.URGENT: 1, Priority.NORMAL: 2}
+
+
+class DisplayNames(StrEnum):
+    """What the waiting-room display may show of a patient: nothing (numbers only) or initials."""
+
+    NONE = "none"
+    INITIALS = "initials"

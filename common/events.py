@@ -14,7 +14,9 @@ from common.schemas import (
     AppointmentEvent,
     PatientWithDoctorEvent,
     PaymentEvent,
+    PriorityChangedEvent,
     QueueUpdatedEvent,
+    VisitCalledEvent,
     VisitEvent,
     VisitStatusChangedEvent,
 )
@@ -30,6 +32,8 @@ APPOINTMENT_CANCELLED = "appointment_cancelled"
 PAYMENT_PROCESSED = "payment_processed"
 PATIENT_WITH_DOCTOR = "patient_with_doctor"
 CONSULTATION_COMPLETED = "consultation_completed"
+VISIT_CALLED = "visit_called"
+PRIORITY_CHANGED = "priority_changed"
 
 # Sent by the server to one socket when a join request is refused.
 ERROR = "error"
@@ -48,6 +52,8 @@ ALL_EVENTS: tuple[str, ...] = (
     PAYMENT_PROCESSED,
     PATIENT_WITH_DOCTOR,
     CONSULTATION_COMPLETED,
+    VISIT_CALLED,
+    PRIORITY_CHANGED,
 )
 
 
@@ -61,6 +67,8 @@ EVENT_SCHEMAS: dict[str, type[BaseModel]] = {
     PAYMENT_PROCESSED: PaymentEvent,
     PATIENT_WITH_DOCTOR: PatientWithDoctorEvent,
     CONSULTATION_COMPLETED: VisitEvent,
+    VISIT_CALLED: VisitCalledEvent,
+    PRIORITY_CHANGED: PriorityChangedEvent,
 }
 
 

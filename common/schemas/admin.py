@@ -4,9 +4,10 @@ from decimal import Decimal
 
 from pydantic import Field, model_validator
 
-from common.enums import Role
+from common.enums import DisplayNames, Role
 from common.schemas.base import (
     Address,
+    Currency,
     Id,
     Money,
     Name,
@@ -28,6 +29,10 @@ class ClinicCreate(Schema):
     address: Address = ""
     phone: Phone = ""
     overdue_wait_minutes: int = Field(default=20, gt=0, le=24 * 60)
+    currency: Currency = "USD"
+    max_active_per_doctor: int = Field(default=1, ge=1, le=20)
+    no_show_after_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    display_names: DisplayNames = DisplayNames.NONE
 
 
 class ClinicUpdate(Schema):
@@ -36,6 +41,10 @@ class ClinicUpdate(Schema):
     address: Address | None = None
     phone: Phone | None = None
     overdue_wait_minutes: int | None = Field(default=None, gt=0, le=24 * 60)
+    currency: Currency | None = None
+    max_active_per_doctor: int | None = Field(default=None, ge=1, le=20)
+    no_show_after_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    display_names: DisplayNames | None = None
 
 
 class UsersQuery(Schema):
@@ -69,6 +78,10 @@ class ClinicOut(Schema):
     phone: Text(40)
     overdue_wait_minutes: int
     event_seq: int
+    currency: Text(3) = "USD"
+    max_active_per_doctor: int = 1
+    no_show_after_minutes: int = 30
+    display_names: DisplayNames = DisplayNames.NONE
 
 
 class UserCreate(Schema):

@@ -70,6 +70,7 @@ class AppointmentOut(Schema):
     end_time: datetime
     status: AppointmentStatus
     notes: Text(20_000)
+    cancel_reason: Text(20_000) = ""
     created_by: int | None
     patient: PatientBrief
     doctor: DoctorBrief

@@ -86,6 +86,8 @@ Address = Text(ADDRESS_MAX)
 LongText = Text(TEXT_MAX)
 Token = Text(TOKEN_MAX, min_length=1)
 Code = Text(CODE_MAX)
+Currency = Annotated[Text(3, min_length=3, strip=True), StringConstraints(pattern="^[A-Z]{3}$")]  # ISO 4217
+Room = Text(40, strip=True)  # a consulting room as the desk calls it ("Room 2")
 SearchTerm = Text(SEARCH_MAX)
 Timezone = Annotated[Text(TIMEZONE_MAX, min_length=1), AfterValidator(_known_zone)]
 Id = Annotated[int, Field(ge=1, le=INT4_MAX)]

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from common.enums import VisitStatus
+from common.enums import Priority, VisitStatus
 from common.schemas.appointments import (
     AppointmentOut,
 )
@@ -54,3 +54,19 @@ class PaymentEvent(Schema):
     """`payment_processed` (created, paid or refunded)."""
 
     payment: PaymentDetail
+
+
+class VisitCalledEvent(Schema):
+    """`visit_called`: the patient is called (to the waiting-room display and the desk)."""
+
+    visit_id: int
+    queue_number: int
+    doctor_id: int
+    room: Text(40)
+
+
+class PriorityChangedEvent(Schema):
+    """`priority_changed`."""
+
+    visit_id: int
+    priority: Priority

@@ -5,12 +5,12 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field, model_validator
 
-from common.enums import Phase, VisitStatus
+from common.enums import PaymentStatus, Phase, Priority, VisitStatus
 from common.schemas.admin import (
     DoctorBrief,
     ServiceBrief,
 )
-from common.schemas.base import Id, LongText, Schema, Text, Version, field_error
+from common.schemas.base import Code, Id, LongText, Room, Schema, Text, Version, field_error
 from common.schemas.patients import PatientBrief
 
 
@@ -33,6 +33,9 @@ class VisitOut(Schema):
     notes: Text(20_000) | None = None
     prescription: Text(20_000) | None = None
     checkin_note: Text(20_000) = ""
+    priority: Priority = Priority.NORMAL
+    room: Text(40) = ""  # set when called
+    called_at: datetime | None = None
     version: int
     patient: PatientBrief
     doctor: DoctorBrief
@@ -42,6 +45,8 @@ class VisitOut(Schema):
 class QueueEntry(VisitOut):
     wait_minutes: int
     is_overdue: bool
+    # The visit's live payment (PENDING or PAID), else its last one (REFUNDED), else None: unpaid.
+    payment_status: PaymentStatus | None = None
 
 
 class QueueBoard(Schema):
@@ -71,6 +76,7 @@ class CheckInRequest(Schema):
     doctor_id: Id | None = None
     service_id: Id | None = None
     notes: LongText = ""  # reception's note at check-in (stored as the visit's checkin_note, not its clinical notes)
+    priority: Priority = Priority.NORMAL
 
     @model_validator(mode="after")
     def _appointment_or_walk_in(self) -> "CheckInRequest":
@@ -91,6 +97,9 @@ class PhaseMoveRequest(Schema):
     phase: Phase | None = None
     new_status: VisitStatus | None = None  # accepted for compatibility
     expected_version: Version | None = None  # when given, a stale copy gets 409
+    # A send to a doctor who already has `Clinic.max_active_per_doctor` patients IN_PROGRESS answers 409
+    # (code `doctor_busy`) unless the desk confirmed it.
+    confirm: bool = False
 
     @model_validator(mode="after")
     def _one_target(self) -> "PhaseMoveRequest":
@@ -122,3 +131,39 @@ class CompleteRequest(Schema):
 class CancelVisitRequest(Schema):
     visit_id: Id
     cancel_appointment: bool = False
+
+
+class PriorityRequest(Schema):
+    """POST /queue/priority (reception, admin): audited with who and when."""
+
+    visit_id: Id
+    priority: Priority
+
+
+class CallRequest(Schema):
+    """POST /queue/call: WAITING -> CALLED, optionally to a room (reception, admin, the visit's doctor)."""
+
+    visit_id: Id
+    room: Room = ""
+
+
+class CallNextRequest(Schema):
+    """POST /queue/call-next: call the doctor's first waiting visit (by priority, then check-in)."""
+
+    doctor_id: Id
+    room: Room = ""
+
+
+class TimelineEntry(Schema):
+    """One line of GET /visits/{id}/timeline, oldest first.
+
+    kind: `status` (from/to are statuses), `priority` (from/to are priorities), `call` (to is the room),
+    `payment` (to is the payment status; detail the amount and method)."""
+
+    kind: Code
+    at: datetime
+    by_user_id: int | None
+    by_name: Text(200) | None
+    from_value: Code | None = None
+    to_value: Code | None = None
+    detail: Text(200) = ""

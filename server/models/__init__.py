@@ -3,16 +3,18 @@
 from server.models.appointment import Appointment
 from server.models.catalog import Service
 from server.models.clinic import Clinic
+from server.models.display import DisplayToken
 from server.models.doctor import Doctor, DoctorSchedule
 from server.models.patient import Patient
 from server.models.payment import Payment
 from server.models.session import RefreshToken
 from server.models.user import User
-from server.models.visit import Visit, VisitStatusChange
+from server.models.visit import Visit, VisitPriorityChange, VisitStatusChange
 
 __all__ = [
     "Appointment",
     "Clinic",
+    "DisplayToken",
     "Doctor",
     "DoctorSchedule",
     "Patient",
@@ -21,5 +23,6 @@ __all__ = [
     "Service",
     "User",
     "Visit",
+    "VisitPriorityChange",
     "VisitStatusChange",
 ]

@@ -29,6 +29,8 @@ class Appointment(TimestampMixin, Base):
         AppointmentStatus, "appointment_status", default=AppointmentStatus.CONFIRMED
     )
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Why it was cancelled (by the desk or the doctor); shown to both.
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     patient: Mapped[Patient] = relationship()

@@ -1,9 +1,9 @@
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from common.enums import VisitStatus
+from common.enums import Priority, VisitStatus
 from server.core.db import Base, TimestampMixin, utcnow
 from server.models._types import UtcDateTime, enum_column
 from server.models.appointment import Appointment
@@ -38,6 +38,13 @@ class Visit(TimestampMixin, Base):
     prescription: Mapped[str] = mapped_column(Text, default="")  # clinical
     # The front desk's note at check-in ("came without referral"): not clinical, seen by the desk and the doctor.
     checkin_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Triage: waiting lists are ordered by priority, then check-in (DESIGN "Queue priority, calling, display").
+    priority: Mapped[Priority] = enum_column(
+        Priority, "visit_priority", default=Priority.NORMAL, server_default=Priority.NORMAL.value
+    )
+    # Set when the patient is called (WAITING -> CALLED): the room they were called to, and when.
+    room: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    called_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Bumped on every change, so a client can tell a stale copy.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
@@ -58,5 +65,17 @@ class VisitStatusChange(TimestampMixin, Base):
     visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
     from_status: Mapped[VisitStatus | None] = enum_column(VisitStatus, "from_status", nullable=True)
     to_status: Mapped[VisitStatus] = enum_column(VisitStatus, "to_status")
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class VisitPriorityChange(TimestampMixin, Base):
+    """Audit trail of triage: one row per priority change of a visit (who and when), for its timeline."""
+
+    __tablename__ = "visit_priority_changes"
+
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    from_priority: Mapped[Priority | None] = enum_column(Priority, "from_priority", nullable=True)
+    to_priority: Mapped[Priority] = enum_column(Priority, "to_priority")
     changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

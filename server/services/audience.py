@@ -32,9 +32,12 @@ from common.schemas import (
     PaymentDetail,
     PaymentEvent,
     PaymentOut,
+    PriorityChangedEvent,
     QueueEntry,
     QueueUpdatedEvent,
     ServiceBrief,
+    TimelineEntry,
+    VisitCalledEvent,
     VisitDetail,
     VisitEvent,
     VisitOut,
@@ -79,6 +82,9 @@ _COMMON: tuple[type[BaseModel], ...] = (
     VisitStatusChangedEvent,
     AppointmentEvent,
     PaymentEvent,
+    VisitCalledEvent,
+    PriorityChangedEvent,
+    TimelineEntry,  # who did what to a visit, when: the same readers as the visit, nothing clinical in it
 )
 _VISITS: tuple[type[BaseModel], ...] = (VisitOut, QueueEntry, VisitDetail, HistoryVisit)
 

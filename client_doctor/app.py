@@ -104,6 +104,10 @@ class DoctorSession:
         ):
             signal.connect(today.refresh_soon)
         b.payment_processed.connect(w.earnings_vm.keep_fresh)
+        # My Patients: last visit, visit counts and the selected patient's visits follow the doctor's own
+        # visits and payments (debounced; the selection stays).
+        for signal in (b.visit_status_changed, b.consultation_completed, b.payment_processed, b.new_checkin):
+            signal.connect(w.patients_vm.keep_fresh)
         for signal in (b.appointment_created, b.appointment_updated, b.appointment_cancelled):
             signal.connect(w.schedule_vm.keep_fresh)
         b.consultation_completed.connect(consultation.on_visit_changed)

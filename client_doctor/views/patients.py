@@ -90,6 +90,7 @@ class PatientsView(QWidget):
         splitter.setSizes([330, 400])
         root.addWidget(splitter, 1)
 
+        self._shown_patient_id: int | None = None
         vm.model.modelReset.connect(self._show_count)
         vm.model.rowsInserted.connect(self._show_count)
         vm.selected_changed.connect(self._selected)
@@ -104,12 +105,15 @@ class PatientsView(QWidget):
             self.vm.select_row(current.row())
 
     def _selected(self, patient: DoctorPatient | None) -> None:
+        same = patient is not None and patient.id == self._shown_patient_id
+        self._shown_patient_id = patient.id if patient is not None else None
         if patient is None:
             self.detail_title.setText("Select a patient to see their visits with you")
         else:
             born = f", born {fmt.day(patient.date_of_birth)}" if patient.date_of_birth else ""
             self.detail_title.setText(f"{patient.full_name}{born} — {patient.total_visits} visit(s) with you")
-        self.visits_model.reset([], 0)
+        if not same:  # a live refresh of the same patient keeps the visits on screen until the new ones come
+            self.visits_model.reset([], 0)
 
     def _history(self, visits: list[HistoryVisit]) -> None:
         self.visits_model.reset(visits, len(visits))

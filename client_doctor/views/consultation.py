@@ -43,6 +43,7 @@ HISTORY_COLUMNS: list[Column[HistoryVisit]] = [
 
 class ConsultationView(QWidget):
     back_requested = Signal()
+    open_record = Signal(int)  # a previous visit's id: show its full record
 
     def __init__(self, vm: ConsultationViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -141,7 +142,21 @@ class ConsultationView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.history_table.setAccessibleName("Previous visits with you")
+        self.history_table.setTabKeyNavigation(False)
+        self.history_table.activated.connect(self._open_history_row)  # Enter or double-click
+        self.open_history = QPushButton("Open visit record")
+        self.open_history.setObjectName("openHistoryRecord")
+        self.open_history.setAccessibleName("Open the selected previous visit's record")
+        self.open_history.setToolTip("Open the selected previous visit (Enter or double-click)")
+        self.open_history.clicked.connect(
+            lambda: self._open_history_row(self.history_table.selectionModel().currentIndex())
+        )
+        history_row = QHBoxLayout()
+        history_row.addStretch(1)
+        history_row.addWidget(self.open_history)
         rl.addWidget(self.history_table, 2)
+        rl.addLayout(history_row)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
@@ -160,6 +175,11 @@ class ConsultationView(QWidget):
         vm.completed.connect(self._completed)
         vm.busy_changed.connect(self._busy)
         vm.draft_saved.connect(self._draft_saved)
+
+    def _open_history_row(self, index) -> None:  # noqa: ANN001 (QModelIndex)
+        visit = self.history_model.row_at(index.row()) if index.isValid() else None
+        if visit is not None:
+            self.open_record.emit(visit.id)
 
     # --- showing ----------------------------------------------------------------------------------------------
 

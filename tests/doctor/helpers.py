@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -9,6 +10,8 @@ from PySide6.QtCore import QAbstractItemModel, Qt
 
 from server.models import User
 from tests.factories import auth
+
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def reception_http(base_url: str, receptionist: User) -> httpx.AsyncClient:
@@ -30,3 +33,14 @@ def all_text(model: QAbstractItemModel) -> str:
 def ok(response: httpx.Response) -> Any:
     assert response.status_code < 400, f"{response.status_code}: {response.text}"
     return response.json()
+
+
+def doc_screenshot(widget: Any, name: str) -> Path:
+    """A screenshot the README shows (docs/screenshots/), besides the test's own under tests/screenshots/."""
+    from tests.support.qt import screenshot
+
+    screenshot(widget, name)
+    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = DOCS_SCREENSHOTS / f"{name}.png"
+    widget.grab().save(str(path))
+    return path

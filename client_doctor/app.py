@@ -74,7 +74,7 @@ class DoctorSession:
             consultation=ConsultationViewModel(api, doctor, drafts),
             earnings=EarningsViewModel(api),
             patients=PatientsViewModel(api, doctor),
-            schedule=ScheduleViewModel(api),
+            schedule=ScheduleViewModel(api, doctor=doctor),
             record=VisitRecordViewModel(api),
         )
         live = LiveEvents(api)

@@ -154,6 +154,8 @@ class DoctorMainWindow(QMainWindow):
             vm.error.connect(self.banner_error)
         self.patients_view.open_record.connect(self.open_record)
         self.consultation_view.open_record.connect(self.open_record)
+        self.schedule_view.open_record.connect(self.open_record)
+        schedule.info.connect(self.notify_info)
         self.record_view.back_requested.connect(self.record_back)
         today.open_requested.connect(self.open_consultation)
         today.sent_in.connect(self._sent_in)
@@ -187,6 +189,9 @@ class DoctorMainWindow(QMainWindow):
     def _escape(self) -> None:
         if self.in_record:
             self.record_back()
+            return
+        if self.stack.currentWidget() is self.schedule_view and self.schedule_view.details.isVisible():
+            self.schedule_vm.hide_details()
             return
         if not self.in_consultation:
             return
@@ -282,6 +287,10 @@ class DoctorMainWindow(QMainWindow):
 
     def banner_error(self, message: str) -> None:
         self.banner.show_error(message)
+
+    def notify_info(self, text: str) -> None:
+        """A confirmation of the doctor's own action (not a push: no tray message, no sound)."""
+        self.toast.show_message(text)
 
     def notify(self, text: str) -> None:
         """A toast in the window; when the window is not the active one, also a tray message and a sound."""

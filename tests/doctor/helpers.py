@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -44,3 +46,44 @@ def doc_screenshot(widget: Any, name: str) -> Path:
     path = DOCS_SCREENSHOTS / f"{name}.png"
     widget.grab().save(str(path))
     return path
+
+
+class EventRecorder:
+    """A LiveEvents listener that keeps every event (name, payload): the reception side of a live test."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, dict[str, Any]]] = []
+
+    def on_event(self, name: str, payload: dict[str, Any]) -> None:
+        self.events.append((name, payload))
+
+    def on_resync(self, reason: str) -> None:
+        pass
+
+    def on_state_changed(self, state: str) -> None:
+        pass
+
+    def named(self, name: str) -> list[dict[str, Any]]:
+        return [payload for n, payload in self.events if n == name]
+
+
+@asynccontextmanager
+async def reception_socket(base_url: str, username: str) -> AsyncIterator[EventRecorder]:
+    """A receptionist's live connection (the desk's room), recording what reaches it."""
+    from common.client.api import ApiClient
+    from common.client.live import LiveEvents
+    from tests.factories import PASSWORD
+    from tests.support.qt import until
+
+    api = ApiClient(base_url)
+    await api.login(username, PASSWORD)
+    live = LiveEvents(api)
+    recorder = EventRecorder()
+    live.add_listener(recorder)
+    try:
+        await live.connect(base_url)
+        await until(lambda: live.connected, 10, "the reception socket did not come up")
+        yield recorder
+    finally:
+        await live.close()
+        await api.aclose()

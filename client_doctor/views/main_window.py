@@ -155,7 +155,8 @@ class DoctorMainWindow(QMainWindow):
         self.patients_view.open_record.connect(self.open_record)
         self.consultation_view.open_record.connect(self.open_record)
         self.schedule_view.open_record.connect(self.open_record)
-        schedule.info.connect(self.notify_info)
+        for vm in (schedule, earnings):
+            vm.info.connect(self.notify_info)
         self.record_view.back_requested.connect(self.record_back)
         today.open_requested.connect(self.open_consultation)
         today.sent_in.connect(self._sent_in)

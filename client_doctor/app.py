@@ -63,6 +63,7 @@ class DoctorSession:
         """Resolve the doctor's own profile, build the window, connect the live events (the server puts this
         socket in doctor_{doctor.id} from the token). Raises ApiError if the user has no doctor profile."""
         doctor = await api.my_doctor()
+        clinic = None
         with contextlib.suppress(ApiError):  # times read in the clinic's zone; the machine's zone if unknown
             clinic = await api.get_clinic(doctor.clinic_id)
             set_display_timezone(clinic.timezone)
@@ -77,6 +78,7 @@ class DoctorSession:
             schedule=ScheduleViewModel(api, doctor=doctor),
             record=VisitRecordViewModel(api),
         )
+        window.set_clinic(clinic)  # printed documents are headed with it
         live = LiveEvents(api)
         bridge = EventBridge(live, parent=window)
         session = cls(api, doctor, live, bridge, window)

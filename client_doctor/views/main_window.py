@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client_doctor.printing import Letterhead
 from client_doctor.viewmodels.consultation import ConsultationViewModel
 from client_doctor.viewmodels.earnings import EarningsViewModel
 from client_doctor.viewmodels.patients import PatientsViewModel
@@ -39,7 +40,7 @@ from client_doctor.views.today import TodayView
 from client_doctor.views.widgets import SentInBar, Toast, label
 from common.qt.banner import ErrorBanner
 from common.qt.indicator import ConnectionIndicator
-from common.schemas import DoctorOut, VisitOut
+from common.schemas import ClinicOut, DoctorOut, VisitOut
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +159,9 @@ class DoctorMainWindow(QMainWindow):
         for vm in (schedule, earnings):
             vm.info.connect(self.notify_info)
         self.record_view.back_requested.connect(self.record_back)
+        self.set_clinic(None)
+        for view in (self.record_view, self.consultation_view):  # the paper chosen last is kept
+            view.print_panel.page.currentTextChanged.connect(self._remember_page_size)
         today.open_requested.connect(self.open_consultation)
         today.sent_in.connect(self._sent_in)
         self.sent_in_bar.open_clicked.connect(self.open_consultation)
@@ -283,6 +287,18 @@ class DoctorMainWindow(QMainWindow):
         self.back()
         self.today_view.show_success(f"Consultation with {visit.patient.full_name} completed.")
         self.today_vm.refresh()
+
+    def set_clinic(self, clinic: ClinicOut | None) -> None:
+        """The clinic heads printed documents (name, address, phone) with the doctor's name."""
+        self.clinic = clinic
+        letterhead = Letterhead.of(clinic, self.doctor)
+        page = self.today_vm.settings.page_size
+        for view in (self.record_view, self.consultation_view):
+            view.letterhead = letterhead
+            view.print_panel.page.setCurrentIndex(max(0, view.print_panel.page.findData(page)))
+
+    def _remember_page_size(self, page: str) -> None:
+        self.today_vm.settings.page_size = page
 
     # --- messages ---------------------------------------------------------------------------------------------
 

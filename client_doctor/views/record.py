@@ -15,8 +15,10 @@ from PySide6.QtWidgets import (
 )
 
 from client_doctor import fmt
+from client_doctor.printing import PRESCRIPTION, SUMMARY, Letterhead, prescription_html, summary_html
 from client_doctor.viewmodels.record import VisitRecord, VisitRecordViewModel
 from client_doctor.views.patient_panel import PatientPanel
+from client_doctor.views.print_panel import PrintPanel
 from client_doctor.views.widgets import label
 from common.qt.table_model import RIGHT, Column, RowTableModel
 from common.schemas import PaymentOut, TimelineEntry
@@ -74,7 +76,6 @@ def _reader(name: str) -> QPlainTextEdit:
 
 class VisitRecordView(QWidget):
     back_requested = Signal()
-    print_requested = Signal(str)  # "prescription" | "summary"
 
     def __init__(self, vm: VisitRecordViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,17 +96,20 @@ class VisitRecordView(QWidget):
         self.print_rx = QPushButton("Print prescription…")
         self.print_rx.setObjectName("recordPrintPrescription")
         self.print_rx.setAccessibleName("Print or save the prescription as PDF")
-        self.print_rx.clicked.connect(lambda: self.print_requested.emit("prescription"))
+        self.print_rx.clicked.connect(lambda: self.print_panel.start(PRESCRIPTION))
         self.print_summary = QPushButton("Print visit summary…")
         self.print_summary.setObjectName("recordPrintSummary")
         self.print_summary.setAccessibleName("Print or save the visit summary as PDF")
-        self.print_summary.clicked.connect(lambda: self.print_requested.emit("summary"))
+        self.print_summary.clicked.connect(lambda: self.print_panel.start(SUMMARY))
         top.addWidget(self.print_rx)
         top.addWidget(self.print_summary)
         self.status = label("", "cardBadge")
         self.status.setObjectName("recordStatus")
         top.addWidget(self.status)
         root.addLayout(top)
+        self.letterhead: Letterhead | None = None  # set by the window (clinic and doctor)
+        self.print_panel = PrintPanel(self._document)
+        root.addWidget(self.print_panel)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         root.addWidget(splitter, 1)
@@ -135,7 +139,18 @@ class VisitRecordView(QWidget):
             w.setTabChangesFocus(True) if isinstance(w, QPlainTextEdit) else w.setTabKeyNavigation(False)
         vm.loaded.connect(self.show_record)
 
+    def _document(self, kind: str) -> tuple[str, str] | None:
+        record = self.vm.record
+        if record is None or self.letterhead is None:
+            return None
+        visit = record.visit
+        stem = f"{kind}-{visit.patient_detail.full_name}-{fmt.day(visit.check_in_time)}".replace(" ", "-")
+        if kind == PRESCRIPTION:
+            return prescription_html(self.letterhead, visit), stem
+        return summary_html(self.letterhead, visit, record.timeline), stem
+
     def begin(self, visit_id: int) -> None:
+        self.print_panel.hide()
         self.title.setText("Visit record — loading…")
         self.status.setText("")
         for edit in (self.notes, self.prescription):

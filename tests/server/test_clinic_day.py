@@ -128,6 +128,12 @@ async def _run_the_day(url: str, w: dict[str, Any]) -> dict[str, Any]:
     v3 = await call(desk, "POST", "/queue/checkin", {"patient_id": p[4].id, "doctor_id": a.id, "service_id": svc}, 201)
     await call(desk, "POST", "/queue/cancel", {"visit_id": v3["id"]})
 
+    # the floor: B's walk-in is triaged up, the desk calls A's patient to a room, B calls his next himself
+    await call(desk, "POST", "/queue/priority", {"visit_id": v2["id"], "priority": "EMERGENCY"})
+    await call(desk, "POST", "/queue/call", {"visit_id": v1["id"], "room": "Room 1"})
+    called = await call(b.user, "POST", "/queue/call-next", {"doctor_id": b.id, "room": "Room 2"})
+    assert called["id"] == v2["id"]
+
     # moves: to A, undone, then A takes the patient in himself and completes
     await call(desk, "POST", "/queue/phase/move", {"visit_id": v1["id"], "phase": "with_doctor"})
     await call(desk, "POST", "/queue/phase/move", {"visit_id": v1["id"], "phase": "waiting"})
@@ -244,3 +250,8 @@ async def test_a_clinic_day_every_socket_gets_its_own_and_only_what_it_may_read(
     assert [d["payment"]["status"] for e, d in rec["b"].events if e == ev.PAYMENT_PROCESSED] == ["PAID"]
     assert ev.APPOINTMENT_CANCELLED in names["b"] and ev.APPOINTMENT_CANCELLED in names["c"]
     assert ev.PAYMENT_PROCESSED in names["desk2"] and ev.PATIENT_WITH_DOCTOR in names["c"]
+    # the floor: calls reach the desk and the called patient's doctor; a priority change too
+    assert names["desk"].count(ev.VISIT_CALLED) == 2 and ev.PRIORITY_CHANGED in names["desk"]
+    assert names["a"].count(ev.VISIT_CALLED) == 1 and names["b"].count(ev.VISIT_CALLED) == 1
+    assert ev.PRIORITY_CHANGED in names["b"] and ev.PRIORITY_CHANGED not in names["a"]
+    assert ev.VISIT_CALLED not in names["desk2"] and ev.VISIT_CALLED not in names["c"]

@@ -160,6 +160,7 @@ EXPECT: dict[tuple[str, str], Case] = {
     ("POST", "/appointments/{appointment_id}/cancel"): Case(
         "/appointments/{appointment}/cancel", DESK_WORK, lambda w: {"reason": "ill"}
     ),
+    ("POST", "/appointments/{appointment_id}/no-show"): Case("/appointments/{appointment}/no-show", DESK_WORK),
     # the queue, visits, consultations
     ("GET", "/queue"): Case("/queue", CLINIC_ROW, params={"clinic_id": "{clinic}"}),
     ("POST", "/queue/checkin"): Case(

@@ -154,6 +154,10 @@ CASES = [
     ("appt-cancel-reason-not-text", "desk", "POST", "/appointments/{appt}/cancel", lambda e: {"reason": 5}, 422, "reason"),
     ("appt-cancel-other-clinic", "desk", "POST", "/appointments/{foreign_appt}/cancel", None, 404, None),
     ("appt-cancel-unknown", "desk", "POST", f"/appointments/{MISSING}/cancel", None, 404, None),
+    ("appt-no-show-other-clinic", "desk", "POST", "/appointments/{foreign_appt}/no-show", None, 404, None),
+    ("appt-no-show-unknown", "desk", "POST", f"/appointments/{MISSING}/no-show", None, 404, None),
+    ("appt-no-show-id-not-int", "desk", "POST", "/appointments/abc/no-show", None, 422, "appointment_id"),
+    ("appt-no-show-doctor-cannot", "doctor", "POST", "/appointments/{appt}/no-show", None, 403, None),
     # check-in
     ("checkin-empty", "desk", "POST", "/queue/checkin", lambda e: {}, 422, "appointment_id"),
     ("checkin-walk-in-incomplete", "desk", "POST", "/queue/checkin", lambda e: {"patient_id": e["walk_in"].id}, 422, "doctor_id"),
@@ -276,6 +280,7 @@ def test_the_sweep_covers_every_front_desk_and_doctor_write(app):
         "/patients/{patient_id}": "/patients/{patient}",
         "/appointments/{appointment_id}": "/appointments/{appt}",
         "/appointments/{appointment_id}/cancel": "/appointments/{appt}/cancel",
+        "/appointments/{appointment_id}/no-show": "/appointments/{appt}/no-show",
         "/payments/{payment_id}/pay": "/payments/{payment}/pay",
         "/payments/{payment_id}/refund": "/payments/{payment}/refund",
     }

@@ -120,6 +120,8 @@ async def _run_the_day(url: str, w: dict[str, Any]) -> dict[str, Any]:
     facts["moved_appointment"] = moved["id"]
     dropped = await call(desk, "POST", "/appointments", booking(p[2], b, 2), 201)
     await call(desk, "POST", f"/appointments/{dropped['id']}/cancel", {"reason": "patient ill"})
+    absent = await call(desk, "POST", "/appointments", booking(p[3], b, 4), 201)
+    await call(desk, "POST", f"/appointments/{absent['id']}/no-show")
 
     # check-ins: from the kept appointment (A), walk-ins for B (with a note) and for A (then cancelled)
     v1 = await call(desk, "POST", "/queue/checkin", {"appointment_id": kept["id"]}, 201)
@@ -255,3 +257,5 @@ async def test_a_clinic_day_every_socket_gets_its_own_and_only_what_it_may_read(
     assert names["a"].count(ev.VISIT_CALLED) == 1 and names["b"].count(ev.VISIT_CALLED) == 1
     assert ev.PRIORITY_CHANGED in names["b"] and ev.PRIORITY_CHANGED not in names["a"]
     assert ev.VISIT_CALLED not in names["desk2"] and ev.VISIT_CALLED not in names["c"]
+    no_shows = [d["appointment"]["doctor_id"] for e, d in rec["b"].events if e == ev.APPOINTMENT_UPDATED]
+    assert b.id in no_shows

@@ -277,3 +277,20 @@ def test_board_shows_payment_status(client, db):
     board = client.get("/queue", headers=auth(w["rec"])).json()
     status = {e["id"]: e["payment_status"] for e in board["completed"]}
     assert status == {unpaid.id: None, pending.id: "PENDING", paid.id: "PAID", refunded.id: "REFUNDED"}
+
+
+# --- cancel from the board -----------------------------------------------------------------------------------
+
+
+def test_cancel_a_waiting_or_called_visit(client, db):
+    w = _world(db)
+    waiting, called = _visit(db, w), _visit(db, w)
+    rec = auth(w["rec"])
+    assert client.post("/queue/call", json={"visit_id": called.id, "room": "1"}, headers=rec).status_code == 200
+    for visit in (waiting, called):
+        with recorded_events() as events:
+            r = client.post("/queue/cancel", json={"visit_id": visit.id}, headers=rec)
+        assert r.status_code == 200 and r.json()["status"] == "CANCELLED", r.text
+        assert "visit_status_changed" in names(events)
+    board = client.get("/queue", headers=rec).json()
+    assert {waiting.id, called.id}.isdisjoint(e["id"] for e in board["waiting"])

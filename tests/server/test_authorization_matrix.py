@@ -160,6 +160,7 @@ EXPECT: dict[tuple[str, str], Case] = {
     ("POST", "/appointments/{appointment_id}/cancel"): Case(
         "/appointments/{appointment}/cancel", DESK_WORK, lambda w: {"reason": "ill"}
     ),
+    ("POST", "/appointments/{appointment_id}/no-show"): Case("/appointments/{appointment}/no-show", DESK_WORK),
     # the queue, visits, consultations
     ("GET", "/queue"): Case("/queue", CLINIC_ROW, params={"clinic_id": "{clinic}"}),
     ("POST", "/queue/checkin"): Case(
@@ -168,8 +169,15 @@ EXPECT: dict[tuple[str, str], Case] = {
         lambda w: {"patient_id": w["walk_in"], "doctor_id": w["doctor"], "service_id": w["service"]},
     ),
     ("POST", "/queue/phase/move"): Case(
-        "/queue/phase/move", DOCTORS_ROW, lambda w: {"visit_id": w["waiting"], "phase": "with_doctor"}
+        "/queue/phase/move",
+        DOCTORS_ROW,
+        lambda w: {"visit_id": w["waiting"], "phase": "with_doctor", "confirm": True},  # the doctor has one in
     ),
+    ("POST", "/queue/priority"): Case(
+        "/queue/priority", DESK_WORK, lambda w: {"visit_id": w["waiting"], "priority": "URGENT"}
+    ),
+    ("POST", "/queue/call"): Case("/queue/call", DOCTORS_ROW, lambda w: {"visit_id": w["waiting"], "room": "2"}),
+    ("POST", "/queue/call-next"): Case("/queue/call-next", DOCTORS_ROW, lambda w: {"doctor_id": w["doctor"]}),
     ("POST", "/queue/cancel"): Case("/queue/cancel", DESK_WORK, lambda w: {"visit_id": w["waiting"]}),
     ("POST", "/queue/complete-consultation"): Case(
         "/queue/complete-consultation",

@@ -118,8 +118,8 @@
     if (source) source.close();
     clearTimeout(retry);
     status(null);
-    $("refused-detail").textContent = (body && typeof body.detail === "string" && body.detail) ||
-      "This display link is not valid.";
+    const detail = (body && typeof body.detail === "string" && body.detail) || "this display link is not valid";
+    $("refused-detail").textContent = detail.charAt(0).toUpperCase() + detail.slice(1) + ".";
     $("refused").hidden = false;
     document.body.dataset.refused = "1";
   }

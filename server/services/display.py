@@ -31,8 +31,8 @@ from server.services.scope import require_clinic
 NOW_SERVING_LIMIT = 6
 NEXT_LIMIT = 10
 TOUCH_EVERY = timedelta(minutes=5)  # last_used_at is written at most this often per token
-INVALID = "this display link is not valid: ask an administrator for a new display token"
-REVOKED = "this display token was revoked: ask an administrator for a new one"
+INVALID = "this display link is not valid (its token is wrong or belongs to another screen)"
+REVOKED = "this display link was revoked"
 
 
 def hash_token(token: str) -> str:

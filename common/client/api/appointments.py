@@ -41,3 +41,7 @@ class AppointmentsApi(Transport):
         """Free start times of `doctor_id` on the clinic-local `day` for `service_id` (a doctor: their own id)."""
         params = {"date": day.isoformat(), "service_id": service_id}
         return await self._call(FreeSlots, "GET", f"/doctors/{doctor_id}/free-slots", params=params)
+
+    async def mark_no_show(self, appointment_id: int) -> AppointmentOut:
+        """A CONFIRMED appointment not checked in becomes NO_SHOW; anything else is ApiError 409."""
+        return await self._call(AppointmentOut, "POST", f"/appointments/{appointment_id}/no-show")

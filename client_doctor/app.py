@@ -13,6 +13,7 @@ from client_doctor.drafts import DraftStore
 from client_doctor.settings import DoctorSettings, data_dir
 from client_doctor.viewmodels.consultation import ConsultationViewModel
 from client_doctor.viewmodels.earnings import EarningsViewModel
+from client_doctor.viewmodels.follow_up import FollowUpViewModel
 from client_doctor.viewmodels.patients import PatientsViewModel
 from client_doctor.viewmodels.record import VisitRecordViewModel
 from client_doctor.viewmodels.schedule import ScheduleViewModel
@@ -77,6 +78,7 @@ class DoctorSession:
             patients=PatientsViewModel(api, doctor),
             schedule=ScheduleViewModel(api, doctor=doctor),
             record=VisitRecordViewModel(api),
+            follow_up=FollowUpViewModel(api, doctor),
         )
         window.set_clinic(clinic)  # printed documents are headed with it
         live = LiveEvents(api)

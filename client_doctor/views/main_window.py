@@ -26,12 +26,14 @@ from PySide6.QtWidgets import (
 from client_doctor.printing import Letterhead
 from client_doctor.viewmodels.consultation import ConsultationViewModel
 from client_doctor.viewmodels.earnings import EarningsViewModel
+from client_doctor.viewmodels.follow_up import FollowUpViewModel
 from client_doctor.viewmodels.patients import PatientsViewModel
 from client_doctor.viewmodels.record import VisitRecordViewModel
 from client_doctor.viewmodels.schedule import ScheduleViewModel
 from client_doctor.viewmodels.today import TodayViewModel
 from client_doctor.views.consultation import ConsultationView
 from client_doctor.views.earnings import EarningsView
+from client_doctor.views.follow_up import FollowUpDialog
 from client_doctor.views.patients import PatientsView
 from client_doctor.views.record import VisitRecordView
 from client_doctor.views.schedule import ScheduleView
@@ -61,6 +63,7 @@ class DoctorMainWindow(QMainWindow):
         patients: PatientsViewModel,
         schedule: ScheduleViewModel,
         record: VisitRecordViewModel,
+        follow_up: FollowUpViewModel,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -72,6 +75,8 @@ class DoctorMainWindow(QMainWindow):
         self.today_vm, self.consultation_vm = today, consultation
         self.earnings_vm, self.patients_vm, self.schedule_vm = earnings, patients, schedule
         self.record_vm = record
+        self.follow_up_vm = follow_up
+        self.follow_up_dialog = FollowUpDialog(follow_up, self)
         self._record_return: QWidget | None = None  # the page the visit record was opened from
         self._loaded: set[int] = set()
         self._was_shown = False
@@ -156,8 +161,9 @@ class DoctorMainWindow(QMainWindow):
         self.patients_view.open_record.connect(self.open_record)
         self.consultation_view.open_record.connect(self.open_record)
         self.schedule_view.open_record.connect(self.open_record)
-        for vm in (schedule, earnings):
+        for vm in (schedule, earnings, follow_up):
             vm.info.connect(self.notify_info)
+        self.consultation_view.follow_up_requested.connect(self.follow_up_dialog.begin)
         self.record_view.back_requested.connect(self.record_back)
         self.set_clinic(None)
         for view in (self.record_view, self.consultation_view):  # the paper chosen last is kept
@@ -343,6 +349,7 @@ class DoctorMainWindow(QMainWindow):
             self.patients_vm,
             self.schedule_vm,
             self.record_vm,
+            self.follow_up_vm,
         ):
             vm.close()
         if self.tray is not None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client_doctor.notifier import PushNotifier
 from client_doctor.printing import Letterhead
 from client_doctor.viewmodels.consultation import ConsultationViewModel
 from client_doctor.viewmodels.earnings import EarningsViewModel
@@ -154,6 +155,7 @@ class DoctorMainWindow(QMainWindow):
             self.tray.show()
         self.notifications: list[str] = []  # what was announced (toast), newest last
         self.alerts: list[str] = []  # what was also announced by tray message and sound (window not active)
+        self.notifier = PushNotifier(today.settings, self.tray, self)
 
         self.nav.currentRowChanged.connect(self.show_section)
         for vm in (today, consultation, earnings, patients, schedule, record):
@@ -319,13 +321,16 @@ class DoctorMainWindow(QMainWindow):
         """A toast in the window; when the window is not the active one, also a tray message and a sound."""
         self.notifications.append(text)
         self.toast.show_message(text)
-        if self.isActiveWindow():
+        if not self.in_background:
             return
         self.alerts.append(text)
-        if self.tray is not None and QSystemTrayIcon.supportsMessages():
-            self.tray.showMessage("Patient sent in", text, QSystemTrayIcon.MessageIcon.Information, 5000)
-        QApplication.beep()
+        self.notifier.alert("Patient sent in", text)  # tray message, and the chime unless muted
         QApplication.alert(self)  # flash the task bar entry
+
+    @property
+    def in_background(self) -> bool:
+        """The doctor is not looking at this window: minimised, hidden, or another program is in front."""
+        return self.isMinimized() or not self.isVisible() or not self.isActiveWindow()
 
     # --- window -----------------------------------------------------------------------------------------------
 

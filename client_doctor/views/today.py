@@ -34,9 +34,17 @@ class TodayView(QWidget):
         header.addStretch(1)
         self.auto_open = QCheckBox("Open the consultation automatically when a patient is sent in")
         self.auto_open.setObjectName("autoOpenToggle")
+        self.auto_open.setAccessibleName("Open the consultation automatically when a patient is sent in")
         self.auto_open.setChecked(vm.settings.auto_open_consultation)
         self.auto_open.toggled.connect(self._on_auto_open)
         header.addWidget(self.auto_open)
+        self.mute = QCheckBox("Mute the alert sound")
+        self.mute.setObjectName("muteToggle")
+        self.mute.setAccessibleName("Mute the sound played when a patient is sent in while the window is hidden")
+        self.mute.setToolTip("A patient sent in while this window is minimised or behind another program rings once")
+        self.mute.setChecked(vm.settings.muted)
+        self.mute.toggled.connect(self._on_mute)
+        header.addWidget(self.mute)
         layout.addLayout(header)
 
         self.success = label("", "successMessage", wrap=True)
@@ -74,6 +82,9 @@ class TodayView(QWidget):
 
     def _on_auto_open(self, on: bool) -> None:
         self.vm.settings.auto_open_consultation = on
+
+    def _on_mute(self, on: bool) -> None:
+        self.vm.settings.muted = on
 
     def show_success(self, text: str) -> None:
         self.success.setText(text)

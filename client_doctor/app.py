@@ -123,8 +123,8 @@ class DoctorSession:
         for vm in (today, w.earnings_vm, w.patients_vm, w.schedule_vm, w.record_vm):
             b.resync.connect(vm.resync)
         b.resync.connect(consultation.reload_if_open)
-        b.connection_state.connect(w.indicator.set_state)
-        w.indicator.set_state(b.state)
+        b.connection_state.connect(w.set_connection_state)
+        w.set_connection_state(b.state)
 
     def resync(self, *_: object) -> None:
         """Signed in again after the session ended: what was kept on this computer goes up, screens refetch."""

@@ -310,6 +310,12 @@ class DoctorMainWindow(QMainWindow):
 
     # --- messages ---------------------------------------------------------------------------------------------
 
+    def set_connection_state(self, state: str) -> None:
+        """The dot in the sidebar, and the same banner as reception's: offline says so; back online clears what
+        the outage left (an old "Cannot reach the server" under a green "Connected")."""
+        self.indicator.set_state(state)
+        self.banner.follow_connection(state)
+
     def banner_error(self, message: str) -> None:
         self.banner.show_error(message)
 

@@ -107,6 +107,8 @@ class DoctorSession:
             b.visit_status_changed,
             b.consultation_completed,
             b.payment_processed,
+            b.visit_called,  # a call from the desk (or Call next) shows on the card
+            b.priority_changed,  # triage reorders the waiting patients
         ):
             signal.connect(today.refresh_soon)
         b.payment_processed.connect(w.earnings_vm.keep_fresh)

@@ -39,8 +39,9 @@ from client_doctor.views.patients import PatientsView
 from client_doctor.views.record import VisitRecordView
 from client_doctor.views.schedule import ScheduleView
 from client_doctor.views.style import STYLE
-from client_doctor.views.today import TodayView
+from client_doctor.views.today import CALL_NEXT_KEY, TodayView
 from client_doctor.views.widgets import SentInBar, Toast, label
+from common.qt.accessibility import name_controls
 from common.qt.banner import ErrorBanner
 from common.qt.indicator import ConnectionIndicator
 from common.schemas import ClinicOut, DoctorOut, VisitOut
@@ -177,7 +178,9 @@ class DoctorMainWindow(QMainWindow):
         self.consultation_view.back_requested.connect(self.back)
         consultation.completed.connect(self._completed)
         self._shortcuts()
+        self.nav.setAccessibleName("Sections (Ctrl+1 to Ctrl+4)")
         self.nav.setCurrentRow(TODAY)
+        name_controls(self)  # the rest get an accessible name from what they show
 
     # --- navigation -------------------------------------------------------------------------------------------
 
@@ -188,10 +191,16 @@ class DoctorMainWindow(QMainWindow):
             QShortcut(QKeySequence(key), self, activated=self._shortcut_complete)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self._escape)
         QShortcut(QKeySequence("Alt+Left"), self, activated=self._go_back)
+        QShortcut(QKeySequence(CALL_NEXT_KEY), self, activated=self._shortcut_call_next)
 
     def _shortcut_complete(self) -> None:
         if self.in_consultation:
             self.consultation_view.ask_complete()
+
+    def _shortcut_call_next(self) -> None:
+        if not self.consultation_open and not self.in_record:
+            self.nav.setCurrentRow(TODAY)
+            self.today_vm.call_next()
 
     def _go_back(self) -> None:
         if self.in_record:
@@ -238,9 +247,20 @@ class DoctorMainWindow(QMainWindow):
             self.consultation_vm.leave()
         self._record_return = None
         self.stack.setCurrentIndex(index)
+        self._focus_section(index)
         if index not in self._loaded:  # each section loads on first visit; app.py keeps it fresh after
             self._loaded.add(index)
             self._reload(index)
+
+    def _focus_section(self, index: int) -> None:
+        """Without a mouse: the section's first control takes the keyboard (Ctrl+1…4 then Tab through it)."""
+        first = (
+            self.today_view.call_next,
+            self.earnings_view.start,
+            self.patients_view.search,
+            self.schedule_view.tree,
+        )[index]
+        first.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _reload(self, index: int) -> None:
         (self.today_vm, self.earnings_vm, self.patients_vm, self.schedule_vm)[index].refresh()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from client_doctor import fmt
 from client_doctor.viewmodels.today import TodayViewModel
 from client_doctor.views.widgets import PatientCard, StatCard, clear_layout, label
-from common.schemas import DoctorDashboard
+from common.schemas import DoctorDashboard, VisitOut
+
+CALL_NEXT_KEY = "Ctrl+N"  # the shortcut the window binds (shown in the tooltip)
 
 
 class TodayView(QWidget):
@@ -32,6 +34,13 @@ class TodayView(QWidget):
         self.title = label("Today's Work", "pageTitle")
         header.addWidget(self.title)
         header.addStretch(1)
+        self.call_next = QPushButton("Call next")
+        self.call_next.setObjectName("callNextButton")
+        self.call_next.setProperty("primary", True)
+        self.call_next.setToolTip(f"Call the next waiting patient ({CALL_NEXT_KEY})")
+        self.call_next.setAccessibleName("Call the next waiting patient")
+        self.call_next.clicked.connect(vm.call_next)
+        header.addWidget(self.call_next)
         self.auto_open = QCheckBox("Open the consultation automatically when a patient is sent in")
         self.auto_open.setObjectName("autoOpenToggle")
         self.auto_open.setAccessibleName("Open the consultation automatically when a patient is sent in")
@@ -79,12 +88,18 @@ class TodayView(QWidget):
         self.cards: dict[int, PatientCard] = {}
         vm.dashboard_changed.connect(self.show_dashboard)
         vm.highlight_changed.connect(self._apply_highlight)
+        vm.called.connect(self._called)
+        vm.busy_changed.connect(lambda busy: self.call_next.setEnabled(not busy))
 
     def _on_auto_open(self, on: bool) -> None:
         self.vm.settings.auto_open_consultation = on
 
     def _on_mute(self, on: bool) -> None:
         self.vm.settings.muted = on
+
+    def _called(self, visit: VisitOut) -> None:
+        room = f" to {visit.room}" if visit.room else ""
+        self.show_success(f"Called #{visit.queue_number} {visit.patient.full_name}{room}.")
 
     def show_success(self, text: str) -> None:
         self.success.setText(text)

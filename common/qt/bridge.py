@@ -31,13 +31,17 @@ class EventBridge(QObject):
     payment_processed = Signal(object)  # PaymentEvent
     patient_with_doctor = Signal(object)  # PatientWithDoctorEvent
     consultation_completed = Signal(object)  # VisitEvent
+    visit_called = Signal(object)  # VisitCalledEvent
+    priority_changed = Signal(object)  # PriorityChangedEvent
     resync = Signal(str)  # "gap" or "reconnect": refetch what is shown
     connection_state = Signal(str)  # "connected" | "reconnecting" | "offline"
 
     def __init__(self, live: LiveEvents | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._live: LiveEvents | None = None
-        self._by_name: dict[str, Any] = {name: getattr(self, name) for name in ev.ALL_EVENTS}
+        self._by_name: dict[str, Any] = {
+            name: signal for name in ev.ALL_EVENTS if (signal := getattr(self, name, None)) is not None
+        }
         self.dropped = 0  # malformed or unknown payloads (diagnostics, tests)
         if live is not None:
             self.attach(live)

@@ -11,7 +11,8 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 
 from common.client import ApiClient, ApiError
-from common.enums import Phase
+from common.enums import PaymentStatus, Phase, Priority, VisitStatus
+from common.qt.formatting import format_time
 from common.qt.table_model import Column, RowRole, RowTableModel, SortRole
 from common.qt.viewmodel import ViewModel
 from common.schemas import DoctorOut, QueueBoard, QueueEntry
@@ -38,7 +39,23 @@ def _card_text(card: BoardCard) -> str:
 
 def _card_tip(card: BoardCard) -> str:
     e = card.entry
-    return f"{e.patient.full_name} · {e.patient.phone}\n{e.doctor.full_name} · {e.service.name}"
+    lines = [f"{e.patient.full_name} · {e.patient.phone}", f"{e.doctor.full_name} · {e.service.name}"]
+    if e.priority != Priority.NORMAL:
+        lines.append(f"Priority: {e.priority.value.title()}")
+    if e.status == VisitStatus.CALLED:
+        lines.append(f"Called{f' to {e.room}' if e.room else ''} at {format_time(e.called_at)}")
+    if card.phase == Phase.COMPLETED:
+        lines.append(payment_block(e) or "Not paid yet")
+    return "\n".join(lines)
+
+
+def payment_block(entry: QueueEntry) -> str | None:
+    """Why no payment can be taken for this visit now (None: it can). The server refuses a second live payment."""
+    if entry.payment_status == PaymentStatus.PAID:
+        return "Already paid: its receipt and a refund are on the Payments screen."
+    if entry.payment_status == PaymentStatus.PENDING:
+        return "A payment is already recorded as pending: mark it paid on the Payments screen."
+    return None
 
 
 class BoardModel(RowTableModel[BoardCard]):

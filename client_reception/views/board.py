@@ -6,10 +6,11 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from client_reception.viewmodels.board import BoardViewModel, card_at
+from client_reception.viewmodels.board import BoardCard, BoardViewModel, card_at, payment_block
 from client_reception.views.board_card import elapsed_text, is_overdue, live_wait_seconds
 from client_reception.views.board_column import MIME, BoardColumn
 from common.enums import Phase
+from common.qt.flow_layout import flow_widget
 
 __all__ = ["MIME", "BoardView", "elapsed_text", "is_overdue", "live_wait_seconds"]
 
@@ -26,24 +27,21 @@ class BoardView(QWidget):
         self.setObjectName("board_view")
         root = QVBoxLayout(self)
 
-        top = QHBoxLayout()
         heading = QLabel("Queue board", self)
         heading.setStyleSheet("font-size: 16pt; font-weight: bold;")
         self.day_label = QLabel(self)
         self.day_label.setObjectName("board_day")
-        top.addWidget(heading)
-        top.addWidget(self.day_label)
-        top.addStretch(1)
-        top.addWidget(QLabel("Doctor:", self))
         self.doctor_filter = QComboBox(self)
         self.doctor_filter.setObjectName("board_doctor_filter")
-        self.doctor_filter.setMinimumWidth(200)
+        self.doctor_filter.setMinimumContentsLength(14)
+        self.doctor_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.doctor_filter.addItem("All doctors", None)
-        top.addWidget(self.doctor_filter)
         self.refresh_button = QPushButton("Refresh", self)
         self.refresh_button.setObjectName("board_refresh")
-        top.addWidget(self.refresh_button)
-        root.addLayout(top)
+        # one line when there is room, two when the window is narrow
+        root.addWidget(
+            flow_widget(self, heading, self.day_label, QLabel("Doctor:", self), self.doctor_filter, self.refresh_button)
+        )
 
         columns = QHBoxLayout()
         threshold = lambda: vm.model.overdue_minutes  # noqa: E731
@@ -52,30 +50,38 @@ class BoardView(QWidget):
             columns.addWidget(column, 1)
         root.addLayout(columns, 1)
 
+        completed = self.columns[Phase.COMPLETED]
+        completed.hint.setObjectName("board_completed_hint")
+        completed.hint.setToolTip("A card moves here from the doctor's screen when the consultation ends.")
+
+        # What can be done with the selected card: one bar under the columns, wrapping when narrow.
+        self.selection_label = QLabel("Select a card", self)
+        self.selection_label.setObjectName("board_selection")
+        self.selection_label.setStyleSheet("font-weight: bold;")
         self.send_button = QPushButton("Send to doctor  ▶", self)
         self.send_button.setObjectName("board_send_to_doctor")
         self.back_button = QPushButton("◀  Back to waiting", self)
         self.back_button.setObjectName("board_back_to_waiting")
-        self.columns[Phase.WAITING].buttons.addWidget(self.send_button)
-        self.columns[Phase.WITH_DOCTOR].buttons.addWidget(self.back_button)
-        completed = self.columns[Phase.COMPLETED]
-        completed.hint.setObjectName("board_completed_hint")
-        completed.hint.setToolTip("A card moves here from the doctor's screen when the consultation ends.")
         self.pay_button = QPushButton("Take payment…", self)
         self.pay_button.setObjectName("board_take_payment")
-        completed.buttons.addWidget(self.pay_button)
+        self.actions = flow_widget(
+            self, self.selection_label, self.send_button, self.back_button, self.pay_button, name="board_actions"
+        )
+        root.addWidget(self.actions)
 
         # wiring
-        self.send_button.clicked.connect(lambda: self._move_selected(Phase.WAITING, Phase.WITH_DOCTOR))
-        self.back_button.clicked.connect(lambda: self._move_selected(Phase.WITH_DOCTOR, Phase.WAITING))
+        self.selected_id: int | None = None  # the one selected card, whichever column it is in
+        self.send_button.clicked.connect(self.send_selected)
+        self.back_button.clicked.connect(self.back_selected)
         self.refresh_button.clicked.connect(vm.refresh)
         self.pay_button.clicked.connect(self._request_payment)
         self.doctor_filter.currentIndexChanged.connect(self._doctor_chosen)
         for phase, column in self.columns.items():
             column.list.visit_dropped.connect(lambda visit_id, p=phase: vm.move(visit_id, p))
             column.list.doubleClicked.connect(lambda index, p=phase: self._double_clicked(index, p))
-            column.list.selectionModel().selectionChanged.connect(self._update_buttons)
+            column.list.selectionModel().selectionChanged.connect(lambda *_, p=phase: self._selection_changed(p))
         vm.model.modelReset.connect(self._update_buttons)
+        vm.model.dataChanged.connect(self._update_buttons)
         vm.loaded.connect(self._loaded)
         vm.doctors_changed.connect(self._fill_doctors)
         vm.busy_changed.connect(lambda busy: self.refresh_button.setEnabled(not busy))
@@ -91,10 +97,48 @@ class BoardView(QWidget):
         for phase in (Phase.WAITING, Phase.WITH_DOCTOR):
             self.columns[phase].list.viewport().update()
 
-    def _move_selected(self, source: Phase, target: Phase) -> None:
-        visit_id = self.columns[source].list.selected_visit_id()
+    # --- the selected card ------------------------------------------------------------------------------------
+
+    def selected_card(self) -> BoardCard | None:
+        return self.vm.model.card(self.selected_id) if self.selected_id is not None else None
+
+    def _selection_changed(self, phase: Phase) -> None:
+        if self._syncing:
+            return
+        visit_id = self.columns[phase].list.selected_visit_id()
         if visit_id is not None:
-            self.vm.move(visit_id, target)
+            self.selected_id = visit_id
+            for other, column in self.columns.items():  # one selected card on the whole board
+                if other != phase and column.list.selected_visit_id() is not None:
+                    self._syncing = True
+                    column.list.clearSelection()
+                    self._syncing = False
+        elif not any(c.list.selected_visit_id() for c in self.columns.values()):
+            card = self.selected_card()
+            if card is None or card.phase == phase:  # cleared by the user, not by the card moving away
+                self.selected_id = None
+        self._update_buttons()
+
+    def _follow_selection(self) -> None:
+        """After a refetch the selected card may sit in another column (sent, called back): select it there."""
+        card = self.selected_card()
+        if card is None:
+            self.selected_id = None
+        elif self.columns[card.phase].list.selected_visit_id() != card.id:
+            self.select_visit(card.id)
+        self._update_buttons()
+
+    _syncing = False
+
+    def send_selected(self) -> None:
+        card = self.selected_card()
+        if card is not None and card.phase == Phase.WAITING:
+            self.vm.move(card.id, Phase.WITH_DOCTOR)
+
+    def back_selected(self) -> None:
+        card = self.selected_card()
+        if card is not None and card.phase == Phase.WITH_DOCTOR:
+            self.vm.move(card.id, Phase.WAITING)
 
     def _double_clicked(self, index: QModelIndex, phase: Phase) -> None:
         card = card_at(index)
@@ -103,20 +147,31 @@ class BoardView(QWidget):
         visit_id = card.id
         if phase == Phase.WAITING:
             self.vm.move(visit_id, Phase.WITH_DOCTOR)
-        elif phase == Phase.COMPLETED:
+        elif phase == Phase.COMPLETED and payment_block(card.entry) is None:
             self.payment_requested.emit(visit_id)
 
     def _request_payment(self) -> None:
-        visit_id = self.columns[Phase.COMPLETED].list.selected_visit_id()
-        if visit_id is not None:
-            self.payment_requested.emit(visit_id)
+        card = self.selected_card()
+        if card is not None and card.phase == Phase.COMPLETED and payment_block(card.entry) is None:
+            self.payment_requested.emit(card.id)
 
     def _update_buttons(self, *_: object) -> None:
-        self.send_button.setEnabled(self.columns[Phase.WAITING].list.selected_visit_id() is not None)
-        self.back_button.setEnabled(self.columns[Phase.WITH_DOCTOR].list.selected_visit_id() is not None)
-        self.pay_button.setEnabled(self.columns[Phase.COMPLETED].list.selected_visit_id() is not None)
+        card = self.selected_card()
+        phase = card.phase if card is not None else None
+        self.send_button.setEnabled(phase == Phase.WAITING)
+        self.back_button.setEnabled(phase == Phase.WITH_DOCTOR)
+        block = payment_block(card.entry) if card is not None and phase == Phase.COMPLETED else None
+        self.pay_button.setEnabled(phase == Phase.COMPLETED and block is None)
+        self.pay_button.setToolTip(
+            block or ("Take the payment for this visit" if phase == Phase.COMPLETED else "Select a completed card")
+        )
+        if card is None:
+            self.selection_label.setText("Select a card")
+        else:
+            self.selection_label.setText(f"#{card.entry.queue_number} {card.entry.patient.full_name}")
 
     def _loaded(self) -> None:
+        self._follow_selection()
         if self.vm.board is not None:
             self.day_label.setText(f"— {self.vm.board.date:%A %d %B %Y}")
 

@@ -24,7 +24,7 @@ from common.client import ApiClient, ApiError
 from common.client.live import LiveEvents
 from common.enums import Role
 from common.qt.bridge import EventBridge
-from common.qt.formatting import set_display_timezone
+from common.qt.formatting import set_currency, set_display_timezone
 from common.qt.session_guard import SessionGuard
 from common.schemas import ClinicOut, UserOut
 
@@ -39,6 +39,7 @@ class ReceptionApp(QObject):
         self.api = api
         self.user = user
         set_display_timezone(clinic.timezone)  # times on screen are the clinic's, wherever the desk is
+        set_currency(clinic.currency)  # and money in the clinic's currency
         self.live = live or LiveEvents(api)
         self.bridge = EventBridge(self.live, self)
         self.catalog = Catalog(api, user, clinic, self)
@@ -99,6 +100,7 @@ class ReceptionApp(QObject):
         self.catalog.changed.connect(self._catalog_changed)
 
     def _catalog_changed(self) -> None:
+        set_currency(self.catalog.clinic.currency)
         self.board.doctors = self.catalog.doctors
         self.board.doctors_changed.emit()
 
@@ -143,4 +145,5 @@ class ReceptionApp(QObject):
         # Delete the widgets now, while the view-models they are wired to still exist: a deferred delete that
         # ran after the view-models were gone could call a slot on a half-destroyed view.
         shiboken6.delete(self.window)
+        set_currency("")
         set_display_timezone(None)  # a module-wide setting: do not leak this clinic's zone to what comes next

@@ -126,6 +126,7 @@ class BoardViewModel(ViewModel):
     """Owns the board model, the doctor filter and the refetch/move calls."""
 
     loaded = Signal()  # after every successful refetch
+    syncing = Signal(bool)  # around a refetch's model update: views keep their selection through it
     doctors_changed = Signal()
     moved = Signal(int, str)  # visit id, new phase
 
@@ -160,7 +161,11 @@ class BoardViewModel(ViewModel):
                 if self._closed:
                     return None
                 self.board = board
-                self.model.set_board(board)
+                self.syncing.emit(True)
+                try:
+                    self.model.set_board(board)
+                finally:
+                    self.syncing.emit(False)
                 self.loaded.emit()
                 if not self._again:
                     return board

@@ -83,6 +83,7 @@ class BoardView(QWidget):
         vm.model.modelReset.connect(self._update_buttons)
         vm.model.dataChanged.connect(self._update_buttons)
         vm.loaded.connect(self._loaded)
+        vm.syncing.connect(self._model_syncing)
         vm.doctors_changed.connect(self._fill_doctors)
         vm.busy_changed.connect(lambda busy: self.refresh_button.setEnabled(not busy))
         self._update_buttons()
@@ -119,14 +120,39 @@ class BoardView(QWidget):
                 self.selected_id = None
         self._update_buttons()
 
+    def _model_syncing(self, syncing: bool) -> None:
+        """While a refetch is applied, a list may select a neighbour of a card that left it: not the user's
+        choice, so it is ignored; afterwards the selection is put back on the selected card, wherever it is."""
+        self._syncing = syncing
+        if not syncing:
+            self._follow_selection()
+
     def _follow_selection(self) -> None:
         """After a refetch the selected card may sit in another column (sent, called back): select it there."""
         card = self.selected_card()
         if card is None:
             self.selected_id = None
-        elif self.columns[card.phase].list.selected_visit_id() != card.id:
-            self.select_visit(card.id)
+        self._syncing = True
+        try:
+            for phase, column in self.columns.items():
+                shown = column.list.selected_visit_id()
+                if card is not None and phase == card.phase:
+                    if shown != card.id:
+                        self._select_in(column, card.id)
+                elif shown is not None:
+                    column.list.clearSelection()
+        finally:
+            self._syncing = False
         self._update_buttons()
+
+    def _select_in(self, column: BoardColumn, visit_id: int) -> bool:
+        proxy = column.proxy
+        for row in range(proxy.rowCount()):
+            index = proxy.index(row, 0)
+            if (card := card_at(index)) is not None and card.id == visit_id:
+                column.list.setCurrentIndex(index)
+                return True
+        return False
 
     _syncing = False
 
@@ -171,7 +197,6 @@ class BoardView(QWidget):
             self.selection_label.setText(f"#{card.entry.queue_number} {card.entry.patient.full_name}")
 
     def _loaded(self) -> None:
-        self._follow_selection()
         if self.vm.board is not None:
             self.day_label.setText(f"— {self.vm.board.date:%A %d %B %Y}")
 
@@ -192,14 +217,7 @@ class BoardView(QWidget):
 
     def select_visit(self, visit_id: int) -> bool:
         """Select a card by visit id (tests and keyboard use)."""
-        for column in self.columns.values():
-            proxy = column.proxy
-            for row in range(proxy.rowCount()):
-                index = proxy.index(row, 0)
-                if (card := card_at(index)) is not None and card.id == visit_id:
-                    column.list.setCurrentIndex(index)
-                    return True
-        return False
+        return any(self._select_in(column, visit_id) for column in self.columns.values())
 
     def shutdown(self) -> None:
         self.ticker.stop()

@@ -22,6 +22,7 @@ from client_reception.viewmodels.checkin import CheckInViewModel
 from client_reception.views.common import busy_bar, heading, selected_row, table
 from client_reception.views.patient_dialog import PatientDialog
 from common.client import ApiError
+from common.qt.formatting import format_money
 from common.schemas import PatientCreate, PatientOut, PatientUpdate
 
 
@@ -42,7 +43,7 @@ def fill_services(combo: QComboBox, catalog: Catalog) -> None:
     combo.blockSignals(True)
     combo.clear()
     for service in catalog.services:
-        combo.addItem(f"{service.name} ({service.duration_minutes} min, {service.price})", service.id)
+        combo.addItem(f"{service.name} ({service.duration_minutes} min, {format_money(service.price)})", service.id)
     combo.setCurrentIndex(max(combo.findData(current), 0))
     combo.blockSignals(False)
 

@@ -80,7 +80,15 @@ class ReceptionApp(QObject):
             vm.error.connect(w.banner.show_error)
             vm.info.connect(w.banner.show_success)
         # The board changes on these; refetch (debounced: a burst of ten is one request and one model update).
-        for signal in (b.queue_updated, b.new_checkin, b.visit_status_changed, b.consultation_completed):
+        for signal in (
+            b.queue_updated,
+            b.new_checkin,
+            b.visit_status_changed,
+            b.consultation_completed,
+            b.visit_called,
+            b.priority_changed,
+            b.payment_processed,  # completed cards say Paid / Unpaid
+        ):
             signal.connect(self.board.refresh_soon)
         for signal in (
             b.new_checkin,

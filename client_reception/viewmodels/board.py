@@ -215,3 +215,21 @@ class BoardViewModel(ViewModel):
         self.moved.emit(visit_id, phase.value)
         self.info.emit("Sent to the doctor" if phase == Phase.WITH_DOCTOR else "Back to waiting")
         await self.fetch()
+
+    # --- triage -----------------------------------------------------------------------------------------------
+
+    def set_priority(self, visit_id: int, priority: Priority) -> asyncio.Task[Any] | None:
+        return self.spawn(self._set_priority(visit_id, priority))
+
+    async def _set_priority(self, visit_id: int, priority: Priority) -> None:
+        found = self.model.card(visit_id)
+        if found is not None and found.entry.priority == priority:
+            return
+        try:
+            visit = await self.api.set_priority(visit_id, priority)
+        except ApiError as exc:
+            if exc.status in (404, 409):
+                self.refresh_soon()
+            raise
+        self.info.emit(f"#{visit.queue_number} {visit.patient.full_name}: priority {priority.value.title()}")
+        await self.fetch()

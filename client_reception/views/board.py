@@ -3,14 +3,21 @@ buttons and drag-and-drop to move a card between Waiting and With Doctor."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from client_reception.viewmodels.board import BoardCard, BoardViewModel, card_at, payment_block
 from client_reception.views.board_card import elapsed_text, is_overdue, live_wait_seconds
 from client_reception.views.board_column import MIME, BoardColumn
-from common.enums import Phase
+from common.enums import Phase, Priority
 from common.qt.flow_layout import flow_widget
+
+PRIORITY_LABEL = {
+    Priority.NORMAL: "Normal",
+    Priority.URGENT: "Urgent",
+    Priority.EMERGENCY: "Emergency",
+}
 
 __all__ = ["MIME", "BoardView", "elapsed_text", "is_overdue", "live_wait_seconds"]
 
@@ -64,13 +71,31 @@ class BoardView(QWidget):
         self.back_button.setObjectName("board_back_to_waiting")
         self.pay_button = QPushButton("Take payment…", self)
         self.pay_button.setObjectName("board_take_payment")
+        self.priority_button = QPushButton("Priority", self)
+        self.priority_button.setObjectName("board_priority")
+        self.priority_menu = QMenu(self.priority_button)
+        self.priority_menu.setObjectName("board_priority_menu")
+        self.priority_actions: dict[Priority, QAction] = {}
+        for priority in Priority:
+            action = self.priority_menu.addAction(PRIORITY_LABEL[priority])
+            action.setCheckable(True)
+            action.triggered.connect(lambda _=False, p=priority: self.set_selected_priority(p))
+            self.priority_actions[priority] = action
+        self.priority_button.setMenu(self.priority_menu)
         self.actions = flow_widget(
-            self, self.selection_label, self.send_button, self.back_button, self.pay_button, name="board_actions"
+            self,
+            self.selection_label,
+            self.send_button,
+            self.priority_button,
+            self.back_button,
+            self.pay_button,
+            name="board_actions",
         )
         root.addWidget(self.actions)
 
         # wiring
         self.selected_id: int | None = None  # the one selected card, whichever column it is in
+        self.menu: QMenu | None = None  # the last context menu (tests)
         self.send_button.clicked.connect(self.send_selected)
         self.back_button.clicked.connect(self.back_selected)
         self.refresh_button.clicked.connect(vm.refresh)
@@ -80,6 +105,8 @@ class BoardView(QWidget):
             column.list.visit_dropped.connect(lambda visit_id, p=phase: vm.move(visit_id, p))
             column.list.doubleClicked.connect(lambda index, p=phase: self._double_clicked(index, p))
             column.list.selectionModel().selectionChanged.connect(lambda *_, p=phase: self._selection_changed(p))
+            column.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            column.list.customContextMenuRequested.connect(lambda pos, c=column: self._context_menu(c, pos))
         vm.model.modelReset.connect(self._update_buttons)
         vm.model.dataChanged.connect(self._update_buttons)
         vm.loaded.connect(self._loaded)
@@ -166,6 +193,47 @@ class BoardView(QWidget):
         if card is not None and card.phase == Phase.WITH_DOCTOR:
             self.vm.move(card.id, Phase.WAITING)
 
+    def set_selected_priority(self, priority: Priority) -> None:
+        card = self.selected_card()
+        if card is not None and card.phase == Phase.WAITING:
+            self.vm.set_priority(card.id, priority)
+
+    # --- the card's context menu ------------------------------------------------------------------------------
+
+    def card_menu(self, visit_id: int) -> QMenu | None:
+        """What can be done with one card (the same as the bar under the columns), for a right-click."""
+        if not self.select_visit(visit_id):
+            return None
+        card = self.selected_card()
+        assert card is not None
+        menu = QMenu(self)
+        menu.setObjectName("board_card_menu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if card.phase == Phase.WAITING:
+            menu.addAction("Send to doctor", self.send_selected)
+            sub = menu.addMenu("Priority")
+            for priority in Priority:
+                action = sub.addAction(PRIORITY_LABEL[priority])
+                action.setCheckable(True)
+                action.setChecked(card.entry.priority == priority)
+                action.triggered.connect(lambda _=False, p=priority: self.set_selected_priority(p))
+        elif card.phase == Phase.WITH_DOCTOR:
+            menu.addAction("Back to waiting", self.back_selected)
+        else:
+            pay = menu.addAction("Take payment…", self._request_payment)
+            block = payment_block(card.entry)
+            pay.setEnabled(block is None)
+            if block:
+                pay.setToolTip(block)
+                menu.setToolTipsVisible(True)
+        self.menu = menu
+        return menu
+
+    def _context_menu(self, column: BoardColumn, pos: QPoint) -> None:
+        card = card_at(column.list.indexAt(pos))
+        if card is not None and (menu := self.card_menu(card.id)) is not None:
+            menu.popup(column.list.viewport().mapToGlobal(pos))
+
     def _double_clicked(self, index: QModelIndex, phase: Phase) -> None:
         card = card_at(index)
         if card is None:
@@ -188,6 +256,9 @@ class BoardView(QWidget):
         self.back_button.setEnabled(phase == Phase.WITH_DOCTOR)
         block = payment_block(card.entry) if card is not None and phase == Phase.COMPLETED else None
         self.pay_button.setEnabled(phase == Phase.COMPLETED and block is None)
+        self.priority_button.setEnabled(phase == Phase.WAITING)
+        for priority, action in self.priority_actions.items():
+            action.setChecked(card is not None and card.entry.priority == priority)
         self.pay_button.setToolTip(
             block or ("Take the payment for this visit" if phase == Phase.COMPLETED else "Select a completed card")
         )

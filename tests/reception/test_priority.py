@@ -83,7 +83,7 @@ def test_priority_at_check_in_and_from_the_card(reception: ReceptionApp, qtbot, 
         next(a for a in sub.actions() if a.text() == "Emergency").trigger()
         menu.close()
         await until(
-            lambda: waiting(app)[:2] == [("Maria Gomez", Priority.EMERGENCY), ("John Smith", Priority.EMERGENCY)], 10
+            lambda: waiting(app)[:2] == [("John Smith", Priority.EMERGENCY), ("Maria Gomez", Priority.EMERGENCY)], 10
         )
         assert board.selected_id == early.id  # still the selected card after it moved up
         # and back to Normal with the Priority button's menu

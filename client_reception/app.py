@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 import shiboken6
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QSettings
 
 from client_reception.viewmodels.appointments import AppointmentsViewModel
 from client_reception.viewmodels.board import BoardViewModel
@@ -34,7 +34,15 @@ log = logging.getLogger(__name__)
 class ReceptionApp(QObject):
     """Owns one logged-in session: ApiClient (given), LiveEvents + EventBridge, the view-models, the window."""
 
-    def __init__(self, api: ApiClient, user: UserOut, clinic: ClinicOut, *, live: LiveEvents | None = None) -> None:
+    def __init__(
+        self,
+        api: ApiClient,
+        user: UserOut,
+        clinic: ClinicOut,
+        *,
+        live: LiveEvents | None = None,
+        settings: QSettings | None = None,
+    ) -> None:
         super().__init__()
         self.api = api
         self.user = user
@@ -43,7 +51,7 @@ class ReceptionApp(QObject):
         self.live = live or LiveEvents(api)
         self.bridge = EventBridge(self.live, self)
         self.catalog = Catalog(api, user, clinic, self)
-        self.board = BoardViewModel(api, self)
+        self.board = BoardViewModel(api, self, settings=settings)
         self.checkin = CheckInViewModel(api, self.catalog, self)
         self.appointments = AppointmentsViewModel(api, self.catalog, self)
         self.patients = PatientsViewModel(api, self)

@@ -8,14 +8,22 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSettings,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 
 from common.client import ApiClient, ApiError
 from common.enums import PaymentStatus, Phase, Priority, VisitStatus
 from common.qt.formatting import format_time
 from common.qt.table_model import Column, RowRole, RowTableModel, SortRole
 from common.qt.viewmodel import ViewModel
-from common.schemas import DoctorOut, QueueBoard, QueueEntry
+from common.schemas import DoctorOut, QueueBoard, QueueEntry, VisitOut
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -132,9 +140,10 @@ class BoardViewModel(ViewModel):
 
     DEBOUNCE_MS = 150  # events arrive in bursts (ten check-ins at once): one refetch
 
-    def __init__(self, api: ApiClient, parent: QObject | None = None) -> None:
+    def __init__(self, api: ApiClient, parent: QObject | None = None, *, settings: QSettings | None = None) -> None:
         super().__init__(parent)
         self.api = api
+        self.settings = settings or QSettings()  # the room each doctor was last called to
         self.model = BoardModel(self)
         self.columns = {phase: PhaseFilter(phase, self.model, self) for phase in Phase}
         self.doctor_id: int | None = None
@@ -233,3 +242,24 @@ class BoardViewModel(ViewModel):
             raise
         self.info.emit(f"#{visit.queue_number} {visit.patient.full_name}: priority {priority.value.title()}")
         await self.fetch()
+
+    # --- calling ----------------------------------------------------------------------------------------------
+
+    def room_for(self, doctor_id: int) -> str:
+        """The room this doctor's patients were last called to from this desk ("" if never)."""
+        return str(self.settings.value(f"rooms/doctor_{doctor_id}", "", type=str) or "")
+
+    async def call(self, visit_id: int, room: str = "") -> VisitOut:
+        """WAITING -> CALLED, optionally to a room (remembered for the doctor). ApiError goes to the caller."""
+        room = room.strip()
+        try:
+            visit = await self.run(self.api.call(visit_id, room=room))
+        except ApiError as exc:
+            if exc.status in (404, 409):
+                self.refresh_soon()
+            raise
+        self.settings.setValue(f"rooms/doctor_{visit.doctor_id}", room)
+        where = f" to {room}" if room else ""
+        self.info.emit(f"Called #{visit.queue_number} {visit.patient.full_name}{where}")
+        self.spawn(self.fetch(), quiet=True)
+        return visit

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QPushButton
 from client_reception.viewmodels.board import BoardCard, BoardViewModel, card_at, payment_block
 from client_reception.views.board_card import elapsed_text, is_overdue, live_wait_seconds
 from client_reception.views.board_column import MIME, BoardColumn
-from common.enums import Phase, Priority
+from client_reception.views.call_dialog import CallDialog
+from common.enums import Phase, Priority, VisitStatus
 from common.qt.flow_layout import flow_widget
 
 PRIORITY_LABEL = {
@@ -71,6 +72,8 @@ class BoardView(QWidget):
         self.back_button.setObjectName("board_back_to_waiting")
         self.pay_button = QPushButton("Take payment…", self)
         self.pay_button.setObjectName("board_take_payment")
+        self.call_button = QPushButton("Call…", self)
+        self.call_button.setObjectName("board_call")
         self.priority_button = QPushButton("Priority", self)
         self.priority_button.setObjectName("board_priority")
         self.priority_menu = QMenu(self.priority_button)
@@ -85,6 +88,7 @@ class BoardView(QWidget):
         self.actions = flow_widget(
             self,
             self.selection_label,
+            self.call_button,
             self.send_button,
             self.priority_button,
             self.back_button,
@@ -96,7 +100,9 @@ class BoardView(QWidget):
         # wiring
         self.selected_id: int | None = None  # the one selected card, whichever column it is in
         self.menu: QMenu | None = None  # the last context menu (tests)
+        self.dialog: CallDialog | None = None
         self.send_button.clicked.connect(self.send_selected)
+        self.call_button.clicked.connect(self.call_selected)
         self.back_button.clicked.connect(self.back_selected)
         self.refresh_button.clicked.connect(vm.refresh)
         self.pay_button.clicked.connect(self._request_payment)
@@ -193,6 +199,16 @@ class BoardView(QWidget):
         if card is not None and card.phase == Phase.WITH_DOCTOR:
             self.vm.move(card.id, Phase.WAITING)
 
+    def call_selected(self) -> CallDialog | None:
+        card = self.selected_card()
+        if card is None or card.phase != Phase.WAITING or card.entry.status != VisitStatus.WAITING:
+            return None
+        dialog = CallDialog(self.vm, card, self)
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
     def set_selected_priority(self, priority: Priority) -> None:
         card = self.selected_card()
         if card is not None and card.phase == Phase.WAITING:
@@ -210,6 +226,8 @@ class BoardView(QWidget):
         menu.setObjectName("board_card_menu")
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if card.phase == Phase.WAITING:
+            call = menu.addAction("Call…", self.call_selected)
+            call.setEnabled(card.entry.status == VisitStatus.WAITING)
             menu.addAction("Send to doctor", self.send_selected)
             sub = menu.addMenu("Priority")
             for priority in Priority:
@@ -257,6 +275,13 @@ class BoardView(QWidget):
         block = payment_block(card.entry) if card is not None and phase == Phase.COMPLETED else None
         self.pay_button.setEnabled(phase == Phase.COMPLETED and block is None)
         self.priority_button.setEnabled(phase == Phase.WAITING)
+        called = card is not None and card.entry.status == VisitStatus.CALLED
+        self.call_button.setEnabled(phase == Phase.WAITING and not called)
+        self.call_button.setToolTip(
+            f"Already called{f' to {card.entry.room}' if card.entry.room else ''}"
+            if called and card
+            else "Call the patient (the waiting-room screen shows the number)"
+        )
         for priority, action in self.priority_actions.items():
             action.setChecked(card is not None and card.entry.priority == priority)
         self.pay_button.setToolTip(

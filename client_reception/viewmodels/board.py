@@ -137,6 +137,8 @@ class BoardViewModel(ViewModel):
     syncing = Signal(bool)  # around a refetch's model update: views keep their selection through it
     doctors_changed = Signal()
     moved = Signal(int, str)  # visit id, new phase
+    sent = Signal(int, str)  # visit id, what the Undo bar says: every send can be undone for a few seconds
+    confirm_needed = Signal(int, str)  # visit id, why: the doctor is at the clinic's limit (409 doctor_busy)
 
     DEBOUNCE_MS = 150  # events arrive in bursts (ten check-ins at once): one refetch
 
@@ -151,6 +153,7 @@ class BoardViewModel(ViewModel):
         self.board: QueueBoard | None = None
         self._fetching = False
         self._again = False
+        self._in_flight: set[int] = set()  # visits with a move on its way to the server
 
     # --- loading ----------------------------------------------------------------------------------------------
 
@@ -204,26 +207,49 @@ class BoardViewModel(ViewModel):
 
     # --- moves ------------------------------------------------------------------------------------------------
 
-    def move(self, visit_id: int, phase: Phase) -> asyncio.Task[Any] | None:
+    def move(self, visit_id: int, phase: Phase, *, confirm: bool = False) -> asyncio.Task[Any] | None:
+        """Send a card to the doctor or back to waiting. One request per card at a time: a double-click (or a
+        second press while the first is on its way) sends once."""
         if phase == Phase.COMPLETED:
             self._report("Only the doctor can complete a consultation; it moves to Completed when they finish.")
             return None
-        return self.spawn(self._move(visit_id, phase))
+        if visit_id in self._in_flight:
+            return None
+        self._in_flight.add(visit_id)
+        return self.spawn(self._move(visit_id, phase, confirm))
 
-    async def _move(self, visit_id: int, phase: Phase) -> None:
-        found = self.model.card(visit_id)
-        if found is not None and found.phase == phase:
-            return  # dropped where it already is
-        version = found.entry.version if found else None
+    def undo_send(self, visit_id: int) -> asyncio.Task[Any] | None:
+        """The Undo of a send: back to waiting."""
+        return self.move(visit_id, Phase.WAITING)
+
+    async def _move(self, visit_id: int, phase: Phase, confirm: bool) -> None:
         try:
-            await self.api.move(visit_id, phase, expected_version=version)
-        except ApiError as exc:
-            if exc.status in (404, 409):  # our copy was stale: show the board as it is now
-                self.refresh_soon()
-            raise
+            found = self.model.card(visit_id)
+            if found is not None and found.phase == phase:
+                return  # dropped where it already is
+            version = found.entry.version if found else None
+            try:
+                visit = await self.api.move(visit_id, phase, expected_version=version, confirm=confirm)
+            except ApiError as exc:
+                if exc.code == "doctor_busy":  # beyond the doctor's limit: the desk decides, nothing was written
+                    self.confirm_needed.emit(visit_id, exc.message)
+                    return
+                if exc.status in (404, 409):  # our copy was stale: show the board as it is now
+                    self.refresh_soon()
+                raise
+        finally:
+            self._in_flight.discard(visit_id)
         self.moved.emit(visit_id, phase.value)
-        self.info.emit("Sent to the doctor" if phase == Phase.WITH_DOCTOR else "Back to waiting")
+        if phase == Phase.WITH_DOCTOR:
+            self.sent.emit(
+                visit_id, f"#{visit.queue_number} {visit.patient.full_name} sent to {visit.doctor.full_name}"
+            )
+        else:
+            self.info.emit(f"#{visit.queue_number} {visit.patient.full_name} is back in the waiting list")
         await self.fetch()
+
+    def sending(self, visit_id: int) -> bool:
+        return visit_id in self._in_flight
 
     # --- triage -----------------------------------------------------------------------------------------------
 

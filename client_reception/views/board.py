@@ -11,6 +11,7 @@ from client_reception.viewmodels.board import BoardCard, BoardViewModel, card_at
 from client_reception.views.board_card import elapsed_text, is_overdue, live_wait_seconds
 from client_reception.views.board_column import MIME, BoardColumn
 from client_reception.views.call_dialog import CallDialog
+from client_reception.views.notice_bar import NoticeBar
 from common.enums import Phase, Priority, VisitStatus
 from common.qt.flow_layout import flow_widget
 
@@ -27,6 +28,7 @@ class BoardView(QWidget):
     """The landing screen. Thin: it forwards clicks and drops to the BoardViewModel."""
 
     TICK_MS = 1000
+    UNDO_MS = 5000  # how long a send can be undone from the bar
     payment_requested = Signal(int)  # visit id: the desk wants to take a payment for it
 
     def __init__(self, vm: BoardViewModel, parent: QWidget | None = None) -> None:
@@ -50,6 +52,15 @@ class BoardView(QWidget):
         root.addWidget(
             flow_widget(self, heading, self.day_label, QLabel("Doctor:", self), self.doctor_filter, self.refresh_button)
         )
+
+        # After every send: "Sent … [Undo]" for a few seconds; a send beyond the doctor's limit asks here.
+        self.undo_bar = NoticeBar("board_undo_bar", "undo", self)
+        self.undo_button = self.undo_bar.add_button("Undo", "board_undo", self._undo)
+        root.addWidget(self.undo_bar)
+        self.confirm_bar = NoticeBar("board_confirm_bar", "confirm", self)
+        self.confirm_send_button = self.confirm_bar.add_button("Send anyway", "board_send_anyway", self._send_anyway)
+        self.confirm_bar.add_button("Don't send", "board_dont_send", lambda: None)
+        root.addWidget(self.confirm_bar)
 
         columns = QHBoxLayout()
         threshold = lambda: vm.model.overdue_minutes  # noqa: E731
@@ -117,6 +128,8 @@ class BoardView(QWidget):
         vm.model.dataChanged.connect(self._update_buttons)
         vm.loaded.connect(self._loaded)
         vm.syncing.connect(self._model_syncing)
+        vm.sent.connect(self._sent)
+        vm.confirm_needed.connect(self._confirm_needed)
         vm.doctors_changed.connect(self._fill_doctors)
         vm.busy_changed.connect(lambda busy: self.refresh_button.setEnabled(not busy))
         self._update_buttons()
@@ -198,6 +211,25 @@ class BoardView(QWidget):
         card = self.selected_card()
         if card is not None and card.phase == Phase.WITH_DOCTOR:
             self.vm.move(card.id, Phase.WAITING)
+
+    # --- sends: Undo, and a confirmation beyond the doctor's limit ----------------------------------------------
+
+    def _sent(self, visit_id: int, text: str) -> None:
+        self.confirm_bar.dismiss()
+        self.undo_bar.show_for(visit_id, text, self.UNDO_MS)
+
+    def _undo(self) -> None:
+        if self.undo_bar.visit_id is not None:
+            self.vm.undo_send(self.undo_bar.visit_id)
+
+    def _confirm_needed(self, visit_id: int, reason: str) -> None:
+        card = self.vm.model.card(visit_id)
+        who = f"#{card.entry.queue_number} {card.entry.patient.full_name}: " if card else ""
+        self.confirm_bar.show_for(visit_id, f"{who}{reason}. Send anyway?")
+
+    def _send_anyway(self) -> None:
+        if self.confirm_bar.visit_id is not None:
+            self.vm.move(self.confirm_bar.visit_id, Phase.WITH_DOCTOR, confirm=True)
 
     def call_selected(self) -> CallDialog | None:
         card = self.selected_card()

@@ -41,7 +41,8 @@ AppointmentStatuses = Annotated[
 
 
 class AppointmentsQuery(DateRange, ListQuery):
-    """GET /appointments: by start time; a doctor sees only their own."""
+    """GET /appointments: by start time; a doctor sees only their own. Without `status`, every status but
+    NO_SHOW."""
 
     doctor_id: Id | None = None
     patient_id: Id | None = None

@@ -25,6 +25,7 @@ from server.services.clinic_time import clinic_timezone, local_day_bounds, local
 from server.services.earnings import PAY_DATE
 from server.services.listing import paginate, patient_matches
 from server.services.money import ZERO
+from server.services.queue import waiting_order
 from server.services.serializers import APPOINTMENT_LOAD, VISIT_LOAD, appointment_out, doctor_patient, visit_out
 
 UPCOMING_DAYS = 7
@@ -63,12 +64,11 @@ def dashboard(session: Session, *, doctor: Doctor, now: datetime | None = None) 
     counts = dict(
         session.execute(select(Visit.status, func.count(Visit.id)).where(*mine_today).group_by(Visit.status)).all()
     )
-    # Today's open visits (waiting, called, with the doctor) in queue order, for the doctor app's lists.
+    # Today's open visits (waiting, called, with the doctor) for the doctor app's lists: the waiting ones in
+    # calling order (priority, then check-in), the others in queue order.
     open_visits = (
         session.scalars(
-            today_visits.where(Visit.status.in_(_ACTIVE + _WAITING))
-            .options(*VISIT_LOAD)
-            .order_by(Visit.queue_number, Visit.id)
+            today_visits.where(Visit.status.in_(_ACTIVE + _WAITING)).options(*VISIT_LOAD).order_by(*waiting_order())
         )
         .unique()
         .all()

@@ -34,3 +34,7 @@ class AppointmentsApi(Transport):
     async def cancel_appointment(self, appointment_id: int, *, reason: str = "") -> AppointmentOut:
         body = request_body(AppointmentCancel, {"reason": reason})
         return await self._call(AppointmentOut, "POST", f"/appointments/{appointment_id}/cancel", json=body)
+
+    async def mark_no_show(self, appointment_id: int) -> AppointmentOut:
+        """A CONFIRMED appointment not checked in becomes NO_SHOW; anything else is ApiError 409."""
+        return await self._call(AppointmentOut, "POST", f"/appointments/{appointment_id}/no-show")

@@ -14,6 +14,7 @@ from common.schemas import (
 )
 from server.api.deps import Id, ReceptionUser, SessionDep, StaffUser
 from server.services import appointments as appointment_service
+from server.services import no_shows as no_show_service
 
 router = APIRouter(prefix="/appointments", tags=["appointments"])
 
@@ -48,3 +49,9 @@ def cancel_appointment(
 ) -> AppointmentOut:
     reason = body.reason if body is not None else ""
     return appointment_service.cancel_appointment(session, actor=me, appointment_id=appointment_id, reason=reason)
+
+
+@router.post("/{appointment_id}/no-show", response_model=AppointmentOut)
+def mark_no_show(appointment_id: Id, session: SessionDep, me: ReceptionUser) -> AppointmentOut:
+    """A CONFIRMED appointment that was not checked in becomes NO_SHOW (409 otherwise)."""
+    return no_show_service.mark_no_show(session, actor=me, appointment_id=appointment_id)

@@ -107,7 +107,8 @@ class TodayView(QWidget):
 
     def show_dashboard(self, dashboard: DoctorDashboard) -> None:
         self.title.setText(f"Today's Work — {fmt.day(dashboard.date)}")
-        self.stat_visits.set(str(dashboard.today_visits))
+        upcoming = dashboard.upcoming_appointments  # a count; the list is on Schedule
+        self.stat_visits.set(str(dashboard.today_visits), f"{upcoming} booked in the next 7 days")
         self.stat_active.set(str(dashboard.active_consultations))
         self.stat_waiting.set(str(dashboard.waiting))
         self.stat_completed.set(str(dashboard.completed))

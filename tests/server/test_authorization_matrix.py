@@ -194,6 +194,7 @@ EXPECT: dict[tuple[str, str], Case] = {
     ("GET", "/payments/{payment_id}"): Case("/payments/{paid}", DESK_WORK),
     ("POST", "/payments/{payment_id}/pay"): Case("/payments/{pending}/pay", DESK_WORK),
     ("POST", "/payments/{payment_id}/refund"): Case("/payments/{paid}/refund", DESK_WORK),
+    ("GET", "/reports/cash-up"): Case("/reports/cash-up", DESK_WORK, params={"clinic_id": "{clinic}"}),
     ("GET", "/dashboard/reception"): Case("/dashboard/reception", DESK_WORK, params={"clinic_id": "{clinic}"}),
     ("PUT", "/visits/{visit_id}/draft"): Case(
         "/visits/{in_progress}/draft",

@@ -13,6 +13,7 @@ from server.api.routes import (
     patients,
     payments,
     queue,
+    reports,
     services,
     users,
     visits,
@@ -34,4 +35,5 @@ ROUTERS = [
     visits.router,
     payments.router,
     dashboard.router,
+    reports.router,
 ]

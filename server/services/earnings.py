@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from common.enums import PaymentStatus
 from common.schemas import EarningRow, EarningsGroup, EarningsPage, EarningsQuery, EarningsSummary
-from server.models import Doctor, Patient, Payment, Service, Visit
+from server.models import Clinic, Doctor, Patient, Payment, Service, Visit
 from server.services.clinic_time import (
     clinic_timezone,
     local_day_bounds,
@@ -112,7 +112,8 @@ def earnings_page(
     return EarningsPage(items=items, summary=summary, groups=groups, page=page, per_page=per_page, total=summary.count)
 
 
-CSV_HEADER = ("payment_id", "date", "patient", "service", "amount", "doctor_share", "status", "method")
+# Every row names the clinic's currency (Clinic.currency), so a spreadsheet never shows a bare amount.
+CSV_HEADER = ("payment_id", "date", "patient", "service", "amount", "doctor_share", "status", "method", "currency")
 
 
 def earnings_rows(session: Session, *, doctor: Doctor, query: EarningsQuery, batch: int = 1000) -> Iterator[EarningRow]:
@@ -127,7 +128,11 @@ def earnings_rows(session: Session, *, doctor: Doctor, query: EarningsQuery, bat
         result.close()
 
 
-def csv_cells(row: EarningRow) -> tuple[str, ...]:
+def clinic_currency(session: Session, clinic_id: int) -> str:
+    return session.scalar(select(Clinic.currency).where(Clinic.id == clinic_id)) or "USD"
+
+
+def csv_cells(row: EarningRow, currency: str) -> tuple[str, ...]:
     return (
         str(row.payment_id),
         row.date.astimezone(UTC).isoformat(),
@@ -137,4 +142,5 @@ def csv_cells(row: EarningRow) -> tuple[str, ...]:
         f"{row.doctor_share:.2f}",
         row.status.value,
         row.method.value,
+        currency,
     )

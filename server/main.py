@@ -8,6 +8,7 @@ from fastapi import FastAPI, Response
 
 from common.schemas import HealthOut
 from common.version import VERSION
+from server.api.display_feed import check_display_token, display_state_json
 from server.api.responses import COMMON
 from server.api.routes import ROUTERS
 from server.api.socket_auth import authenticate_socket, still_valid_identities
@@ -18,6 +19,8 @@ from server.core.errors import install_error_handlers
 from server.core.limits import BodySizeLimit
 from server.core.periodic import PeriodicJob
 from server.core.versioning import VersionHandshake
+from server.realtime.bus import bus
+from server.realtime.display import DisplayHub
 from server.realtime.sio import attach_to_bus, create_sio, detach_from_bus
 from server.realtime.sweeper import SessionSweeper
 from server.services import no_shows
@@ -41,10 +44,14 @@ def create_app() -> ClinicApp:
     sweeper = SessionSweeper(sio, still_valid_identities, interval=settings.session_sweep_seconds)
     # Appointments not checked in in time become NO_SHOW (safe with several processes: see services/no_shows.py).
     no_show_task = PeriodicJob("no-show-sweep", no_shows.sweep, interval=settings.no_show_sweep_seconds)
+    # the waiting-room screens' SSE feed, fed by the same bus as the sockets (and Redis across processes)
+    display_hub = DisplayHub(display_state_json, check_display_token, redis_url=settings.redis_url)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         sink = await attach_to_bus(sio)
+        await display_hub.start()
+        bus.add_sink(display_hub.sink)
         watch = DatabaseWatch()  # restarts a dead embedded PostgreSQL; logs the database going down and up
         watch.start()
         await sweeper.start()
@@ -57,6 +64,8 @@ def create_app() -> ClinicApp:
             revocations.unlisten(sweeper.wake)
             await sweeper.stop()
             await watch.stop()
+            bus.remove_sink(display_hub.sink)
+            await display_hub.stop()
             await detach_from_bus(sink)
 
     api = FastAPI(
@@ -65,6 +74,7 @@ def create_app() -> ClinicApp:
         description="Front desk ↔ consulting room. Socket.IO is served on the same port at /socket.io.",
         lifespan=lifespan,
     )
+    api.state.display_hub = display_hub
     install_error_handlers(api)
     api.add_middleware(BodySizeLimit, max_bytes=get_settings().max_body_bytes)
     api.add_middleware(VersionHandshake)

@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 from common.enums import PaymentStatus, Role, VisitStatus
 from server.core.config import get_settings
 from server.main import create_app
-from server.models import Appointment
+from server.models import Appointment, DisplayToken
+from server.services.display import hash_token
 from tests.factories import (
     PASSWORD,
     make_clinic,
@@ -68,7 +69,7 @@ class Case:
     expect: dict[str, Any]
     body: Body = None
     params: dict[str, Any] = field(default_factory=dict)  # with {names} from the world
-    public: bool = False  # no token needed: every caller gets the same answer
+    public: bool = False  # no bearer token needed: every caller, and every bad token, gets the same answer
     refresh: bool = False  # the body needs a fresh refresh token (the desk's, from a login in the same call)
 
 
@@ -196,6 +197,26 @@ EXPECT: dict[tuple[str, str], Case] = {
     ("POST", "/payments/{payment_id}/refund"): Case("/payments/{paid}/refund", DESK_WORK),
     ("GET", "/reports/cash-up"): Case("/reports/cash-up", DESK_WORK, params={"clinic_id": "{clinic}"}),
     ("GET", "/dashboard/reception"): Case("/dashboard/reception", DESK_WORK, params={"clinic_id": "{clinic}"}),
+    # the waiting-room display: tokens are the admin's; the screen is opened with a display token, never a staff
+    # login, so every caller (and every bad bearer token) gets the same answer
+    ("POST", "/display-tokens"): Case(
+        "/display-tokens", ADMIN_ONLY, lambda w: {"clinic_id": w["clinic"], "name": "Waiting room TV"}
+    ),
+    ("GET", "/display-tokens"): Case("/display-tokens", ADMIN_ONLY, params={"clinic_id": "{clinic}"}),
+    ("DELETE", "/display-tokens/{token_id}"): Case("/display-tokens/{display_token}", ADMIN_ONLY),
+    ("GET", "/display/{clinic_id}"): Case(
+        "/display/{clinic}", ANYONE, params={"token": "{display_secret}"}, public=True
+    ),
+    ("GET", "/display/{clinic_id}/state"): Case(
+        "/display/{clinic}/state", ANYONE, params={"token": "{display_secret}"}, public=True
+    ),
+    # an open stream never ends, so the matrix asks with a revoked token: refused alike for everyone
+    ("GET", "/display/{clinic_id}/events"): Case(
+        "/display/{clinic}/events",
+        rule(403, 403, 403, 403, 403, 403),
+        params={"token": "{revoked_secret}"},
+        public=True,
+    ),
     ("PUT", "/visits/{visit_id}/draft"): Case(
         "/visits/{in_progress}/draft",
         rule(403, 403, OK, 403, 403, 404),
@@ -253,6 +274,14 @@ def world(engine) -> Iterator[W]:
             "other_doctor": other_doctor.user,
         }
         spare = make_user(db, role=Role.RECEPTIONIST, clinic=clinic)
+        display_secret, revoked_secret = unique("display-token"), unique("revoked-token")
+        display_token = DisplayToken(clinic_id=clinic.id, name="TV", token_hash=hash_token(display_secret))
+        db.add(display_token)
+        db.add(
+            DisplayToken(
+                clinic_id=clinic.id, name="Old TV", token_hash=hash_token(revoked_secret), revoked_at=datetime.now(UTC)
+            )
+        )
         db.commit()
         ids = {
             "clinic": clinic.id,
@@ -270,6 +299,9 @@ def world(engine) -> Iterator[W]:
             "pending": pending.id,
             "appointment": appointment.id,
             "spare_user": spare.id,
+            "display_token": display_token.id,
+            "display_secret": display_secret,  # type: ignore[dict-item]
+            "revoked_secret": revoked_secret,  # type: ignore[dict-item]
             "desk_name": users["desk"].username,  # type: ignore[dict-item]
         }
         ids.update({f"user:{name}": user.id for name, user in users.items()})
@@ -346,6 +378,6 @@ def test_route(client, db, world, method, path):
     for bad in BAD_TOKENS:
         r = _call(client, db, world, case, method, bad)
         if case.public:
-            assert 200 <= r.status_code < 300, (bad, r.status_code, r.text[:300])
+            assert _matches(r.status_code, case.expect["admin"]), (bad, r.status_code, r.text[:300])
         else:
             assert r.status_code == 401 and r.json()["code"] == "unauthorized", (bad, r.status_code, r.text[:300])

@@ -7,6 +7,7 @@ from server.api.routes import (
     clinics,
     consultation,
     dashboard,
+    display,
     doctor_portal,
     doctors,
     history,
@@ -36,4 +37,6 @@ ROUTERS = [
     payments.router,
     dashboard.router,
     reports.router,
+    display.tokens_router,
+    display.router,
 ]

@@ -124,7 +124,7 @@ def _rows(name: str, response) -> int:
         return response.text.count("\n") - 1
     body = response.json()
     if name == "dashboard":
-        return len(body["waiting_visits"]) + len(body["upcoming_appointments"])
+        return len(body["waiting_visits"]) + body["upcoming_appointments"]
     if name == "desk_cash_up":
         return body["totals"]["count"]
     if name == "desk_queue":

@@ -69,8 +69,8 @@ class AppointmentOut(Schema):
     start_time: datetime
     end_time: datetime
     status: AppointmentStatus
-    notes: Text(20_000)
-    cancel_reason: Text(20_000) = ""
+    notes: Annotated[str, Text(20_000)]
+    cancel_reason: Annotated[str, Text(20_000)] = ""
     created_by: int | None
     patient: PatientBrief
     doctor: DoctorBrief

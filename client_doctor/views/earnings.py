@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -172,7 +173,7 @@ class EarningsView(QWidget):
 
     def current_filters(self) -> EarningsQuery:
         def day(edit: QDateEdit) -> date | None:
-            return None if edit.date() == ANY_DATE else edit.date().toPython()
+            return None if edit.date() == ANY_DATE else cast(date, edit.date().toPython())  # stubs say object
 
         return EarningsQuery(
             start_date=day(self.start),

@@ -158,10 +158,10 @@ class DoctorMainWindow(QMainWindow):
 
     def _shortcuts(self) -> None:
         for i in range(len(SECTIONS)):
-            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=lambda i=i: self.nav.setCurrentRow(i))
+            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self).activated.connect(lambda i=i: self.nav.setCurrentRow(i))
         for key in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(key), self, activated=self._shortcut_complete)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self._escape)
+            QShortcut(QKeySequence(key), self).activated.connect(self._shortcut_complete)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self).activated.connect(self._escape)
 
     def _shortcut_complete(self) -> None:
         if self.in_consultation:

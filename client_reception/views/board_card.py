@@ -99,10 +99,10 @@ class CardDelegate(QStyledItemDelegate):
         return QSize(max(option.rect.width(), 220), 3 * line + 34)  # three lines + paddings, nothing wasted
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
-        card = card_at(index)
-        if card is None:
+        found = card_at(index)
+        if found is None:
             return
-        entry = card.entry
+        entry = found.entry
         now = self.now()
         overdue = is_overdue(entry, self.phase, self._threshold(), now)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)

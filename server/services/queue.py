@@ -9,6 +9,7 @@ at commit (services/outbox.py).
 
 from datetime import datetime
 
+from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -71,12 +72,14 @@ def _answer(visit: Visit, actor: User) -> VisitOut:
     return visit_out(visit, audience.of(actor, doctor_id=visit.doctor_id))
 
 
-def _stage(session: Session, name: str, visit: Visit, body, *, desk: bool = True) -> None:
+def _stage(session: Session, name: str, visit: Visit, body: BaseModel, *, desk: bool = True) -> None:
     """To the desk and to the visit's own doctor (the body whole; the outbox shapes it for each room)."""
     outbox.stage(session, name, body, clinic_id=visit.clinic_id, desk=desk, doctors=(visit.doctor_id,))
 
 
-def _apply_effects(visit: Visit, target: VisitStatus, *, notes, prescription, cancel_appointment: bool) -> bool:
+def _apply_effects(
+    visit: Visit, target: VisitStatus, *, notes: str | None, prescription: str | None, cancel_appointment: bool
+) -> bool:
     """Set times/notes and keep the linked appointment in sync; True when the appointment changed."""
     now = utcnow()
     if target == S.IN_PROGRESS:

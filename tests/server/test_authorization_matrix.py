@@ -261,7 +261,7 @@ def world(engine) -> Iterator[W]:
             "pending": pending.id,
             "appointment": appointment.id,
             "spare_user": spare.id,
-            "desk_name": users["desk"].username,  # type: ignore[dict-item]
+            "desk_name": users["desk"].username,  # type: ignore[dict-item]  # the one str among ids
         }
         ids.update({f"user:{name}": user.id for name, user in users.items()})
         yield ids
@@ -285,14 +285,14 @@ def _token(world: W, caller: str) -> str | None:
         id = world[f"user:{caller}"]
         session_version = 0
 
-    return token_for(_Id())  # type: ignore[arg-type]
+    return token_for(_Id())  # type: ignore[arg-type]  # a stand-in with a User's two fields
 
 
 @contextmanager
 def undone(db: Session) -> Iterator[None]:
     """Whatever the call writes (the services commit savepoints of the test's transaction) is rolled back."""
     db.rollback()
-    savepoint = db.bind.begin_nested()  # type: ignore[union-attr]
+    savepoint = db.bind.begin_nested()  # type: ignore[union-attr]  # bound to a Connection here
     try:
         yield
     finally:

@@ -10,6 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# New password hashes at argon2's lowest cost (server/core/config.py), for this process and the server processes
+# it starts: the factories' hash, and with it every sign-in of a test, then costs ~0.1 ms instead of 64 MB and
+# tens of ms. A check uses the cost stored in the hash, so nothing else changes (tests/server/test_password_cost.py).
+os.environ.setdefault("PASSWORD_HASH_TIME_COST", "1")
+os.environ.setdefault("PASSWORD_HASH_MEMORY_KIB", "64")
 
 import pytest
 from fastapi.testclient import TestClient

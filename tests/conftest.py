@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from tests.support.database import create_test_database, drop_test_database
+from tests.support.database import create_migrated_database, drop_template_database, drop_test_database
 from tests.support.server_process import ServerProcess
 
 _DB_URL: str | None = None
@@ -34,16 +34,14 @@ def pytest_configure(config: pytest.Config) -> None:
     gc.disable()
     if hasattr(config, "workerinput"):
         return
-    _DB_URL = create_test_database()
+    _DB_URL = create_migrated_database()
     os.environ["DATABASE_URL"] = _DB_URL
     os.environ.setdefault("SECRET_KEY", "test-secret-key-0123456789abcdef0123")
     from server.core.config import get_settings
     from server.core.db import reset_engine
-    from server.core.migrations import upgrade_to_head
 
     get_settings.cache_clear()
     reset_engine()
-    upgrade_to_head(_DB_URL)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -52,6 +50,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
         reset_engine()
         drop_test_database(_DB_URL)
+    drop_template_database()
 
 
 @pytest.fixture(scope="session")

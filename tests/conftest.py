@@ -44,6 +44,14 @@ def pytest_configure(config: pytest.Config) -> None:
     reset_engine()
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What is alive once every test module is imported (the libraries, the test modules, their parameters)
+    lives for the whole run: frozen out of the cyclic GC, so the collection after each test walks only what the
+    tests made since (a full walk of the ~200,000 import-time objects cost ~0.1-0.3 s CPU per test)."""
+    gc.collect()
+    gc.freeze()
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _DB_URL is not None:
         from server.core.db import reset_engine

@@ -44,6 +44,7 @@ class DisplayState(Schema):
     """GET /display/{clinic_id}/state and each SSE message of /display/{clinic_id}/events."""
 
     clinic_name: Annotated[str, Text(200)]
+    timezone: Annotated[str, Text(64)] = "UTC"  # the clinic's IANA zone: the page's clock shows the clinic's time
     now_serving: list[DisplayServing]
     next: list[int]  # queue numbers, in calling order (priority, then check-in)
     generated_at: datetime

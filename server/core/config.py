@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     password_hash_time_cost: int = 3
     password_hash_memory_kib: int = 65_536
     session_sweep_seconds: float = 2.0  # how often sockets of ended sessions are looked for (each process)
+    no_show_sweep_seconds: float = 60.0  # how often overdue appointments become NO_SHOW (each process; 0: never)
     redis_key_prefix: str = "clinic:"  # keys this server keeps in Redis (lockouts, revoked sessions)
     sql_echo: bool = False
 

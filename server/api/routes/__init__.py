@@ -7,6 +7,7 @@ from server.api.routes import (
     clinics,
     consultation,
     dashboard,
+    display,
     doctor_portal,
     doctors,
     history,
@@ -34,4 +35,6 @@ ROUTERS = [
     visits.router,
     payments.router,
     dashboard.router,
+    display.tokens_router,
+    display.router,
 ]

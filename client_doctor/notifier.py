@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from client_doctor.settings import DoctorSettings
 from client_doctor.sounds import SENT_IN
+
+if TYPE_CHECKING:
+    from PySide6.QtMultimedia import QSoundEffect
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +36,7 @@ class PushNotifier(QObject):
         self.settings = settings
         self.tray = tray
         self.alerts: list[Alert] = []
-        self._effect = None  # QSoundEffect, made on first use (QtMultimedia loads its backend then)
+        self._effect: QSoundEffect | None = None  # made on first use (QtMultimedia loads its backend then)
 
     def alert(self, title: str, text: str) -> Alert:
         tray = self.tray is not None and self.tray.isVisible() and QSystemTrayIcon.supportsMessages()
@@ -51,9 +55,10 @@ class PushNotifier(QObject):
             if self._effect is None:
                 from PySide6.QtMultimedia import QSoundEffect
 
-                self._effect = QSoundEffect(self)
-                self._effect.setSource(QUrl.fromLocalFile(str(SENT_IN)))
-                self._effect.setVolume(VOLUME)
+                effect = QSoundEffect(self)
+                effect.setSource(QUrl.fromLocalFile(str(SENT_IN)))
+                effect.setVolume(VOLUME)
+                self._effect = effect
             self._effect.play()
         except Exception:  # no audio backend: the tray message and the taskbar flash still tell the doctor
             log.warning("the alert sound could not be played", exc_info=True)

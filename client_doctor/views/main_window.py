@@ -164,8 +164,8 @@ class DoctorMainWindow(QMainWindow):
         self.patients_view.open_record.connect(self.open_record)
         self.consultation_view.open_record.connect(self.open_record)
         self.schedule_view.open_record.connect(self.open_record)
-        for vm in (schedule, earnings, follow_up):
-            vm.info.connect(self.notify_info)
+        for confirming in (schedule, earnings, follow_up):
+            confirming.info.connect(self.notify_info)
         self.consultation_view.follow_up_requested.connect(self.follow_up_dialog.begin)
         self.record_view.back_requested.connect(self.record_back)
         self.set_clinic(None)
@@ -186,12 +186,12 @@ class DoctorMainWindow(QMainWindow):
 
     def _shortcuts(self) -> None:
         for i in range(len(SECTIONS)):
-            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=lambda i=i: self.nav.setCurrentRow(i))
+            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self).activated.connect(lambda i=i: self.nav.setCurrentRow(i))
         for key in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(key), self, activated=self._shortcut_complete)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self._escape)
-        QShortcut(QKeySequence("Alt+Left"), self, activated=self._go_back)
-        QShortcut(QKeySequence(CALL_NEXT_KEY), self, activated=self._shortcut_call_next)
+            QShortcut(QKeySequence(key), self).activated.connect(self._shortcut_complete)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self).activated.connect(self._escape)
+        QShortcut(QKeySequence("Alt+Left"), self).activated.connect(self._go_back)
+        QShortcut(QKeySequence(CALL_NEXT_KEY), self).activated.connect(self._shortcut_call_next)
 
     def _shortcut_complete(self) -> None:
         if self.in_consultation:

@@ -58,6 +58,8 @@ def test_offline_banner_and_stale_errors_cleared_on_reconnect(qloop, qtbot, own_
             await until(lambda: w.indicator.state == "connected", 25)
             await until(lambda: not w.banner.isVisible(), 5, f"stale banner: {w.banner.text!r}")
             assert w.indicator.text == "Connected"
+            # and what failed while offline is fetched again by itself (the reconnect's resync)
+            await until(lambda: scene.appointment.id in w.schedule_view.appointment_ids(), 15, "no refetch")
             screenshot(w, "doctor_reconnected")
 
             # An error that has nothing to do with the outage is not swept away by a reconnect.

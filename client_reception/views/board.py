@@ -11,6 +11,7 @@ from client_reception.viewmodels.board import BoardCard, BoardViewModel, card_at
 from client_reception.views.board_card import elapsed_text, is_overdue, live_wait_seconds
 from client_reception.views.board_column import MIME, BoardColumn
 from client_reception.views.call_dialog import CallDialog
+from client_reception.views.cancel_dialogs import CancelVisitDialog
 from client_reception.views.notice_bar import NoticeBar
 from common.enums import Phase, Priority, VisitStatus
 from common.qt.flow_layout import flow_widget
@@ -85,6 +86,8 @@ class BoardView(QWidget):
         self.pay_button.setObjectName("board_take_payment")
         self.call_button = QPushButton("Call…", self)
         self.call_button.setObjectName("board_call")
+        self.cancel_visit_button = QPushButton("Cancel visit…", self)
+        self.cancel_visit_button.setObjectName("board_cancel_visit")
         self.priority_button = QPushButton("Priority", self)
         self.priority_button.setObjectName("board_priority")
         self.priority_menu = QMenu(self.priority_button)
@@ -104,6 +107,7 @@ class BoardView(QWidget):
             self.priority_button,
             self.back_button,
             self.pay_button,
+            self.cancel_visit_button,
             name="board_actions",
         )
         root.addWidget(self.actions)
@@ -111,9 +115,10 @@ class BoardView(QWidget):
         # wiring
         self.selected_id: int | None = None  # the one selected card, whichever column it is in
         self.menu: QMenu | None = None  # the last context menu (tests)
-        self.dialog: CallDialog | None = None
+        self.dialog: CallDialog | CancelVisitDialog | None = None
         self.send_button.clicked.connect(self.send_selected)
         self.call_button.clicked.connect(self.call_selected)
+        self.cancel_visit_button.clicked.connect(self.cancel_selected)
         self.back_button.clicked.connect(self.back_selected)
         self.refresh_button.clicked.connect(vm.refresh)
         self.pay_button.clicked.connect(self._request_payment)
@@ -241,6 +246,16 @@ class BoardView(QWidget):
         dialog.open()
         return dialog
 
+    def cancel_selected(self) -> CancelVisitDialog | None:
+        card = self.selected_card()
+        if card is None or card.phase != Phase.WAITING:
+            return None
+        dialog = CancelVisitDialog(self.vm, card, self)
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
     def set_selected_priority(self, priority: Priority) -> None:
         card = self.selected_card()
         if card is not None and card.phase == Phase.WAITING:
@@ -267,6 +282,8 @@ class BoardView(QWidget):
                 action.setCheckable(True)
                 action.setChecked(card.entry.priority == priority)
                 action.triggered.connect(lambda _=False, p=priority: self.set_selected_priority(p))
+            menu.addSeparator()
+            menu.addAction("Cancel visit…", self.cancel_selected)
         elif card.phase == Phase.WITH_DOCTOR:
             menu.addAction("Back to waiting", self.back_selected)
         else:
@@ -307,6 +324,7 @@ class BoardView(QWidget):
         block = payment_block(card.entry) if card is not None and phase == Phase.COMPLETED else None
         self.pay_button.setEnabled(phase == Phase.COMPLETED and block is None)
         self.priority_button.setEnabled(phase == Phase.WAITING)
+        self.cancel_visit_button.setEnabled(phase == Phase.WAITING)
         called = card is not None and card.entry.status == VisitStatus.CALLED
         self.call_button.setEnabled(phase == Phase.WAITING and not called)
         self.call_button.setToolTip(

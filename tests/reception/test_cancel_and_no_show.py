@@ -131,6 +131,7 @@ def test_no_show_and_cancel_with_a_reason_from_the_check_in_screen(
         await until(dialog.error_label.isVisible)
         assert "reason" in dialog.error_label.text()
         qtbot.keyClicks(dialog.reason, "Called to cancel: feeling better")
+        assert not dialog.error_label.isVisible()  # the message goes once the reason is typed
         screenshot(dialog, "reception_cancel_appointment")
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
         await until(lambda: listed() == ["Tom Baker"], 10)

@@ -39,9 +39,8 @@ class EventBridge(QObject):
     def __init__(self, live: LiveEvents | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._live: LiveEvents | None = None
-        self._by_name: dict[str, Any] = {
-            name: signal for name in ev.ALL_EVENTS if (signal := getattr(self, name, None)) is not None
-        }
+        # Every event of the contract has a signal of its own (declared above); a missing one fails here, at once.
+        self._by_name: dict[str, Any] = {name: getattr(self, name) for name in ev.ALL_EVENTS}
         self.dropped = 0  # malformed or unknown payloads (diagnostics, tests)
         if live is not None:
             self.attach(live)

@@ -73,20 +73,13 @@ def dashboard(session: Session, *, doctor: Doctor, now: datetime | None = None) 
         .unique()
         .all()
     )
-    upcoming = (
-        session.scalars(
-            select(Appointment)
-            .options(*APPOINTMENT_LOAD)
-            .where(
-                Appointment.doctor_id == doctor.id,
-                Appointment.status.in_(DEFAULT_APPOINTMENT_STATUSES),
-                Appointment.start_time >= now,
-                Appointment.start_time < now + timedelta(days=UPCOMING_DAYS),
-            )
-            .order_by(Appointment.start_time, Appointment.id)
+    upcoming = session.scalar(
+        select(func.count(Appointment.id)).where(
+            Appointment.doctor_id == doctor.id,
+            Appointment.status.in_(DEFAULT_APPOINTMENT_STATUSES),
+            Appointment.start_time >= now,
+            Appointment.start_time < now + timedelta(days=UPCOMING_DAYS),
         )
-        .unique()
-        .all()
     )
     return DoctorDashboard(
         date=today,
@@ -95,7 +88,7 @@ def dashboard(session: Session, *, doctor: Doctor, now: datetime | None = None) 
         active_consultations=counts.get(VisitStatus.IN_PROGRESS, 0),
         completed=counts.get(VisitStatus.COMPLETED, 0),
         today_revenue=_today_revenue(session, doctor.id, start, end),
-        upcoming_appointments=[appointment_out(a) for a in upcoming],
+        upcoming_appointments=upcoming or 0,
         active_visits=[visit_out(v, Audience.DOCTOR) for v in open_visits if v.status in _ACTIVE],
         waiting_visits=[visit_out(v, Audience.DOCTOR) for v in open_visits if v.status in _WAITING],
     )
@@ -105,7 +98,8 @@ def appointments(
     session: Session, *, doctor: Doctor, query: DoctorAppointmentsQuery, now: datetime | None = None
 ) -> Page[AppointmentOut]:
     """The doctor's appointments, ascending by start. Dates are clinic-local and inclusive; without start_date
-    the list starts now; without statuses it shows CONFIRMED and CHECKED_IN."""
+    the list starts at the beginning of the clinic's today (this morning's appointments stay on the schedule);
+    without statuses it shows CONFIRMED and CHECKED_IN."""
     timezone = clinic_timezone(session, doctor.clinic_id)
     conds = [
         Appointment.doctor_id == doctor.id,
@@ -113,7 +107,7 @@ def appointments(
         *within_local_days(Appointment.start_time, timezone, query.start_date, query.end_date),
     ]
     if query.start_date is None:
-        conds.append(Appointment.start_time >= (now or datetime.now(UTC)))
+        conds.append(Appointment.start_time >= local_day_bounds(timezone, local_today(timezone, now))[0])
     stmt = select(Appointment).options(*APPOINTMENT_LOAD).where(*conds).order_by(Appointment.start_time, Appointment.id)
     return paginate(session, stmt, query, schema=AppointmentOut, item=appointment_out)
 

@@ -205,6 +205,7 @@ def appointment_out(appt: Appointment) -> AppointmentOut:
         end_time=appt.end_time,
         status=appt.status,
         notes=appt.notes,
+        cancel_reason=appt.cancel_reason or "",
         created_by=appt.created_by,
         patient=patient_brief(appt.patient),
         doctor=doctor_brief(appt.doctor),

@@ -40,7 +40,7 @@ class CashUpDialog(QDialog):
         self.vm = vm
         self.setObjectName("cash_up_dialog")
         self.setWindowTitle("Cash-up")
-        self.resize(760, 620)
+        self.resize(760, 700)
         root = QVBoxLayout(self)
         self.title = QLabel(self)
         self.title.setObjectName("cash_up_title")
@@ -73,10 +73,11 @@ class CashUpDialog(QDialog):
         self.refund_table = table("cash_up_refunds", vm.refunds, self)
         self.doctor_table = table("cash_up_by_doctor", vm.by_doctor, self)
         for title, view, stretch in (
-            ("By payment method", self.method_table, 1),
+            ("By payment method", self.method_table, 2),
             ("Refunds (apart from the takings)", self.refund_table, 1),
             ("By doctor", self.doctor_table, 2),
         ):
+            view.setMinimumHeight(4 * view.verticalHeader().defaultSectionSize())
             box = QGroupBox(title, self)
             QVBoxLayout(box).addWidget(view)
             root.addWidget(box, stretch)

@@ -16,6 +16,7 @@ from client_reception.views.notice_bar import NoticeBar
 from common.enums import Phase, Priority, VisitStatus
 from common.qt.flow_layout import flow_widget
 
+SELECTION_WIDTH = 240  # the selected card's name in the action bar, elided beyond this
 PRIORITY_LABEL = {
     Priority.NORMAL: "Normal",
     Priority.URGENT: "Urgent",
@@ -339,8 +340,12 @@ class BoardView(QWidget):
         )
         if card is None:
             self.selection_label.setText("Select a card")
+            self.selection_label.setToolTip("")
         else:
-            self.selection_label.setText(f"#{card.entry.queue_number} {card.entry.patient.full_name}")
+            full = f"#{card.entry.queue_number} {card.entry.patient.full_name}"
+            metrics = self.selection_label.fontMetrics()
+            self.selection_label.setText(metrics.elidedText(full, Qt.TextElideMode.ElideRight, SELECTION_WIDTH))
+            self.selection_label.setToolTip(full)
 
     def _loaded(self) -> None:
         if self.vm.board is not None:

@@ -58,7 +58,7 @@ def test_call_to_a_room_remembered_per_doctor_and_a_call_next_from_the_doctor(
         entry = app.board.model.card(first.id).entry
         assert entry.room == "Room 3" and entry.called_at is not None
         chips = [c.text for c in card_chips(entry, Phase.WAITING, False)]
-        assert len(chips) == 1 and chips[0].startswith("CALLED → Room 3 at ")
+        assert len(chips) == 2 and chips[0].startswith("CALLED ") and chips[1] == "→ Room 3"
         assert "Called #1 Maria Gomez to Room 3" in window.banner.text
         assert settings.value(f"rooms/doctor_{ada.id}") == "Room 3"
         # a called card cannot be called again, and the button says why

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from client_reception.viewmodels.timeline import TimelineViewModel
 from common.client import ApiClient, ApiError
 from common.enums import PaymentStatus, Phase, Priority, VisitStatus
 from common.qt.formatting import format_time
@@ -304,3 +305,9 @@ class BoardViewModel(ViewModel):
         self.info.emit(f"Visit #{visit.queue_number} ({visit.patient.full_name}){also} cancelled")
         self.spawn(self.fetch(), quiet=True)
         return visit
+
+    def timeline(self, visit_id: int) -> TimelineViewModel:
+        """A view-model for one visit's timeline (its errors reach the same banner as the board's)."""
+        vm = TimelineViewModel(self.api, visit_id, self)
+        vm.error.connect(self.error)
+        return vm

@@ -13,6 +13,7 @@ from client_reception.views.board_column import MIME, BoardColumn
 from client_reception.views.call_dialog import CallDialog
 from client_reception.views.cancel_dialogs import CancelVisitDialog
 from client_reception.views.notice_bar import NoticeBar
+from client_reception.views.timeline import TimelineDialog
 from common.enums import Phase, Priority, VisitStatus
 from common.qt.flow_layout import flow_widget
 
@@ -87,6 +88,9 @@ class BoardView(QWidget):
         self.pay_button.setObjectName("board_take_payment")
         self.call_button = QPushButton("Call…", self)
         self.call_button.setObjectName("board_call")
+        self.timeline_button = QPushButton("Timeline…", self)
+        self.timeline_button.setObjectName("board_timeline")
+        self.timeline_button.setToolTip("Status changes, priority, calls and payments of this visit, with who and when")
         self.cancel_visit_button = QPushButton("Cancel visit…", self)
         self.cancel_visit_button.setObjectName("board_cancel_visit")
         self.priority_button = QPushButton("Priority", self)
@@ -108,6 +112,7 @@ class BoardView(QWidget):
             self.priority_button,
             self.back_button,
             self.pay_button,
+            self.timeline_button,
             self.cancel_visit_button,
             name="board_actions",
         )
@@ -117,9 +122,11 @@ class BoardView(QWidget):
         self.selected_id: int | None = None  # the one selected card, whichever column it is in
         self.menu: QMenu | None = None  # the last context menu (tests)
         self.dialog: CallDialog | CancelVisitDialog | None = None
+        self.timeline: TimelineDialog | None = None
         self.send_button.clicked.connect(self.send_selected)
         self.call_button.clicked.connect(self.call_selected)
         self.cancel_visit_button.clicked.connect(self.cancel_selected)
+        self.timeline_button.clicked.connect(self.open_timeline)
         self.back_button.clicked.connect(self.back_selected)
         self.refresh_button.clicked.connect(vm.refresh)
         self.pay_button.clicked.connect(self._request_payment)
@@ -257,6 +264,18 @@ class BoardView(QWidget):
         dialog.open()
         return dialog
 
+    def open_timeline(self) -> TimelineDialog | None:
+        card = self.selected_card()
+        if card is None:
+            return None
+        vm = self.vm.timeline(card.id)
+        dialog = TimelineDialog(vm, card, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.timeline = dialog
+        dialog.show()
+        vm.refresh()
+        return dialog
+
     def set_selected_priority(self, priority: Priority) -> None:
         card = self.selected_card()
         if card is not None and card.phase == Phase.WAITING:
@@ -273,6 +292,8 @@ class BoardView(QWidget):
         menu = QMenu(self)
         menu.setObjectName("board_card_menu")
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addAction("Timeline…", self.open_timeline)
+        menu.addSeparator()
         if card.phase == Phase.WAITING:
             call = menu.addAction("Call…", self.call_selected)
             call.setEnabled(card.entry.status == VisitStatus.WAITING)
@@ -326,6 +347,7 @@ class BoardView(QWidget):
         self.pay_button.setEnabled(phase == Phase.COMPLETED and block is None)
         self.priority_button.setEnabled(phase == Phase.WAITING)
         self.cancel_visit_button.setEnabled(phase == Phase.WAITING)
+        self.timeline_button.setEnabled(card is not None)
         called = card is not None and card.entry.status == VisitStatus.CALLED
         self.call_button.setEnabled(phase == Phase.WAITING and not called)
         self.call_button.setToolTip(

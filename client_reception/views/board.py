@@ -15,7 +15,7 @@ from client_reception.views.cancel_dialogs import CancelVisitDialog
 from client_reception.views.notice_bar import NoticeBar
 from client_reception.views.timeline import TimelineDialog
 from common.enums import Phase, Priority, VisitStatus
-from common.qt.flow_layout import flow_widget
+from common.qt.flow_layout import flow_widget, labelled
 
 SELECTION_WIDTH = 240  # the selected card's name in the action bar, elided beyond this
 PRIORITY_LABEL = {
@@ -53,7 +53,9 @@ class BoardView(QWidget):
         self.refresh_button.setObjectName("board_refresh")
         # one line when there is room, two when the window is narrow
         root.addWidget(
-            flow_widget(self, heading, self.day_label, QLabel("Doctor:", self), self.doctor_filter, self.refresh_button)
+            flow_widget(
+                self, heading, self.day_label, labelled(self, "Doctor:", self.doctor_filter), self.refresh_button
+            )
         )
 
         # After every send: "Sent … [Undo]" for a few seconds; a send beyond the doctor's limit asks here.

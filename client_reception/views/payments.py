@@ -23,7 +23,7 @@ from client_reception.views.forms import confirm
 from client_reception.views.payment_dialog import PaymentDialog
 from client_reception.views.receipt_actions import ReceiptActions
 from common.enums import PaymentStatus
-from common.qt.flow_layout import FlowLayout, flow_widget
+from common.qt.flow_layout import FlowLayout, flow_widget, labelled
 from common.qt.formatting import format_money
 from common.schemas import PaymentDetail
 
@@ -88,8 +88,7 @@ class PaymentsView(QWidget):
                 heading("Payments", self),
                 self.all_days,
                 self.day,
-                QLabel("Status:", self),
-                self.status,
+                labelled(self, "Status:", self.status),
                 self.cash_up_button,
             )
         )

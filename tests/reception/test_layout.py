@@ -117,6 +117,15 @@ def test_the_window_fits_800_px_and_1280x720_with_timers_and_overdue_whole(
             assert board.actions.geometry().bottom() <= board.height()  # the action buttons stay on screen
             assert board.send_button.isVisible() and board.send_button.width() >= board.send_button.sizeHint().width()
             screenshot(window, name)
+        # the other screens at 800 px: their bars wrap, nothing is cut
+        window.resize(800, 700)
+        for index in range(1, len(SECTIONS)):
+            window.nav.setCurrentRow(index)
+            await settle(app, 0.4)
+            page = window.stack.currentWidget()
+            assert page.width() >= page.minimumSizeHint().width()
+            screenshot(window, f"reception_800_{SECTIONS[index].lower().replace(' ', '_').replace('-', '')}")
+        window.nav.setCurrentRow(0)
         # the waiting column at 800 px: wide enough for the overdue card's timer and badge
         waiting = board.columns[Phase.WAITING].list
         first = waiting.model().index(0, 0)

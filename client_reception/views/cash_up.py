@@ -3,9 +3,7 @@ currency; Save CSV… and Save PDF… (the PDF is the printable one)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from PySide6.QtCore import QDate, QStandardPaths
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -20,7 +18,7 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from client_reception.viewmodels.cash_up import CashUpViewModel
-from client_reception.views.common import busy_bar, table
+from client_reception.views.common import busy_bar, documents_folder, table
 from common.client import ApiError
 from common.qt.flow_layout import flow_widget
 from common.qt.formatting import format_weekday_date
@@ -125,9 +123,8 @@ class CashUpDialog(QDialog):
             self.totals[key].setText(text)
 
     def ask_save(self, fmt: str) -> QFileDialog:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         kind = "CSV files (*.csv)" if fmt == "csv" else "PDF files (*.pdf)"
-        dialog = QFileDialog(self, "Save cash-up", str(Path(folder) / self.vm.file_name(fmt)), kind)
+        dialog = QFileDialog(self, "Save cash-up", str(documents_folder() / self.vm.file_name(fmt)), kind)
         dialog.setObjectName("cash_up_file_dialog")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix(fmt)

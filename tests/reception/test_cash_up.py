@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
 from client_reception.app import ReceptionApp
+from client_reception.views.common import documents_folder
 from client_reception.views.main_window import PAYMENTS
 from common.enums import PaymentMethod, PaymentStatus, VisitStatus
 from common.qt.formatting import format_money
@@ -97,6 +99,7 @@ def test_cash_up_totals_match_the_payments_and_save_as_csv_and_pdf(
             qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
             files = dialog.file_dialog
             assert files.isVisible() and files.selectedFiles()[0].endswith(app.cash_up.file_name(fmt))
+            assert Path(files.directory().absolutePath()) == documents_folder()
             target = tmp_path / f"day.{fmt}"
             files.selectFile(str(target))
             files.accept()

@@ -106,7 +106,7 @@ class BoardView(QWidget):
             action.triggered.connect(lambda _=False, p=priority: self.set_selected_priority(p))
             self.priority_actions[priority] = action
         self.priority_button.setMenu(self.priority_menu)
-        self.actions = flow_widget(
+        self.action_bar = flow_widget(  # not `actions`: that would hide QWidget.actions()
             self,
             self.selection_label,
             self.call_button,
@@ -118,7 +118,7 @@ class BoardView(QWidget):
             self.cancel_visit_button,
             name="board_actions",
         )
-        root.addWidget(self.actions)
+        root.addWidget(self.action_bar)
 
         # wiring
         self.selected_id: int | None = None  # the one selected card, whichever column it is in

@@ -228,10 +228,10 @@ class CardDelegate(QStyledItemDelegate):
     # --- painting ---------------------------------------------------------------------------------------------
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
-        card = card_at(index)
-        if card is None:
+        found = card_at(index)
+        if found is None:
             return
-        entry = card.entry
+        entry = found.entry
         now = self.now()
         overdue = is_overdue(entry, self.phase, self._threshold(), now)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
@@ -240,8 +240,8 @@ class CardDelegate(QStyledItemDelegate):
         rect = option.rect.adjusted(4, 3, -4, -3)
         inner = rect.adjusted(PAD_X, PAD_TOP, -10, -6)
         layout = self.layout(entry, overdue, inner.width(), f)
-        if self._laid_out.get(card.id, layout.chip_rows) != layout.chip_rows:
-            self._laid_out[card.id] = layout.chip_rows
+        if self._laid_out.get(found.id, layout.chip_rows) != layout.chip_rows:
+            self._laid_out[found.id] = layout.chip_rows
             self.sizeHintChanged.emit(index)  # it turned overdue, was called…: the card needs another row
 
         called = self.phase == Phase.WAITING and entry.status == VisitStatus.CALLED

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -28,6 +28,7 @@ from common.qt.async_tools import TaskKeeper
 from common.qt.banner import human_message
 
 log = logging.getLogger(__name__)
+W = TypeVar("W", bound=QWidget)
 
 ERROR_STYLE = "color: #b71c1c; background: #fdecea; border: 1px solid #f5c2c0; border-radius: 4px; padding: 6px;"
 INVALID_STYLE = "border: 1px solid #c62828;"
@@ -88,7 +89,7 @@ class FormDialog(QDialog):
         if isValid(self):
             self.show_error(human_message(exc))
 
-    def add_field(self, name: str, label: str, widget: QWidget) -> QWidget:
+    def add_field(self, name: str, label: str, widget: W) -> W:
         widget.setObjectName(f"field_{name}")
         self.fields[name] = widget
         self.form.addRow(label, widget)

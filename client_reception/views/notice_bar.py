@@ -40,7 +40,12 @@ class NoticeBar(QFrame):
     def add_button(self, text: str, name: str, action: Callable[[], None]) -> QPushButton:
         button = QPushButton(text, self)
         button.setObjectName(name)
-        button.clicked.connect(lambda: (self.dismiss(), action()))
+
+        def clicked() -> None:
+            self.dismiss()
+            action()
+
+        button.clicked.connect(clicked)
         self.row.addWidget(button)
         return button
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import cast
+
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -123,7 +126,7 @@ class PaymentsView(QWidget):
 
     def _filters_changed(self, *_: object) -> None:
         self.day.setEnabled(not self.all_days.isChecked())
-        day = None if self.all_days.isChecked() else self.day.date().toPython()
+        day = None if self.all_days.isChecked() else cast(date, self.day.date().toPython())  # stubs: object
         self.vm.set_filters(day=day, status=self.status.currentData())
 
     def _busy(self, busy: bool) -> None:

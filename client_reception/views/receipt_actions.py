@@ -74,5 +74,5 @@ class ReceiptActions(QWidget):
         dialog.accepted.connect(lambda: receipts.print_receipt(self.vm.receipt_for(payment), printer))
         dialog.finished.connect(dialog.deleteLater)
         self.print_dialog = dialog
-        dialog.open()
+        dialog.open()  # type: ignore[call-arg]  # QDialog.open(); the stubs list only QPrintDialog.open(receiver, member)
         return dialog

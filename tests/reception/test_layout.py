@@ -114,7 +114,7 @@ def test_the_window_fits_800_px_and_1280x720_with_timers_and_overdue_whole(
             for column in board.columns.values():  # every column keeps a usable width
                 assert column.width() >= 170, (width, column.phase, column.width())
             assert assert_cards_fit(app) == 5
-            assert board.actions.geometry().bottom() <= board.height()  # the action buttons stay on screen
+            assert board.action_bar.geometry().bottom() <= board.height()  # the action buttons stay on screen
             assert board.send_button.isVisible() and board.send_button.width() >= board.send_button.sizeHint().width()
             screenshot(window, name)
         # the other screens at 800 px: their bars wrap, nothing is cut

@@ -31,4 +31,8 @@ class TimelineDialog(QDialog):
         root.addWidget(close)
         vm.busy_changed.connect(self.busy.setVisible)
         vm.loaded.connect(self.table.resizeColumnsToContents)
-        self.finished.connect(lambda _: (vm.close(), vm.deleteLater()))  # its requests end with the dialog
+        self.finished.connect(self._finished)
+
+    def _finished(self, _: int) -> None:
+        self.vm.close()  # its requests end with the dialog
+        self.vm.deleteLater()

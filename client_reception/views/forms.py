@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QProgressBar,
     QVBoxLayout,
@@ -76,6 +77,7 @@ class FormDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         root.addWidget(self.buttons)
         self.result_value: Any = None
+        self._error_field: str | None = None  # the field the message shown is about
         # Background loads of the dialog (free times, visits): kept, and cancelled when it closes.
         self.tasks = TaskKeeper(on_error=self._task_failed)
         self.finished.connect(lambda _: self.tasks.cancel_all())
@@ -91,7 +93,15 @@ class FormDialog(QDialog):
         widget.setObjectName(f"field_{name}")
         self.fields[name] = widget
         self.form.addRow(label, widget)
+        if isinstance(widget, QLineEdit):  # a message about this field goes once it is being corrected
+            widget.textEdited.connect(lambda _=None, n=name: self._field_edited(n))
         return widget
+
+    def _field_edited(self, name: str) -> None:
+        if self._error_field == name:
+            self.fields[name].setStyleSheet("")
+            self.error_label.hide()
+            self._error_field = None
 
     # --- to override ------------------------------------------------------------------------------------------
 
@@ -105,6 +115,7 @@ class FormDialog(QDialog):
     # --- machinery --------------------------------------------------------------------------------------------
 
     def show_error(self, message: str, field: str | None = None) -> None:
+        self._error_field = field
         for widget in self.fields.values():
             widget.setStyleSheet("")
         if field and field in self.fields:

@@ -49,6 +49,10 @@ class NoticeBar(QFrame):
         self.row.addWidget(button)
         return button
 
+    def _answer(self, action: Callable[[], None]) -> None:
+        self.dismiss()
+        action()
+
     def show_for(self, visit_id: int, text: str, timeout_ms: int = 0) -> None:
         self.visit_id = visit_id
         self.label.setText(text)

@@ -31,6 +31,8 @@ class EventBridge(QObject):
     payment_processed = Signal(object)  # PaymentEvent
     patient_with_doctor = Signal(object)  # PatientWithDoctorEvent
     consultation_completed = Signal(object)  # VisitEvent
+    visit_called = Signal(object)  # VisitCalledEvent
+    priority_changed = Signal(object)  # PriorityChangedEvent
     resync = Signal(str)  # "gap" or "reconnect": refetch what is shown
     connection_state = Signal(str)  # "connected" | "reconnecting" | "offline"
 

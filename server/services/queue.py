@@ -10,7 +10,7 @@ at commit (services/outbox.py).
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from common import events as ev
 from common.enums import AppointmentStatus, Phase, Role, VisitStatus, phase_of
@@ -54,6 +54,7 @@ TRANSITIONS: dict[tuple[VisitStatus, VisitStatus], frozenset[Role]] = {
     (S.CALLED, S.CANCELLED): RECEPTION,
 }
 ACTIVE_STATUSES = (S.WAITING, S.CALLED, S.IN_PROGRESS)
+VISIT_LOCK_LOAD = (*VISIT_LOAD, joinedload(Visit.appointment))
 
 
 # --- the state machine ---------------------------------------------------------------------------------------
@@ -114,7 +115,8 @@ def change_visit_status(
 ) -> VisitOut:
     """Move a visit to `target` under a row lock and commit; raise (having written nothing) when the move is
     illegal (Conflict, with `current_status`), not allowed (Forbidden) or out of scope (scope.resolve)."""
-    visit = resolve(session, actor, Visit, visit_id, field="visit_id", lock=True)
+    # the briefs the answer and the events carry come in the same statement as the lock (no lazy loads after)
+    visit = resolve(session, actor, Visit, visit_id, field="visit_id", lock=True, options=VISIT_LOCK_LOAD)
     current = visit.status
     if target == S.COMPLETED and actor.role == Role.RECEPTIONIST:
         raise Forbidden("only the doctor can complete a consultation")

@@ -5,7 +5,7 @@ import io
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
@@ -19,9 +19,11 @@ from common.schemas import (
     EarningsQuery,
     Page,
 )
+from server.api import etag
 from server.api.deps import DoctorUser, SessionDep
 from server.api.responses import refusals
 from server.models import Doctor
+from server.services import cached_reads
 from server.services import doctor_portal as portal_service
 from server.services import earnings as earnings_service
 
@@ -74,11 +76,16 @@ def patients(
     return portal_service.patients(session, doctor=me, query=query)
 
 
-@router.get("/dashboard/doctor", response_model=DoctorDashboard, responses=_DOCTOR_ONLY)
-def dashboard(session: SessionDep, me: DoctorUser) -> DoctorDashboard:
+@router.get(
+    "/dashboard/doctor",
+    response_model=DoctorDashboard,
+    responses={**_DOCTOR_ONLY, 304: {"description": "If-None-Match holds the current ETag"}},
+)
+def dashboard(request: Request, session: SessionDep, me: DoctorUser) -> Response:
     """Today (the clinic's local day): visit counts, revenue by payment status (total and the doctor's share),
-    today's open visits in queue order, and CONFIRMED/CHECKED_IN appointments of the next 7 days."""
-    return portal_service.dashboard(session, doctor=me)
+    today's open visits in queue order, and CONFIRMED/CHECKED_IN appointments of the next 7 days. With an
+    `ETag`: send it back in `If-None-Match` and an unchanged dashboard answers 304."""
+    return etag.answer(request, cached_reads.doctor_dashboard(session, doctor=me))
 
 
 @router.get("/dashboard/doctor/appointments", response_model=Page[AppointmentOut], responses=_DOCTOR_ONLY)

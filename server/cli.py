@@ -1,4 +1,4 @@
-"""clinic-server run | migrate | create-admin | demo | backup | restore | check"""
+"""clinic-server run | migrate | create-admin | demo | backup | restore | check | seed-scale"""
 
 from __future__ import annotations
 
@@ -146,7 +146,31 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path)
     check = sub.add_parser("check", help="check the installation: one line per check, non-zero exit on a problem")
     check.add_argument("--min-free-gb", type=float, default=1.0, help="free disk space wanted in the data dir")
+    scale = sub.add_parser("seed-scale", help="grow a clinic to benchmark size in SQL (a test or demo database!)")
+    scale.add_argument("--clinic-id", type=int, help="default: the first clinic")
+    scale.add_argument("--doctor", help="username of the doctor who gets every visit (default: the clinic's first)")
+    scale.add_argument("--patients", type=int, default=50_000)
+    scale.add_argument("--visits", type=int, default=200_000)
+    scale.add_argument("--payments-per-visit", type=int, default=5)
     return parser
+
+
+def _seed_scale(args: argparse.Namespace) -> int:
+    from server.core.db import new_session
+    from server.scale import seed_scale
+
+    _migrate()
+    with new_session() as session:
+        result = seed_scale(
+            session,
+            clinic_id=args.clinic_id,
+            doctor_username=args.doctor,
+            patients=args.patients,
+            visits=args.visits,
+            payments_per_visit=args.payments_per_visit,
+        )
+    print(result)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -176,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         return _restore(args.file)
     elif command == "check":
         return _check(args.min_free_gb)
+    elif command == "seed-scale":
+        return _seed_scale(args)
     return 0
 
 

@@ -82,7 +82,12 @@ def get_engine() -> Engine:
             max_overflow=20,
             pool_use_lifo=True,  # the busy connections stay hot; the idle ones are the ones pinged
             echo=settings.sql_echo,
-            connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},  # an unreachable host fails, not hangs
+            connect_args={
+                "connect_timeout": CONNECT_TIMEOUT_SECONDS,  # an unreachable host fails, not hangs
+                # No JIT: it compiles a plan whose estimated cost is high (a million payments make the earnings
+                # CSV one) for hundreds of milliseconds to seconds; this server's queries are short (issue 11).
+                "options": "-c jit=off",
+            },
         )
         _ping_when_idle(_engine)
         _session_factory = sessionmaker(bind=_engine, expire_on_commit=False)

@@ -31,6 +31,7 @@ router = APIRouter(tags=["doctor_portal"])
 
 _DOCTOR_ONLY = refusals({401: "not authenticated", 403: "not a doctor / no doctor profile"})
 CSV_BATCH = 1000
+CSV_FIRST_BATCH = 100  # rows read (and sent) before the first chunk leaves
 
 
 def _csv_stream(session: Session, doctor: Doctor, query: EarningsQuery) -> Iterator[str]:
@@ -38,9 +39,11 @@ def _csv_stream(session: Session, doctor: Doctor, query: EarningsQuery) -> Itera
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(earnings_service.CSV_HEADER)
-    for n, row in enumerate(earnings_service.earnings_rows(session, doctor=doctor, query=query, batch=CSV_BATCH)):
+    rows = earnings_service.earnings_rows(session, doctor=doctor, query=query, batch=CSV_BATCH)
+    for n, row in enumerate(rows, start=1):
         writer.writerow(earnings_service.csv_cells(row))
-        if n % CSV_BATCH == CSV_BATCH - 1:
+        # the first rows go out at once (the download starts now), then in batches
+        if n == CSV_FIRST_BATCH or n % CSV_BATCH == 0:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()

@@ -48,7 +48,14 @@ def _serve(host: str, port: int, *, migrate: bool = True) -> None:
         _migrate()
     from server.main import create_app
 
-    uvicorn.run(create_app(), host=host, port=port, log_level="info", ws="websockets-sansio")
+    uvicorn.run(
+        create_app(),
+        host=host,
+        port=port,
+        log_level="info",
+        ws="websockets-sansio",
+        access_log=get_settings().access_log,
+    )
 
 
 def _create_admin(username: str, password: str | None, full_name: str) -> int:

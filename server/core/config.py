@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     session_sweep_seconds: float = 2.0  # how often sockets of ended sessions are looked for (each process)
     redis_key_prefix: str = "clinic:"  # keys this server keeps in Redis (lockouts, revoked sessions)
     sql_echo: bool = False
+    # uvicorn's line per HTTP request. Off by default: on the 2-core reference machine it cost a measurable share
+    # of every read (issue 11); errors and warnings are logged either way.
+    access_log: bool = False
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> "Settings":

@@ -8,9 +8,9 @@ from datetime import datetime
 from common.enums import Role
 from common.schemas import QueueQuery
 from server.core.db import utcnow
-from server.models import Doctor, User
+from server.models import Clinic, Doctor, User
 from server.services import doctor_portal
-from server.services.clinic_time import clinic_timezone, local_today
+from server.services.clinic_time import local_today
 from server.services.queue import queue_board
 from server.services.read_cache import Cached, cache, minute
 from server.services.scope import doctor_filter, get_clinic
@@ -45,6 +45,7 @@ def doctor_dashboard(session, *, doctor: Doctor, now: datetime | None = None) ->
     """GET /dashboard/doctor: keyed by the doctor's room seq (their visits, payments and appointments are all
     numbered there)."""
     now = now or utcnow()
-    today = local_today(clinic_timezone(session, doctor.clinic_id), now)
+    clinic = session.get(Clinic, doctor.clinic_id)  # read with the user (services/auth.py): no round trip
+    today = local_today(clinic.timezone if clinic is not None else "UTC", now)
     key = ("dashboard", doctor.id, today, doctor.event_seq, cache.generation(doctor.clinic_id), minute(now))
     return cache.get_or_build(key, lambda: doctor_portal.dashboard(session, doctor=doctor, now=now))

@@ -51,7 +51,8 @@ def push_app() -> socketio.ASGIApp:
 def read_app(db_url: str) -> FastAPI:
     from sqlalchemy import create_engine, text
 
-    engine = create_engine(db_url, pool_size=10, max_overflow=10, pool_pre_ping=False)
+    # the product's pool (server/core/db.py): 20 kept, 20 more on demand
+    engine = create_engine(db_url, pool_size=20, max_overflow=20, pool_pre_ping=False)
     api = FastAPI()
 
     @api.get("/floor")

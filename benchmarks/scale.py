@@ -20,7 +20,7 @@ import httpx
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.orm import Session
 
-from _bench import ROOT, p50, p99  # isort: skip
+from _bench import ROOT, Floor, p50, p99  # isort: skip
 from server.models import Doctor, Patient, User, Visit  # noqa: E402
 from tests import factories as f  # noqa: E402
 from tests.support.database import create_test_database, drop_test_database  # noqa: E402
@@ -65,6 +65,7 @@ def requests(a: dict) -> list[tuple[str, str, str, dict, bool]]:
     """(name, token key, path, params, stream-first-row)."""
     first, last, _ = a["full_name"].split(" ")
     return [
+        ("(baseline) GET /auth/me: auth alone, no data", "doctor", "/auth/me", {}, False),
         ("earnings summary + first page", "doctor", "/doctors/earnings", {"per_page": 50}, False),
         (
             "earnings this month, grouped by day",
@@ -81,6 +82,21 @@ def requests(a: dict) -> list[tuple[str, str, str, dict, bool]]:
         ("doctor dashboard", "doctor", "/dashboard/doctor", {}, False),
         ("board (reception)", "desk", "/queue", {}, False),
     ]
+
+
+def measure_floor(url: str, rounds: int) -> tuple[str, float, float]:
+    """The read floor (benchmarks/floors.py) asked the same way: one pooled SELECT 1, 10 items."""
+    floor = Floor("read", db_url=url)
+    try:
+        with httpx.Client(base_url=floor.url, timeout=60) as http:
+            times = []
+            for _ in range(rounds + 2):
+                t0 = time.perf_counter()
+                http.get("/floor").raise_for_status()
+                times.append((time.perf_counter() - t0) * 1000)
+    finally:
+        floor.stop()
+    return "(floor) bare FastAPI route, one pooled SELECT 1", p50(times[2:]), p99(times[2:])
 
 
 def measure(base: str, a: dict, rounds: int) -> list[tuple[str, float, float]]:
@@ -177,7 +193,7 @@ def main() -> None:
         server = ServerProcess(url)
         server.start()
         try:
-            rows = measure(server.url, a, args.rounds)
+            rows = [measure_floor(url, args.rounds), *measure(server.url, a, args.rounds)]
         finally:
             server.stop()
         c = a["counts"]
@@ -186,7 +202,7 @@ def main() -> None:
             f"{args.rounds} sequential requests each (target p99 <= {TARGET_MS:.0f} ms)"
         )
         for name, a50, a99 in rows:
-            verdict = "met" if a99 <= TARGET_MS else "NOT met"
+            verdict = "" if name.startswith("(") else "met" if a99 <= TARGET_MS else "NOT met"
             print(f"  {name:<44} p50 {a50:7.1f} ms   p99 {a99:7.1f} ms   {verdict}")
         if args.explain:
             explain(url, a)

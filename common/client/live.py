@@ -44,7 +44,7 @@ RESYNC_RECONNECT = "reconnect"
 RESYNC_GAP = "gap"
 
 _REFUSED_PREFIX = "One or more namespaces failed to connect"
-REORDER_WINDOW = 0.25  # seconds an early event waits for the seqs before it (a push is a few ms late at most)
+REORDER_WINDOW = 1.0  # seconds an early event waits for the seqs before it (as long as the server bus holds one)
 MAX_HELD = 200  # early events held per room before the missing ones are declared lost
 
 

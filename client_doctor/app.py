@@ -100,6 +100,8 @@ class DoctorSession:
         """The one place the live events reach the view-models (the window only lays out and navigates)."""
         b, w = self.bridge, self.window
         today, consultation = w.today_vm, w.consultation_vm
+        # remember_push first: today's handler may open the consultation, which then shows the push at once
+        b.patient_with_doctor.connect(consultation.remember_push)
         b.patient_with_doctor.connect(today.on_patient_with_doctor)
         for signal in (
             b.queue_updated,

@@ -61,11 +61,31 @@ class TodayViewModel(ViewModel):
         if event.visit.doctor_id != self.doctor.id:
             return
         self.highlighted_visit_id = event.visit.id
+        self._apply_push(event.visit)  # shown at once from the push; the refetch below only confirms it
         self.highlight_changed.emit(event.visit.id)
         self.toast.emit(f"{event.patient.full_name} was sent in ({event.visit.service.name})")
         self.refresh_soon()
         # The window decides where it goes: never over an open consultation (issue 10, part 2).
         self.sent_in.emit(event.visit.id, event.patient.full_name)
+
+    def _apply_push(self, visit: VisitOut) -> None:
+        """Move the pushed visit into "With you now" on the dashboard already on screen (no request)."""
+        dashboard = self.dashboard
+        if dashboard is None:
+            return
+        was_waiting = any(v.id == visit.id for v in dashboard.waiting_visits)
+        was_active = any(v.id == visit.id for v in dashboard.active_visits)
+        active = [v for v in dashboard.active_visits if v.id != visit.id]
+        self.dashboard = dashboard.model_copy(
+            update={
+                "active_visits": [*active, visit],
+                "waiting_visits": [v for v in dashboard.waiting_visits if v.id != visit.id],
+                "waiting": max(0, dashboard.waiting - was_waiting),
+                "active_consultations": dashboard.active_consultations + (not was_active),
+                "today_visits": dashboard.today_visits + (not was_waiting and not was_active),
+            }
+        )
+        self.dashboard_changed.emit(self.dashboard)
 
     # --- actions --------------------------------------------------------------------------------------------
 

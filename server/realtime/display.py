@@ -122,9 +122,17 @@ class DisplayHub:
             with contextlib.suppress(Exception):
                 await self._redis.aclose()
             self._redis = None
-        for streams in self._streams.values():  # end the open streams so the server can stop
+        await self.close_streams()
+
+    async def close_streams(self) -> None:
+        """End every open stream (the server is stopping: it waits for open responses). A screen reconnects."""
+        for streams in self._streams.values():
             for stream in streams:
                 stream.put("close", "")
+        for _ in range(50):  # give the streams a moment to finish their responses
+            if not self._streams:
+                return
+            await asyncio.sleep(0.02)
 
     # --- what changed ------------------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ def main_screens() -> list[tuple[str, object]]:
     from client_doctor.viewmodels.consultation import ConsultationViewModel
     from client_doctor.viewmodels.earnings import EarningsViewModel
     from client_doctor.viewmodels.patients import PatientsViewModel
+    from client_doctor.viewmodels.record import VisitRecordViewModel
     from client_doctor.viewmodels.schedule import ScheduleViewModel
     from client_doctor.viewmodels.today import TodayViewModel
     from client_doctor.views.main_window import DoctorMainWindow
@@ -48,6 +49,7 @@ def main_screens() -> list[tuple[str, object]]:
         earnings=EarningsViewModel(api),
         patients=PatientsViewModel(api, doctor),
         schedule=ScheduleViewModel(api),
+        record=VisitRecordViewModel(api),
     )
     login = LoginDialog(title="Consulting room", subtitle="Doctors sign in here", allowed_roles={Role.DOCTOR})
     return [("sign-in", login), ("main window", window)]

@@ -41,7 +41,7 @@ async def open_session(*, dialog: LoginDialog | None = None, show: bool = True) 
             await api.aclose()
             dialog = None
             continue
-        app = ReceptionApp(api, api.user, clinic)
+        app = ReceptionApp(api, api.user, clinic, settings=dialog.settings)
         await app.start(show=show)
         return app
 

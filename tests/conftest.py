@@ -32,6 +32,9 @@ def pytest_configure(config: pytest.Config) -> None:
     _DB_URL = create_test_database()
     os.environ["DATABASE_URL"] = _DB_URL
     os.environ.setdefault("SECRET_KEY", "test-secret-key-0123456789abcdef0123")
+    # The no-show task would turn other tests' committed, past appointments into NO_SHOW under them: off in tests
+    # (tests/server/test_no_shows.py runs it directly, and in a server process of its own).
+    os.environ.setdefault("NO_SHOW_SWEEP_SECONDS", "0")
     from server.core.config import get_settings
     from server.core.db import reset_engine
     from server.core.migrations import upgrade_to_head

@@ -8,7 +8,7 @@ from client_reception.viewmodels.catalog import Catalog
 from client_reception.viewmodels.patients import PatientSearch
 from client_reception.viewmodels.tables import appointment_table
 from common.client import ApiClient
-from common.enums import AppointmentStatus
+from common.enums import AppointmentStatus, Priority
 from common.qt.viewmodel import ViewModel
 from common.schemas import AppointmentOut, PatientCreate, PatientOut, VisitOut
 
@@ -45,8 +45,8 @@ class CheckInViewModel(ViewModel):
     def can_check_in(appointment: AppointmentOut | None) -> bool:
         return appointment is not None and appointment.status == AppointmentStatus.CONFIRMED
 
-    async def check_in_appointment(self, appointment_id: int) -> VisitOut:
-        visit = await self.run(self.api.checkin(appointment_id=appointment_id))
+    async def check_in_appointment(self, appointment_id: int, priority: Priority = Priority.NORMAL) -> VisitOut:
+        visit = await self.run(self.api.checkin(appointment_id=appointment_id, priority=priority))
         self._done(visit)
         return visit
 
@@ -57,16 +57,21 @@ class CheckInViewModel(ViewModel):
         self.info.emit(f"Registered {patient.full_name}")
         return patient
 
-    async def check_in_walk_in(self, *, patient_id: int, doctor_id: int, service_id: int, notes: str = "") -> VisitOut:
+    async def check_in_walk_in(
+        self, *, patient_id: int, doctor_id: int, service_id: int, notes: str = "", priority: Priority = Priority.NORMAL
+    ) -> VisitOut:
         visit = await self.run(
-            self.api.checkin(patient_id=patient_id, doctor_id=doctor_id, service_id=service_id, notes=notes)
+            self.api.checkin(
+                patient_id=patient_id, doctor_id=doctor_id, service_id=service_id, notes=notes, priority=priority
+            )
         )
         self._done(visit)
         return visit
 
     def _done(self, visit: VisitOut) -> None:
         self.checked_in.emit(visit)
-        self.info.emit(f"{visit.patient.full_name} checked in — queue number {visit.queue_number}")
+        urgent = f" ({visit.priority.value.title()})" if visit.priority != Priority.NORMAL else ""
+        self.info.emit(f"{visit.patient.full_name} checked in — queue number {visit.queue_number}{urgent}")
         self.refresh_soon()
 
     def close(self) -> None:

@@ -22,6 +22,9 @@ from client_reception.viewmodels.checkin import CheckInViewModel
 from client_reception.views.common import busy_bar, heading, selected_row, table
 from client_reception.views.patient_dialog import PatientDialog
 from common.client import ApiError
+from common.enums import Priority
+from common.qt.flow_layout import flow_widget
+from common.qt.formatting import format_money
 from common.schemas import PatientCreate, PatientOut, PatientUpdate
 
 
@@ -37,12 +40,28 @@ def fill_doctors(combo: QComboBox, catalog: Catalog, *, placeholder: str | None 
     combo.blockSignals(False)
 
 
+PRIORITY_TEXT = {
+    Priority.NORMAL: "Normal",
+    Priority.URGENT: "Urgent — seen before normal",
+    Priority.EMERGENCY: "Emergency — seen first",
+}
+
+
+def priority_combo(name: str, parent: QWidget) -> QComboBox:
+    combo = QComboBox(parent)
+    combo.setObjectName(name)
+    for priority, text in PRIORITY_TEXT.items():
+        combo.addItem(text, priority)
+    combo.setToolTip("Waiting patients are seen by priority, then by arrival")
+    return combo
+
+
 def fill_services(combo: QComboBox, catalog: Catalog) -> None:
     current = combo.currentData()
     combo.blockSignals(True)
     combo.clear()
     for service in catalog.services:
-        combo.addItem(f"{service.name} ({service.duration_minutes} min, {service.price})", service.id)
+        combo.addItem(f"{service.name} ({service.duration_minutes} min, {format_money(service.price)})", service.id)
     combo.setCurrentIndex(max(combo.findData(current), 0))
     combo.blockSignals(False)
 
@@ -75,7 +94,10 @@ class CheckInView(QWidget):
         left_layout.addWidget(self.table, 1)
         self.checkin_button = QPushButton("Check in selected appointment", left)
         self.checkin_button.setObjectName("checkin_appointment")
-        left_layout.addWidget(self.checkin_button)
+        self.appointment_priority = priority_combo("checkin_priority", left)
+        left_layout.addWidget(
+            flow_widget(left, QLabel("Priority:", left), self.appointment_priority, self.checkin_button)
+        )
 
         # walk-in
         right = QGroupBox("Walk-in", splitter)
@@ -103,6 +125,8 @@ class CheckInView(QWidget):
         self.service = QComboBox(right)
         self.service.setObjectName("walkin_service")
         form.addRow("Service", self.service)
+        self.walkin_priority = priority_combo("walkin_priority", right)
+        form.addRow("Priority", self.walkin_priority)
         self.walkin_button = QPushButton("Check in walk-in", right)
         self.walkin_button.setObjectName("walkin_checkin")
         form.addRow(self.walkin_button)
@@ -163,9 +187,11 @@ class CheckInView(QWidget):
             return
         assert appointment is not None
         try:
-            await self.vm.check_in_appointment(appointment.id)
+            await self.vm.check_in_appointment(appointment.id, self.appointment_priority.currentData())
         except ApiError as exc:
             self.vm.error.emit(exc.message)
+            return
+        self.appointment_priority.setCurrentIndex(0)  # the next one starts at Normal again
 
     @asyncSlot()
     async def check_in_walk_in(self) -> None:
@@ -173,13 +199,17 @@ class CheckInView(QWidget):
             return
         try:
             await self.vm.check_in_walk_in(
-                patient_id=self.patient.id, doctor_id=self.doctor.currentData(), service_id=self.service.currentData()
+                patient_id=self.patient.id,
+                doctor_id=self.doctor.currentData(),
+                service_id=self.service.currentData(),
+                priority=self.walkin_priority.currentData(),
             )
         except ApiError as exc:
             self.vm.error.emit(exc.message)
             return
         self.set_patient(None)
         self.patient_search.clear()
+        self.walkin_priority.setCurrentIndex(0)
 
     def open_register(self) -> PatientDialog:
         async def save(data: PatientCreate | PatientUpdate) -> PatientOut:

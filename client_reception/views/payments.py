@@ -21,6 +21,7 @@ from client_reception.views.forms import confirm
 from client_reception.views.payment_dialog import PaymentDialog
 from client_reception.views.receipt_actions import ReceiptActions
 from common.enums import PaymentStatus
+from common.qt.flow_layout import FlowLayout, flow_widget
 from common.qt.formatting import format_money
 from common.schemas import PaymentDetail
 
@@ -33,25 +34,26 @@ class TakingsPanel(QFrame):
         self.setObjectName("payments_takings")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet("#payments_takings { background: #f6f8fa; }")
-        row = QHBoxLayout(self)
+        row = FlowLayout(self, spacing=8, margins=8)
         title = QLabel("Today's takings", self)
         title.setStyleSheet("font-weight: bold;")
         row.addWidget(title)
-        row.addSpacing(16)
         self.values: dict[str, QLabel] = {}
         for key, text, colour in (
             ("paid", "Paid", "#1b5e20"),
             ("pending", "Pending", "#8a6d00"),
             ("refunded", "Refunded", "#b71c1c"),
         ):
-            row.addWidget(QLabel(f"{text}:", self))
             value = QLabel("—", self)
             value.setObjectName(f"takings_{key}")
             value.setStyleSheet(f"font-size: 13pt; font-weight: bold; color: {colour};")
-            row.addWidget(value)
-            row.addSpacing(18)
+            pair = QWidget(self)
+            line = QHBoxLayout(pair)
+            line.setContentsMargins(0, 0, 10, 0)
+            line.addWidget(QLabel(f"{text}:", pair))
+            line.addWidget(value)
+            row.addWidget(pair)
             self.values[key] = value
-        row.addStretch(1)
 
 
 class PaymentsView(QWidget):
@@ -60,46 +62,36 @@ class PaymentsView(QWidget):
         self.vm = vm
         self.setObjectName("payments_view")
         root = QVBoxLayout(self)
-        top = QHBoxLayout()
-        top.addWidget(heading("Payments", self))
-        top.addStretch(1)
         self.all_days = QCheckBox("All days", self)
         self.all_days.setObjectName("payments_all_days")
-        top.addWidget(self.all_days)
         self.day = QDateEdit(self)
         self.day.setObjectName("payments_day")
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("ddd yyyy-MM-dd")
         today = vm.catalog.today()
         self.day.setDate(QDate(today.year, today.month, today.day))
-        top.addWidget(self.day)
         self.status = QComboBox(self)
         self.status.setObjectName("payments_status")
         self.status.addItem("Any status", None)
         for status in PaymentStatus:
             self.status.addItem(status.value.title(), status)
-        top.addWidget(QLabel("Status:", self))
-        top.addWidget(self.status)
-        root.addLayout(top)
+        root.addWidget(
+            flow_widget(self, heading("Payments", self), self.all_days, self.day, QLabel("Status:", self), self.status)
+        )
         self.takings = TakingsPanel(self)
         root.addWidget(self.takings)
         self.busy = busy_bar("payments_busy", self)
         root.addWidget(self.busy)
         self.table = table("payments_table", vm.model, self)
         root.addWidget(self.table, 1)
-        bottom = QHBoxLayout()
         self.receipt = ReceiptActions(vm, self)
-        bottom.addWidget(self.receipt)
-        bottom.addStretch(1)
         self.take_button = QPushButton("Take payment…", self)
         self.take_button.setObjectName("payments_take")
         self.pay_button = QPushButton("Mark paid", self)
         self.pay_button.setObjectName("payments_mark_paid")
         self.refund_button = QPushButton("Refund…", self)
         self.refund_button.setObjectName("payments_refund")
-        for button in (self.take_button, self.pay_button, self.refund_button):
-            bottom.addWidget(button)
-        root.addLayout(bottom)
+        root.addWidget(flow_widget(self, self.receipt, self.take_button, self.pay_button, self.refund_button))
         self.dialog: PaymentDialog | None = None
 
         self.all_days.toggled.connect(self._filters_changed)

@@ -31,12 +31,15 @@ class EventBridge(QObject):
     payment_processed = Signal(object)  # PaymentEvent
     patient_with_doctor = Signal(object)  # PatientWithDoctorEvent
     consultation_completed = Signal(object)  # VisitEvent
+    visit_called = Signal(object)  # VisitCalledEvent
+    priority_changed = Signal(object)  # PriorityChangedEvent
     resync = Signal(str)  # "gap" or "reconnect": refetch what is shown
     connection_state = Signal(str)  # "connected" | "reconnecting" | "offline"
 
     def __init__(self, live: LiveEvents | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._live: LiveEvents | None = None
+        # Every event of the contract has a signal of its own (declared above); a missing one fails here, at once.
         self._by_name: dict[str, Any] = {name: getattr(self, name) for name in ev.ALL_EVENTS}
         self.dropped = 0  # malformed or unknown payloads (diagnostics, tests)
         if live is not None:

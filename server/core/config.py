@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     login_table_size: int = 10_000  # entries the in-process lockout table holds at most (without Redis)
     password_checks_at_once: int = 4  # concurrent argon2 checks (each takes ~64 MB while it runs)
     session_sweep_seconds: float = 2.0  # how often sockets of ended sessions are looked for (each process)
+    no_show_sweep_seconds: float = 60.0  # how often overdue appointments become NO_SHOW (each process; 0: never)
     redis_key_prefix: str = "clinic:"  # keys this server keeps in Redis (lockouts, revoked sessions)
     sql_echo: bool = False
 

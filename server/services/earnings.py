@@ -82,16 +82,19 @@ def _summary(session: Session, doctor_id: int, timezone: str, f: EarningsQuery, 
 
 
 def _groups(session: Session, doctor_id: int, timezone: str, f: EarningsQuery) -> list[EarningsGroup]:
-    local_day = cast(func.timezone(timezone, PAY_DATE), Date).label("day")
+    """One bucket per clinic-local day (oldest first) or per payment status (PENDING, PAID, REFUNDED order)."""
+    by_status = f.group_by == "status"
+    key = Payment.status.label("key") if by_status else cast(func.timezone(timezone, PAY_DATE), Date).label("key")
     rows = session.execute(
-        select(local_day, func.sum(Payment.amount), func.sum(Payment.doctor_share), func.count(Payment.id))
+        select(key, func.sum(Payment.amount), func.sum(Payment.doctor_share), func.count(Payment.id))
         .select_from(Payment)
         .join(Visit, Visit.id == Payment.visit_id)
         .where(*_where(doctor_id, timezone, f))
-        .group_by(local_day)
-        .order_by(local_day)
+        .group_by(key)
+        .order_by(key)
     ).all()
-    return [EarningsGroup(date=d, amount=a, doctor_share=s, count=c) for d, a, s, c in rows]
+    field = "status" if by_status else "date"
+    return [EarningsGroup(**{field: k}, amount=a, doctor_share=s, count=c) for k, a, s, c in rows]
 
 
 def earnings_page(
@@ -101,14 +104,14 @@ def earnings_page(
     query: EarningsQuery,
     now: datetime | None = None,
 ) -> EarningsPage:
-    """One page of rows, plus the summary (and groups, with group_by=date) over the whole filtered set; 3 or 4
-    statements."""
+    """One page of rows, plus the summary (and groups, with group_by=date or status) over the whole filtered
+    set; 3 or 4 statements."""
     timezone = clinic_timezone(session, doctor.clinic_id)
     summary = _summary(session, doctor.id, timezone, query, now or datetime.now(UTC))
     page, per_page = query.page, query.per_page
     stmt = _rows_select(doctor.id, timezone, query).limit(per_page).offset((page - 1) * per_page)
     items = [earning_row(r) for r in session.execute(stmt)]
-    groups = _groups(session, doctor.id, timezone, query) if query.group_by == "date" else None
+    groups = _groups(session, doctor.id, timezone, query) if query.group_by else None
     return EarningsPage(items=items, summary=summary, groups=groups, page=page, per_page=per_page, total=summary.count)
 
 

@@ -99,7 +99,7 @@ class _FakeApi:
             active_consultations=0,
             completed=0,
             today_revenue=TodayRevenue(pending=zero, paid=zero, refunded=zero),
-            upcoming_appointments=[],
+            upcoming_appointments=0,
         )
 
 

@@ -84,7 +84,7 @@ def test_take_payment_and_save_the_receipt_as_pdf(finished, reception: Reception
         await until(lambda: pdf.exists() and pdf.stat().st_size > 0)
         qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
         await until(lambda: app.payments.model.rowCount() == 1, timeout=5)
-        await until(lambda: view.takings.values["paid"].text() == "120.00", timeout=5)
+        await until(lambda: view.takings.values["paid"].text() == "120.00 USD", timeout=5)
         await settle(app)
         screenshot(window, "reception_payments")
 
@@ -117,23 +117,23 @@ def test_pending_payment_marked_paid_then_refunded_with_confirmation(finished, r
         assert dialog.payment.status == PaymentStatus.PENDING
         qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
         await until(lambda: app.payments.model.rowCount() == 1, timeout=5)
-        await until(lambda: view.takings.values["pending"].text() == "40.00", timeout=5)
+        await until(lambda: view.takings.values["pending"].text() == "40.00 USD", timeout=5)
 
         view.table.selectRow(0)
         assert view.pay_button.isEnabled() and not view.refund_button.isEnabled()
         assert not view.receipt.save_button.isEnabled()  # no receipt for an unpaid payment
         qtbot.mouseClick(view.pay_button, Qt.MouseButton.LeftButton)
         await until(lambda: app.payments.model.row_at(0).status == PaymentStatus.PAID, timeout=5)
-        await until(lambda: view.takings.values["paid"].text() == "40.00", timeout=5)
+        await until(lambda: view.takings.values["paid"].text() == "40.00 USD", timeout=5)
 
         view.table.selectRow(0)
         assert view.refund_button.isEnabled()
         qtbot.mouseClick(view.refund_button, Qt.MouseButton.LeftButton)
         box = view.findChild(QMessageBox, "refund_confirm")
-        assert box is not None and box.isVisible() and "Refund 40.00" in box.text()
+        assert box is not None and box.isVisible() and "Refund 40.00 USD" in box.text()
         qtbot.mouseClick(box.findChild(type(view.pay_button), "confirm_yes"), Qt.MouseButton.LeftButton)
         await until(lambda: app.payments.model.row_at(0).status == PaymentStatus.REFUNDED, timeout=5)
-        await until(lambda: view.takings.values["refunded"].text() == "40.00", timeout=5)
+        await until(lambda: view.takings.values["refunded"].text() == "40.00 USD", timeout=5)
         await settle(app)
 
     arun(qloop, scenario(), timeout=40)

@@ -119,6 +119,9 @@ EXPECT: dict[tuple[str, str], Case] = {
     ("PATCH", "/doctors/{doctor_id}"): Case("/doctors/{doctor}", ADMIN_ONLY, lambda w: {"specialty": "ENT"}),
     ("DELETE", "/doctors/{doctor_id}"): Case("/doctors/{doctor}", ADMIN_ONLY),
     ("GET", "/doctors/{doctor_id}/schedule"): Case("/doctors/{doctor}/schedule", CLINIC_ROW),
+    ("GET", "/doctors/{doctor_id}/free-slots"): Case(
+        "/doctors/{doctor}/free-slots", DOCTORS_ROW, params={"date": SLOT.date().isoformat(), "service_id": "{service}"}
+    ),
     ("PUT", "/doctors/{doctor_id}/schedule"): Case(
         "/doctors/{doctor}/schedule", ADMIN_ONLY, lambda w: {"slots": [{"day_of_week": 0, "hour": 9}]}
     ),
@@ -144,9 +147,9 @@ EXPECT: dict[tuple[str, str], Case] = {
     ("GET", "/patients/{patient_id}/history/{doctor_id}"): Case("/patients/{patient}/history/{doctor}", DOCTORS_ROW),
     # appointments
     ("GET", "/appointments"): Case("/appointments", CLINIC_ROW, params={"clinic_id": "{clinic}"}),
-    ("POST", "/appointments"): Case(
+    ("POST", "/appointments"): Case(  # a doctor books a follow-up for themselves, with one of their patients
         "/appointments",
-        DESK_WORK,
+        DOCTORS_ROW,
         lambda w: {
             "patient_id": w["patient"],
             "doctor_id": w["doctor"],
@@ -159,8 +162,9 @@ EXPECT: dict[tuple[str, str], Case] = {
         "/appointments/{appointment}", DESK_WORK, lambda w: {"notes": "bring the x-rays"}
     ),
     ("POST", "/appointments/{appointment_id}/cancel"): Case(
-        "/appointments/{appointment}/cancel", DESK_WORK, lambda w: {"reason": "ill"}
+        "/appointments/{appointment}/cancel", DOCTORS_ROW, lambda w: {"reason": "ill"}
     ),
+    ("POST", "/appointments/{appointment_id}/no-show"): Case("/appointments/{appointment}/no-show", DESK_WORK),
     # the queue, visits, consultations
     ("GET", "/queue"): Case("/queue", CLINIC_ROW, params={"clinic_id": "{clinic}"}),
     ("POST", "/queue/checkin"): Case(
@@ -169,8 +173,15 @@ EXPECT: dict[tuple[str, str], Case] = {
         lambda w: {"patient_id": w["walk_in"], "doctor_id": w["doctor"], "service_id": w["service"]},
     ),
     ("POST", "/queue/phase/move"): Case(
-        "/queue/phase/move", DOCTORS_ROW, lambda w: {"visit_id": w["waiting"], "phase": "with_doctor"}
+        "/queue/phase/move",
+        DOCTORS_ROW,
+        lambda w: {"visit_id": w["waiting"], "phase": "with_doctor", "confirm": True},  # the doctor has one in
     ),
+    ("POST", "/queue/priority"): Case(
+        "/queue/priority", DESK_WORK, lambda w: {"visit_id": w["waiting"], "priority": "URGENT"}
+    ),
+    ("POST", "/queue/call"): Case("/queue/call", DOCTORS_ROW, lambda w: {"visit_id": w["waiting"], "room": "2"}),
+    ("POST", "/queue/call-next"): Case("/queue/call-next", DOCTORS_ROW, lambda w: {"doctor_id": w["doctor"]}),
     ("POST", "/queue/cancel"): Case("/queue/cancel", DESK_WORK, lambda w: {"visit_id": w["waiting"]}),
     ("POST", "/queue/complete-consultation"): Case(
         "/queue/complete-consultation",
@@ -181,6 +192,7 @@ EXPECT: dict[tuple[str, str], Case] = {
         "/queue/complete", rule(OK, 403, OK, 403, 403, 404), lambda w: {"visit_id": w["in_progress"]}
     ),
     ("GET", "/visits/{visit_id}"): Case("/visits/{completed}", DOCTORS_ROW),
+    ("GET", "/visits/{visit_id}/timeline"): Case("/visits/{completed}/timeline", DOCTORS_ROW),
     # payments, the desk's dashboard
     ("GET", "/payments"): Case("/payments", DESK_WORK, params={"clinic_id": "{clinic}"}),
     ("POST", "/payments"): Case("/payments", DESK_WORK, lambda w: {"visit_id": w["unpaid"]}),

@@ -122,7 +122,7 @@ def _rows(name: str, response) -> int:
         return response.text.count("\n") - 1
     body = response.json()
     if name == "dashboard":
-        return len(body["waiting_visits"]) + len(body["upcoming_appointments"])
+        return len(body["waiting_visits"]) + body["upcoming_appointments"]
     if name == "desk_queue":
         return len(body["waiting"]) + len(body["with_doctor"]) + len(body["completed"])
     return len(body["items"])

@@ -55,7 +55,8 @@ def earnings(
 ) -> EarningsPage | StreamingResponse:
     """Every payment on the caller's visits. Dates are clinic-local and inclusive, on the payment's date
     (paid_at, or created_at while unpaid). The summary covers the whole filtered set and its money figures are the
-    doctor's share; `group_by=date` adds per-day buckets; `format=csv` streams every filtered row instead."""
+    doctor's share; `group_by=date` adds per-day buckets, `group_by=status`
+    per-status ones; `format=csv` streams every filtered row instead."""
     if query.fmt == "csv":  # the query was validated when bound: a bad range is a 422, never a broken stream
         return StreamingResponse(
             _csv_stream(session, me, query),
@@ -77,7 +78,7 @@ def patients(
 @router.get("/dashboard/doctor", response_model=DoctorDashboard, responses=_DOCTOR_ONLY)
 def dashboard(session: SessionDep, me: DoctorUser) -> DoctorDashboard:
     """Today (the clinic's local day): visit counts, revenue by payment status (total and the doctor's share),
-    today's open visits in queue order, and CONFIRMED/CHECKED_IN appointments of the next 7 days."""
+    today's open visits in queue order, and how many CONFIRMED/CHECKED_IN appointments the next 7 days hold."""
     return portal_service.dashboard(session, doctor=me)
 
 
@@ -86,5 +87,6 @@ def appointments(
     session: SessionDep, me: DoctorUser, query: Annotated[DoctorAppointmentsQuery, Query()]
 ) -> Page[AppointmentOut]:
     """The caller's appointments with patient and service, ascending by start time. Dates are clinic-local and
-    inclusive; without start_date the list starts now; `status` may repeat (default CONFIRMED and CHECKED_IN)."""
+    inclusive; without start_date the list starts at the beginning of the clinic's today; `status` may repeat
+    (default CONFIRMED and CHECKED_IN)."""
     return portal_service.appointments(session, doctor=me, query=query)

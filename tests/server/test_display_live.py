@@ -77,7 +77,7 @@ async def checkin(http: httpx.AsyncClient, w: dict) -> dict:
 
 
 async def call(http: httpx.AsyncClient, w: dict, visit_id: int) -> None:
-    r = await http.post("/queue/phase/move", json={"visit_id": visit_id, "new_status": "CALLED"}, headers=w["desk"])
+    r = await http.post("/queue/call", json={"visit_id": visit_id, "room": "7"}, headers=w["desk"])
     assert r.status_code == 200, r.text
 
 
@@ -108,7 +108,9 @@ async def test_stream_follows_the_calls_and_a_revocation_ends_it(live_server, de
             await call(http, w, visit["id"])
             state = await screen.state(timeout=2)  # (the browser test holds it to a second)
             assert [s["queue_number"] for s in state["now_serving"]] == [visit["queue_number"]]
-            assert state["now_serving"][0]["doctor_name"] == "Dr Lena Ortiz" and state["next"] == []
+            serving = state["now_serving"][0]
+            assert (serving["doctor_name"], serving["room"], state["next"]) == ("Dr Lena Ortiz", "7", [])
+            assert serving["called_at"] is not None
             assert "Okafor" not in json.dumps(state)
 
             r = await http.delete(f"/display-tokens/{token['id']}", headers=w["admin"])

@@ -106,7 +106,8 @@ class DisplayHub:
         if self.redis_url:
             import redis.asyncio as aioredis
 
-            self._redis = aioredis.from_url(self.redis_url)
+            # bounded waits: a Redis that stops answering must not stall the bus that feeds the sockets too
+            self._redis = aioredis.from_url(self.redis_url, socket_connect_timeout=2, socket_timeout=None)
             self._listener = asyncio.create_task(self._listen(), name="display-hub-redis")
 
     async def stop(self) -> None:
@@ -139,7 +140,7 @@ class DisplayHub:
     async def sink(self, item: StagedEvent) -> None:
         """The event-bus sink: a queue or visit event of a clinic's desk room changes its screens."""
         if item.name in CHANGES and item.room == ev.clinic_room(item.clinic_id):
-            await self.announce({"clinic_id": item.clinic_id})
+            self._spawn(self.announce({"clinic_id": item.clinic_id}))  # never holds up the bus's next event
 
     def revoked(self, token_id: int) -> None:
         """A display token was revoked (thread-safe): its open streams end at once, in every process."""
@@ -150,7 +151,7 @@ class DisplayHub:
     async def announce(self, message: dict[str, int]) -> None:
         if self._redis is not None:
             try:
-                await self._redis.publish(CHANNEL, json.dumps(message))
+                await asyncio.wait_for(self._redis.publish(CHANNEL, json.dumps(message)), timeout=2)
                 return
             except Exception:  # Redis is down: this process's screens still follow their changes
                 log.warning("display change not announced through Redis; applied in this process only")

@@ -125,3 +125,31 @@ async def test_stop_ends_open_streams():
     await hub.stop()
     with pytest.raises(StopAsyncIteration):
         await read(stream)
+
+
+async def test_a_token_revoked_elsewhere_is_refused_at_the_next_heartbeat():
+    """Revoked from the CLI (another process, no hub there): the stream finds out when it re-checks."""
+    fake = Fake()
+    hub = await started(fake, heartbeat=0.1)
+    stream = hub.stream(1, "old", 7)
+    try:
+        await read(stream), await read(stream)
+        assert await read(stream) == ": heartbeat\n\n"
+        fake.revoked.add("old")
+        assert (await read(stream)).startswith("event: refused\n")
+    finally:
+        await stream.aclose()
+        await hub.stop()
+
+
+async def test_without_a_reachable_redis_changes_still_reach_this_processs_screens():
+    fake = Fake()
+    hub = await started(fake, redis_url="redis://127.0.0.1:9/0")  # nothing listens on the discard port
+    stream = hub.stream(1, "t", 7)
+    try:
+        await read(stream), await read(stream)
+        await hub.sink(event(ev.VISIT_CALLED, 1))
+        assert json.loads((await read(stream, timeout=4)).removeprefix("data: "))["n"] == 2
+    finally:
+        await stream.aclose()
+        await hub.stop()

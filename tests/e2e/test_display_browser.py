@@ -170,6 +170,16 @@ def test_display_page_in_chromium(server, floor):
             fresh.wait_for_selector("#refused:not([hidden])", timeout=5000)
             assert "revoked" in fresh.locator("#refused-detail").inner_text()
             fresh.screenshot(path=str(SHOTS / "display-refused.png"))
+
+            # a clinic with nobody called or waiting says so
+            empty_clinic = http.post("/clinics", json={"name": "Quiet Clinic"}, headers=floor["admin"]).json()
+            body = {"clinic_id": empty_clinic["id"], "name": "Lobby"}
+            quiet = http.post("/display-tokens", json=body, headers=floor["admin"]).json()
+            fresh.goto(server.url + quiet["url"])
+            fresh.wait_for_selector("#serving-empty:not([hidden])", timeout=5000)
+            assert fresh.locator("#serving-empty").inner_text() == "Please wait to be called"
+            assert fresh.locator("#next-empty").is_visible() and fresh.locator("#cards").is_hidden()
+            fresh.screenshot(path=str(SHOTS / "display-empty.png"))
             assert errors == []
         finally:
             browser.close()

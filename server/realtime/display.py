@@ -142,6 +142,13 @@ class DisplayHub:
         if item.name in CHANGES and item.room == ev.clinic_room(item.clinic_id):
             self._spawn(self.announce({"clinic_id": item.clinic_id}))  # never holds up the bus's next event
 
+    def clinic_changed(self, clinic_id: int) -> None:
+        """The clinic itself changed (its name, time zone, what it shows of patients): thread-safe, like an
+        event of its desk room."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(lambda: self._spawn(self.announce({"clinic_id": clinic_id})))
+
     def revoked(self, token_id: int) -> None:
         """A display token was revoked (thread-safe): its open streams end at once, in every process."""
         loop = self._loop

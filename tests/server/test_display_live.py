@@ -123,6 +123,24 @@ async def test_stream_follows_the_calls_and_a_revocation_ends_it(live_server, de
         assert r.status_code == 403 and r.json()["code"] == "forbidden"
 
 
+@pytest.mark.asyncio
+async def test_the_clinics_settings_reach_its_screens(live_server, desk_world):
+    """Initials allowed, or the clinic renamed, by an admin: the open screens show it at once."""
+    w = desk_world
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=10) as http:
+        token = await new_token(http, w)
+        visit = await checkin(http, w)
+        await call(http, w, visit["id"])
+        async with stream(http, w["clinic"], token["token"]) as screen:
+            assert (await screen.state())["now_serving"][0]["patient_initials"] is None
+            body = {"display_names": "initials", "name": "Harbour Clinic North"}
+            r = await http.patch(f"/clinics/{w['clinic']}", json=body, headers=w["admin"])
+            assert r.status_code == 200, r.text
+            state = await screen.state(timeout=2)
+            assert state["clinic_name"] == "Harbour Clinic North"
+            assert state["now_serving"][0]["patient_initials"] == "A.O."
+
+
 @pytest.fixture(scope="module")
 def redis_pair(database_url: str) -> Iterator[tuple[ServerProcess, ServerProcess]]:
     redis.Redis.from_url(REDIS_URL).ping()  # fail loudly if Redis is missing, rather than skip

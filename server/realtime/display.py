@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,6 +99,11 @@ class DisplayHub:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._redis: Any = None
         self._listener: asyncio.Task[None] | None = None
+        self._origin = uuid.uuid4().hex  # this process, in its Redis announcements (it applies its own at once)
+        # per clinic (one int each): states started / the newest one pushed, so a slow query can never put an
+        # older state on the screens after a newer one
+        self._computed: dict[int, int] = {}
+        self._pushed: dict[int, int] = {}
 
     # --- life cycle --------------------------------------------------------------------------------------
 
@@ -156,28 +162,34 @@ class DisplayHub:
             loop.call_soon_threadsafe(lambda: self._spawn(self.announce({"revoked": token_id})))
 
     async def announce(self, message: dict[str, int]) -> None:
+        """Apply a change here, and tell the other processes (through Redis, when there is one)."""
+        self._apply(message)
         if self._redis is not None:
             try:
-                await asyncio.wait_for(self._redis.publish(CHANNEL, json.dumps(message)), timeout=2)
-                return
-            except Exception:  # Redis is down: this process's screens still follow their changes
+                body = json.dumps({**message, "origin": self._origin})
+                await asyncio.wait_for(self._redis.publish(CHANNEL, body), timeout=2)
+            except Exception:  # Redis is down: the other processes' screens catch up with the next change
                 log.warning("display change not announced through Redis; applied in this process only")
-        self._apply(message)
 
     async def _listen(self) -> None:
         while True:
+            pubsub = self._redis.pubsub()
             try:
-                pubsub = self._redis.pubsub()
                 await pubsub.subscribe(CHANNEL)
                 async for raw in pubsub.listen():
                     if raw.get("type") == "message":
                         with contextlib.suppress(ValueError, TypeError, AttributeError):
-                            self._apply(json.loads(raw["data"]))
+                            message = json.loads(raw["data"])
+                            if message.get("origin") != self._origin:  # its own were applied when announced
+                                self._apply(message)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.warning("display feed lost Redis; resubscribing in 1 s")
                 await asyncio.sleep(1)
+            finally:
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
 
     def _apply(self, message: dict[str, Any]) -> None:
         if isinstance(message.get("revoked"), int):
@@ -199,11 +211,15 @@ class DisplayHub:
         self._pending.pop(clinic_id, None)
         if not self._streams.get(clinic_id):
             return
+        number = self._computed[clinic_id] = self._computed.get(clinic_id, 0) + 1
         try:
             data = await run_in_threadpool(self.state, clinic_id)
         except Exception:  # the database is down: the screens keep what they show and get the next change
             log.exception("display state of clinic %s could not be computed", clinic_id)
             return
+        if number < self._pushed.get(clinic_id, 0):
+            return  # a later query (a newer state) finished first
+        self._pushed[clinic_id] = number
         for stream in list(self._streams.get(clinic_id, ())):
             stream.put("state", data)
 

@@ -153,3 +153,36 @@ async def test_without_a_reachable_redis_changes_still_reach_this_processs_scree
     finally:
         await stream.aclose()
         await hub.stop()
+
+
+async def test_a_slow_older_state_never_overwrites_a_newer_one():
+    fake = Fake()
+    release = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    slow_first = {"left": 1}
+
+    def state(clinic_id: int) -> str:
+        if slow_first["left"] and fake.computed:  # the first recompute (not the connect state) is slow
+            slow_first["left"] = 0
+            fake.computed.append(clinic_id)
+            asyncio.run_coroutine_threadsafe(asyncio.wait_for(release.wait(), 5), loop).result()
+            return json.dumps({"clinic": clinic_id, "n": "old"})
+        return fake.state(clinic_id)
+
+    hub = DisplayHub(state, fake.check, debounce=0.01)
+    await hub.start()
+    stream = hub.stream(1, "t", 7)
+    try:
+        await read(stream), await read(stream)
+        await hub.sink(event(ev.VISIT_CALLED, 1))  # recompute #1: held
+        await asyncio.sleep(0.1)
+        await hub.sink(event(ev.VISIT_CALLED, 1))  # recompute #2: quick
+        newest = json.loads((await read(stream)).removeprefix("data: "))
+        release.set()
+        await asyncio.sleep(0.1)
+        assert newest["n"] != "old"
+        with pytest.raises(TimeoutError):  # the late, older state is dropped
+            await read(stream, timeout=0.3)
+    finally:
+        await stream.aclose()
+        await hub.stop()

@@ -10,9 +10,9 @@ event of this process after its commit. Any queue or visit event of a clinic's d
 changed; ~100 ms later (a burst of events costs one query) the state is computed once and pushed to every
 stream of that clinic in this process.
 
-Across processes (REDIS_URL set): a process's bus sees only its own commits, so a change is announced on the
-Redis channel `clinic-display` instead, and every process (this one included) recomputes for its own streams
-when the announcement arrives. If Redis cannot be reached, the change is still applied locally. Revocations
+Across processes (REDIS_URL set): a process's bus sees only its own commits, so a change is applied here and
+announced on the Redis channel `clinic-display`; every other process recomputes for its own streams when the
+announcement arrives. If Redis cannot be reached, the change still reaches this process's screens. Revocations
 travel the same way; a stream also re-checks its token at every heartbeat, so a token revoked from the CLI (no
 hub there) closes its screens within one heartbeat.
 """

@@ -113,6 +113,7 @@
   function status(text) {
     $("status").textContent = text || "";
     $("status").hidden = !text;
+    document.body.classList.toggle("offline", Boolean(text));
   }
 
   function refuse(body) {

@@ -7,8 +7,8 @@ imports services or the database:
 
 Where changes come from: the hub is a sink of the event bus (realtime/bus.py), which carries every committed
 event of this process after its commit. Any queue or visit event of a clinic's desk room marks that clinic
-changed; ~100 ms later (a burst of events costs one query) the state is computed once and pushed to every
-stream of that clinic in this process.
+changed: its state is computed once and pushed to every stream of that clinic in this process, at once after a
+quiet spell, then at most every ~100 ms while changes keep coming (the events of one commit cost one query).
 
 Across processes (REDIS_URL set): a process's bus sees only its own commits, so a change is applied here and
 announced on the Redis channel `clinic-display`; every other process recomputes for its own streams when the
@@ -95,6 +95,7 @@ class DisplayHub:
         self.retry_ms = retry_ms
         self._streams: dict[int, set[_Stream]] = {}
         self._pending: dict[int, asyncio.TimerHandle] = {}
+        self._earliest: dict[int, float] = {}  # per clinic: when the next push may start (loop time)
         self._tasks: set[asyncio.Task[None]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._redis: Any = None
@@ -199,8 +200,13 @@ class DisplayHub:
                         stream.put("recheck", "")
         clinic_id = message.get("clinic_id")
         if isinstance(clinic_id, int) and self._streams.get(clinic_id) and clinic_id not in self._pending:
+            # the first change after a quiet spell goes out at once; the rest of a burst waits for one push at
+            # most every `debounce` seconds (the events of one commit arrive together: they cost one push)
             assert self._loop is not None
-            self._pending[clinic_id] = self._loop.call_later(self.debounce, lambda: self._spawn(self._push(clinic_id)))
+            now = self._loop.time()
+            delay = max(0.0, self._earliest.get(clinic_id, now) - now)
+            self._earliest[clinic_id] = now + delay + self.debounce
+            self._pending[clinic_id] = self._loop.call_later(delay, lambda: self._spawn(self._push(clinic_id)))
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.ensure_future(coro)

@@ -154,6 +154,7 @@ def test_display_page_in_chromium(server, floor):
             server.stop()
             page.wait_for_selector("#status:not([hidden])", timeout=5000)
             assert "Reconnecting" in page.locator("#status").inner_text()
+            assert page.evaluate("getComputedStyle(document.querySelector('.board')).opacity") == "0.5"  # stale
             page.screenshot(path=str(SHOTS / "display-reconnecting.png"))
             server.start()
             page.wait_for_selector("#status", state="hidden", timeout=15000)

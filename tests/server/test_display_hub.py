@@ -186,3 +186,24 @@ async def test_a_slow_older_state_never_overwrites_a_newer_one():
     finally:
         await stream.aclose()
         await hub.stop()
+
+
+async def test_a_change_after_a_quiet_spell_goes_out_at_once_a_burst_at_most_every_debounce():
+    fake = Fake()
+    hub = DisplayHub(fake.state, fake.check, debounce=0.3)
+    await hub.start()
+    stream = hub.stream(1, "t", 7)
+    try:
+        await read(stream), await read(stream)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        await hub.sink(event(ev.VISIT_CALLED, 1))
+        await read(stream, timeout=0.2)  # not held back by the debounce
+        await hub.sink(event(ev.VISIT_STATUS_CHANGED, 1))
+        await hub.sink(event(ev.QUEUE_UPDATED, 1))
+        message = await read(stream, timeout=1)
+        assert loop.time() - started >= 0.29  # the rest of the burst waited for the period
+        assert json.loads(message.removeprefix("data: "))["n"] == 3 and len(fake.computed) == 3
+    finally:
+        await stream.aclose()
+        await hub.stop()

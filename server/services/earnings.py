@@ -7,13 +7,14 @@ local calendar day of that instant.
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, Date, Select, and_, cast, func, select
 from sqlalchemy.orm import Session
 
 from common.enums import PaymentStatus
 from common.schemas import EarningRow, EarningsGroup, EarningsPage, EarningsQuery, EarningsSummary
-from server.models import Doctor, Patient, Payment, Service, Visit
+from server.models import Clinic, Doctor, Patient, Payment, Service, Visit
 from server.services.clinic_time import (
     clinic_timezone,
     local_day_bounds,
@@ -35,7 +36,7 @@ def _where(doctor_id: int, timezone: str, f: EarningsQuery) -> list[ColumnElemen
     return conds
 
 
-def _rows_select(doctor_id: int, timezone: str, f: EarningsQuery) -> Select:
+def _rows_select(doctor_id: int, timezone: str, f: EarningsQuery) -> Select[*tuple[Any, ...]]:
     return (
         select(
             Payment.id,
@@ -94,7 +95,7 @@ def _groups(session: Session, doctor_id: int, timezone: str, f: EarningsQuery) -
         .order_by(key)
     ).all()
     field = "status" if by_status else "date"
-    return [EarningsGroup(**{field: k}, amount=a, doctor_share=s, count=c) for k, a, s, c in rows]
+    return [EarningsGroup.model_validate({field: k, "amount": a, "doctor_share": s, "count": c}) for k, a, s, c in rows]
 
 
 def earnings_page(
@@ -115,7 +116,8 @@ def earnings_page(
     return EarningsPage(items=items, summary=summary, groups=groups, page=page, per_page=per_page, total=summary.count)
 
 
-CSV_HEADER = ("payment_id", "date", "patient", "service", "amount", "doctor_share", "status", "method")
+# Every row names the clinic's currency (Clinic.currency), so a spreadsheet never shows a bare amount.
+CSV_HEADER = ("payment_id", "date", "patient", "service", "amount", "doctor_share", "status", "method", "currency")
 
 
 def earnings_rows(session: Session, *, doctor: Doctor, query: EarningsQuery, batch: int = 1000) -> Iterator[EarningRow]:
@@ -130,7 +132,11 @@ def earnings_rows(session: Session, *, doctor: Doctor, query: EarningsQuery, bat
         result.close()
 
 
-def csv_cells(row: EarningRow) -> tuple[str, ...]:
+def clinic_currency(session: Session, clinic_id: int) -> str:
+    return session.scalar(select(Clinic.currency).where(Clinic.id == clinic_id)) or "USD"
+
+
+def csv_cells(row: EarningRow, currency: str) -> tuple[str, ...]:
     return (
         str(row.payment_id),
         row.date.astimezone(UTC).isoformat(),
@@ -140,4 +146,5 @@ def csv_cells(row: EarningRow) -> tuple[str, ...]:
         f"{row.doctor_share:.2f}",
         row.status.value,
         row.method.value,
+        currency,
     )

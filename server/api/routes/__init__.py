@@ -14,6 +14,7 @@ from server.api.routes import (
     patients,
     payments,
     queue,
+    reports,
     services,
     users,
     visits,
@@ -35,6 +36,7 @@ ROUTERS = [
     visits.router,
     payments.router,
     dashboard.router,
+    reports.router,
     display.tokens_router,
     display.router,
 ]

@@ -36,8 +36,9 @@ def _csv_stream(session: Session, doctor: Doctor, query: EarningsQuery) -> Itera
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(earnings_service.CSV_HEADER)
+    currency = earnings_service.clinic_currency(session, doctor.clinic_id)
     for n, row in enumerate(earnings_service.earnings_rows(session, doctor=doctor, query=query, batch=CSV_BATCH)):
-        writer.writerow(earnings_service.csv_cells(row))
+        writer.writerow(earnings_service.csv_cells(row, currency))
         if n % CSV_BATCH == CSV_BATCH - 1:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -7,6 +7,7 @@ import contextlib
 import getpass
 import logging
 import signal
+import socket
 import sys
 import warnings
 from pathlib import Path
@@ -53,7 +54,7 @@ def _serve(host: str, port: int, *, migrate: bool = True) -> None:
     app = create_app()
 
     class _Server(uvicorn.Server):
-        async def shutdown(self, sockets: list | None = None) -> None:
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
             # A waiting-room screen's event stream never ends by itself, and a stop waits for open responses:
             # end them first (the screens say "Reconnecting…" and come back with the next server).
             await app.api.state.display_hub.close_streams()

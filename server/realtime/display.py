@@ -11,8 +11,9 @@ changed: its state is computed once and pushed to every stream of that clinic in
 quiet spell, then at most every ~100 ms while changes keep coming (the events of one commit cost one query).
 
 Across processes (REDIS_URL set): a process's bus sees only its own commits, so a change is applied here and
-announced on the Redis channel `clinic-display`; every other process recomputes for its own streams when the
-announcement arrives. If Redis cannot be reached, the change still reaches this process's screens. Revocations
+announced on the Redis channel `clinic-display:<database name>`; every other process recomputes for its own
+streams when the announcement arrives. If Redis cannot be reached, the change still reaches this process's
+screens. Revocations
 travel the same way; a stream also re-checks its token at every heartbeat, so a token revoked from the CLI (no
 hub there) closes its screens within one heartbeat.
 """
@@ -83,6 +84,7 @@ class DisplayHub:
         check: Check,
         *,
         redis_url: str | None = None,
+        channel: str = CHANNEL,
         debounce: float = 0.1,
         heartbeat: float = 15.0,
         retry_ms: int = 3000,
@@ -90,12 +92,14 @@ class DisplayHub:
         self.state = state
         self.check = check
         self.redis_url = redis_url
+        self.channel = channel  # Redis channels are global to a Redis server: one per deployment (its database)
         self.debounce = debounce
         self.heartbeat = heartbeat
         self.retry_ms = retry_ms
         self._streams: dict[int, set[_Stream]] = {}
         self._pending: dict[int, asyncio.TimerHandle] = {}
         self._earliest: dict[int, float] = {}  # per clinic: when the next push may start (loop time)
+        self._changed: set[int] = set()  # clinics whose desk-room events arrived in this turn of the loop
         self._tasks: set[asyncio.Task[None]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._redis: Any = None
@@ -147,7 +151,16 @@ class DisplayHub:
     async def sink(self, item: StagedEvent) -> None:
         """The event-bus sink: a queue or visit event of a clinic's desk room changes its screens."""
         if item.name in CHANGES and item.room == ev.clinic_room(item.clinic_id):
-            self._spawn(self.announce({"clinic_id": item.clinic_id}))  # never holds up the bus's next event
+            # one announcement for the events of one commit (they arrive together): gathered until the loop's
+            # next turn, and never holding up the bus's next event
+            if not self._changed and self._loop is not None:
+                self._loop.call_soon(self._announce_changed)
+            self._changed.add(item.clinic_id)
+
+    def _announce_changed(self) -> None:
+        changed, self._changed = self._changed, set()
+        for clinic_id in changed:
+            self._spawn(self.announce({"clinic_id": clinic_id}))
 
     def clinic_changed(self, clinic_id: int) -> None:
         """The clinic itself changed (its name, time zone, what it shows of patients): thread-safe, like an
@@ -168,7 +181,7 @@ class DisplayHub:
         if self._redis is not None:
             try:
                 body = json.dumps({**message, "origin": self._origin})
-                await asyncio.wait_for(self._redis.publish(CHANNEL, body), timeout=2)
+                await asyncio.wait_for(self._redis.publish(self.channel, body), timeout=2)
             except Exception:  # Redis is down: the other processes' screens catch up with the next change
                 log.warning("display change not announced through Redis; applied in this process only")
 
@@ -176,7 +189,7 @@ class DisplayHub:
         while True:
             pubsub = self._redis.pubsub()
             try:
-                await pubsub.subscribe(CHANNEL)
+                await pubsub.subscribe(self.channel)
                 async for raw in pubsub.listen():
                     if raw.get("type") == "message":
                         with contextlib.suppress(ValueError, TypeError, AttributeError):

@@ -244,3 +244,11 @@ def test_state_follows_the_desk_calls_and_triage(client, db, admin, floor):
     assert r.status_code == 200, r.text
     assert [s.queue_number for s in state().now_serving] == [3]  # sent in without a call: not on screen
     assert state().next == [second.queue_number]
+
+
+def test_each_deployment_announces_on_its_own_channel():
+    from server.api.display_feed import display_channel
+    from server.core.config import Settings
+
+    assert display_channel(Settings(database_url="postgres://clinic:pw@db:5432/harbour")) == "clinic-display:harbour"
+    assert display_channel(Settings(database_url=None)) == "clinic-display"  # embedded: one server PC

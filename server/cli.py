@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import logging
 import signal
+import socket
 import sys
 import warnings
 from pathlib import Path
@@ -38,6 +40,7 @@ def _exit_on_sigterm() -> None:
 
 def _serve(host: str, port: int, *, migrate: bool = True) -> None:
     import uvicorn
+    from uvicorn.config import STARTUP_FAILURE
 
     refuse_dev_secret_beyond_loopback(host)
     _exit_on_sigterm()
@@ -48,10 +51,18 @@ def _serve(host: str, port: int, *, migrate: bool = True) -> None:
         _migrate()
     from server.main import create_app
 
-    # A waiting-room screen's event stream never ends by itself: a stop waits this long for open requests, then
-    # cancels them (the screens reconnect to the next server).
-    uvicorn.run(
-        create_app(),
+    app = create_app()
+
+    class _Server(uvicorn.Server):
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            # A waiting-room screen's event stream never ends by itself, and a stop waits for open responses:
+            # end them first (the screens say "Reconnecting…" and come back with the next server).
+            await app.api.state.display_hub.close_streams()
+            await super().shutdown(sockets=sockets)
+
+    # timeout_graceful_shutdown: whatever else is still open after 3 s is cancelled rather than waited for
+    config = uvicorn.Config(
+        app,
         host=host,
         port=port,
         log_level="info",
@@ -59,6 +70,11 @@ def _serve(host: str, port: int, *, migrate: bool = True) -> None:
         timeout_graceful_shutdown=3,
         access_log=get_settings().access_log,
     )
+    server = _Server(config)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
+    if not server.started:  # the port is taken, the app failed to start: exit as uvicorn.run does
+        sys.exit(STARTUP_FAILURE)
 
 
 def _create_admin(username: str, password: str | None, full_name: str) -> int:

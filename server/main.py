@@ -8,7 +8,7 @@ from fastapi import FastAPI, Response
 
 from common.schemas import HealthOut
 from common.version import VERSION
-from server.api.display_feed import check_display_token, display_state_json
+from server.api.display_feed import check_display_token, display_channel, display_state_json
 from server.api.responses import COMMON
 from server.api.routes import ROUTERS
 from server.api.socket_auth import authenticate_socket, still_valid_identities
@@ -45,7 +45,9 @@ def create_app() -> ClinicApp:
     # Appointments not checked in in time become NO_SHOW (safe with several processes: see services/no_shows.py).
     no_show_task = PeriodicJob("no-show-sweep", no_shows.sweep, interval=settings.no_show_sweep_seconds)
     # the waiting-room screens' SSE feed, fed by the same bus as the sockets (and Redis across processes)
-    display_hub = DisplayHub(display_state_json, check_display_token, redis_url=settings.redis_url)
+    display_hub = DisplayHub(
+        display_state_json, check_display_token, redis_url=settings.redis_url, channel=display_channel(settings)
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -1,8 +1,20 @@
 """What the waiting-room display's transport (server.realtime.display) is handed at app creation, so it never
 imports services: the clinic's screen state as JSON, and the check that a display token still opens a clinic."""
 
+from sqlalchemy.engine import make_url
+
+from server.core.config import Settings
 from server.core.db import new_session
+from server.realtime.display import CHANNEL
 from server.services import display as display_service
+
+
+def display_channel(settings: Settings) -> str:
+    """The Redis channel the processes of one deployment (one database) announce display changes on: channels
+    are global to a Redis server, so another deployment (or test run) sharing it must not wake these screens."""
+    if not settings.database_url:
+        return CHANNEL  # the embedded database: one server PC
+    return f"{CHANNEL}:{make_url(settings.database_url).database}"
 
 
 def display_state_json(clinic_id: int) -> str:

@@ -82,8 +82,10 @@
     node.appendChild(el("div", "num", String(call.queue_number)));
     const where = el("div", "where");
     if (call.room) where.appendChild(el("div", "room", "Room " + call.room));
-    where.appendChild(el("div", "doctor", call.doctor_name));
-    if (call.patient_initials) where.appendChild(el("div", "initials", call.patient_initials));
+    const who = el("div", "who");
+    who.appendChild(el("span", "doctor", call.doctor_name));
+    if (call.patient_initials) who.appendChild(el("span", "initials", call.patient_initials));
+    where.appendChild(who);
     node.appendChild(where);
     return node;
   }
@@ -111,6 +113,7 @@
   function status(text) {
     $("status").textContent = text || "";
     $("status").hidden = !text;
+    document.body.classList.toggle("offline", Boolean(text));
   }
 
   function refuse(body) {

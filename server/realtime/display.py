@@ -7,12 +7,13 @@ imports services or the database:
 
 Where changes come from: the hub is a sink of the event bus (realtime/bus.py), which carries every committed
 event of this process after its commit. Any queue or visit event of a clinic's desk room marks that clinic
-changed; ~100 ms later (a burst of events costs one query) the state is computed once and pushed to every
-stream of that clinic in this process.
+changed: its state is computed once and pushed to every stream of that clinic in this process, at once after a
+quiet spell, then at most every ~100 ms while changes keep coming (the events of one commit cost one query).
 
-Across processes (REDIS_URL set): a process's bus sees only its own commits, so a change is announced on the
-Redis channel `clinic-display` instead, and every process (this one included) recomputes for its own streams
-when the announcement arrives. If Redis cannot be reached, the change is still applied locally. Revocations
+Across processes (REDIS_URL set): a process's bus sees only its own commits, so a change is applied here and
+announced on the Redis channel `clinic-display:<database name>`; every other process recomputes for its own
+streams when the announcement arrives. If Redis cannot be reached, the change still reaches this process's
+screens. Revocations
 travel the same way; a stream also re-checks its token at every heartbeat, so a token revoked from the CLI (no
 hub there) closes its screens within one heartbeat.
 """
@@ -23,6 +24,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,6 +84,7 @@ class DisplayHub:
         check: Check,
         *,
         redis_url: str | None = None,
+        channel: str = CHANNEL,
         debounce: float = 0.1,
         heartbeat: float = 15.0,
         retry_ms: int = 3000,
@@ -89,15 +92,23 @@ class DisplayHub:
         self.state = state
         self.check = check
         self.redis_url = redis_url
+        self.channel = channel  # Redis channels are global to a Redis server: one per deployment (its database)
         self.debounce = debounce
         self.heartbeat = heartbeat
         self.retry_ms = retry_ms
         self._streams: dict[int, set[_Stream]] = {}
         self._pending: dict[int, asyncio.TimerHandle] = {}
+        self._earliest: dict[int, float] = {}  # per clinic: when the next push may start (loop time)
+        self._changed: set[int] = set()  # clinics whose desk-room events arrived in this turn of the loop
         self._tasks: set[asyncio.Task[None]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._redis: Any = None
         self._listener: asyncio.Task[None] | None = None
+        self._origin = uuid.uuid4().hex  # this process, in its Redis announcements (it applies its own at once)
+        # per clinic (one int each): states started / the newest one pushed, so a slow query can never put an
+        # older state on the screens after a newer one
+        self._computed: dict[int, int] = {}
+        self._pushed: dict[int, int] = {}
 
     # --- life cycle --------------------------------------------------------------------------------------
 
@@ -106,7 +117,8 @@ class DisplayHub:
         if self.redis_url:
             import redis.asyncio as aioredis
 
-            self._redis = aioredis.from_url(self.redis_url)
+            # bounded waits: a Redis that stops answering must not stall the bus that feeds the sockets too
+            self._redis = aioredis.from_url(self.redis_url, socket_connect_timeout=2, socket_timeout=None)
             self._listener = asyncio.create_task(self._listen(), name="display-hub-redis")
 
     async def stop(self) -> None:
@@ -122,16 +134,40 @@ class DisplayHub:
             with contextlib.suppress(Exception):
                 await self._redis.aclose()
             self._redis = None
-        for streams in self._streams.values():  # end the open streams so the server can stop
+        await self.close_streams()
+
+    async def close_streams(self) -> None:
+        """End every open stream (the server is stopping: it waits for open responses). A screen reconnects."""
+        for streams in self._streams.values():
             for stream in streams:
                 stream.put("close", "")
+        for _ in range(50):  # give the streams a moment to finish their responses
+            if not self._streams:
+                return
+            await asyncio.sleep(0.02)
 
     # --- what changed ------------------------------------------------------------------------------------
 
     async def sink(self, item: StagedEvent) -> None:
         """The event-bus sink: a queue or visit event of a clinic's desk room changes its screens."""
         if item.name in CHANGES and item.room == ev.clinic_room(item.clinic_id):
-            await self.announce({"clinic_id": item.clinic_id})
+            # one announcement for the events of one commit (they arrive together): gathered until the loop's
+            # next turn, and never holding up the bus's next event
+            if not self._changed and self._loop is not None:
+                self._loop.call_soon(self._announce_changed)
+            self._changed.add(item.clinic_id)
+
+    def _announce_changed(self) -> None:
+        changed, self._changed = self._changed, set()
+        for clinic_id in changed:
+            self._spawn(self.announce({"clinic_id": clinic_id}))
+
+    def clinic_changed(self, clinic_id: int) -> None:
+        """The clinic itself changed (its name, time zone, what it shows of patients): thread-safe, like an
+        event of its desk room."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(lambda: self._spawn(self.announce({"clinic_id": clinic_id})))
 
     def revoked(self, token_id: int) -> None:
         """A display token was revoked (thread-safe): its open streams end at once, in every process."""
@@ -140,28 +176,34 @@ class DisplayHub:
             loop.call_soon_threadsafe(lambda: self._spawn(self.announce({"revoked": token_id})))
 
     async def announce(self, message: dict[str, int]) -> None:
+        """Apply a change here, and tell the other processes (through Redis, when there is one)."""
+        self._apply(message)
         if self._redis is not None:
             try:
-                await self._redis.publish(CHANNEL, json.dumps(message))
-                return
-            except Exception:  # Redis is down: this process's screens still follow their changes
+                body = json.dumps({**message, "origin": self._origin})
+                await asyncio.wait_for(self._redis.publish(self.channel, body), timeout=2)
+            except Exception:  # Redis is down: the other processes' screens catch up with the next change
                 log.warning("display change not announced through Redis; applied in this process only")
-        self._apply(message)
 
     async def _listen(self) -> None:
         while True:
+            pubsub = self._redis.pubsub()
             try:
-                pubsub = self._redis.pubsub()
-                await pubsub.subscribe(CHANNEL)
+                await pubsub.subscribe(self.channel)
                 async for raw in pubsub.listen():
                     if raw.get("type") == "message":
                         with contextlib.suppress(ValueError, TypeError, AttributeError):
-                            self._apply(json.loads(raw["data"]))
+                            message = json.loads(raw["data"])
+                            if message.get("origin") != self._origin:  # its own were applied when announced
+                                self._apply(message)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.warning("display feed lost Redis; resubscribing in 1 s")
                 await asyncio.sleep(1)
+            finally:
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
 
     def _apply(self, message: dict[str, Any]) -> None:
         if isinstance(message.get("revoked"), int):
@@ -171,8 +213,13 @@ class DisplayHub:
                         stream.put("recheck", "")
         clinic_id = message.get("clinic_id")
         if isinstance(clinic_id, int) and self._streams.get(clinic_id) and clinic_id not in self._pending:
+            # the first change after a quiet spell goes out at once; the rest of a burst waits for one push at
+            # most every `debounce` seconds (the events of one commit arrive together: they cost one push)
             assert self._loop is not None
-            self._pending[clinic_id] = self._loop.call_later(self.debounce, lambda: self._spawn(self._push(clinic_id)))
+            now = self._loop.time()
+            delay = max(0.0, self._earliest.get(clinic_id, now) - now)
+            self._earliest[clinic_id] = now + delay + self.debounce
+            self._pending[clinic_id] = self._loop.call_later(delay, lambda: self._spawn(self._push(clinic_id)))
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.ensure_future(coro)
@@ -183,11 +230,15 @@ class DisplayHub:
         self._pending.pop(clinic_id, None)
         if not self._streams.get(clinic_id):
             return
+        number = self._computed[clinic_id] = self._computed.get(clinic_id, 0) + 1
         try:
             data = await run_in_threadpool(self.state, clinic_id)
         except Exception:  # the database is down: the screens keep what they show and get the next change
             log.exception("display state of clinic %s could not be computed", clinic_id)
             return
+        if number < self._pushed.get(clinic_id, 0):
+            return  # a later query (a newer state) finished first
+        self._pushed[clinic_id] = number
         for stream in list(self._streams.get(clinic_id, ())):
             stream.put("state", data)
 

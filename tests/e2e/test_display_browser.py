@@ -16,7 +16,7 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session
 
-from common.enums import Priority, Role, VisitStatus
+from common.enums import DisplayNames, Priority, Role, VisitStatus
 from tests.factories import auth, make_clinic, make_doctor, make_patient, make_service, make_user, make_visit
 from tests.support.server_process import ServerProcess
 
@@ -41,26 +41,42 @@ def server(database_url: str) -> Iterator[ServerProcess]:
     proc.stop()
 
 
+NAMES = ["Asher Okafor", "Maria del Carmen Ruiz", "Tomasz Nowak", "Aiko Tanaka", "Femi Adeyemi", "Lucía Pérez"]
+SURNAMES = [name.split()[-1] for name in NAMES]
+
+
 @pytest.fixture
 def floor(committed_db: Session) -> dict:
-    """A morning at Harbour Clinic: two calls on screen, patients waiting with their priorities."""
+    """A busy morning at Harbour Clinic (initials allowed): five calls on screen, eight patients waiting, one of
+    them urgent."""
     db = committed_db
-    clinic = make_clinic(db, name="Harbour Clinic")
+    clinic = make_clinic(db, name="Harbour Clinic", display_names=DisplayNames.INITIALS)
     ortiz = make_doctor(db, clinic, full_name="Dr Lena Ortiz")
     reyes = make_doctor(db, clinic, full_name="Dr Samuel Reyes-Whitfield")
+    haddad = make_doctor(db, clinic, full_name="Dr Amal Haddad")
     service = make_service(db, clinic)
     now = datetime.now(UTC)
+    names = iter(NAMES * 3)
 
     def visit(number: int, doctor, minutes_ago: int, **kw):
-        patient = make_patient(db, clinic, full_name=f"Patient {number}")
+        patient = make_patient(db, clinic, full_name=next(names))
         when = now - timedelta(minutes=minutes_ago)
         return make_visit(
             db, patient=patient, doctor=doctor, service=service, queue_number=number, check_in_time=when, **kw
         )
 
-    visit(101, ortiz, 50, status=VisitStatus.IN_PROGRESS, room="2", called_at=now - timedelta(minutes=20))
+    for number, doctor, room, called in ((98, haddad, "1", 35), (99, reyes, "14", 25), (100, haddad, "1", 15)):
+        visit(
+            number,
+            doctor,
+            called + 20,
+            status=VisitStatus.IN_PROGRESS,
+            room=room,
+            called_at=now - timedelta(minutes=called),
+        )
+    visit(101, ortiz, 50, status=VisitStatus.IN_PROGRESS, room="2", called_at=now - timedelta(minutes=10))
     visit(102, reyes, 45, status=VisitStatus.CALLED, room="14", called_at=now - timedelta(minutes=3))
-    waiting = [visit(103 + i, (ortiz, reyes)[i % 2], 40 - 4 * i) for i in range(8)]
+    waiting = [visit(103 + i, (ortiz, reyes, haddad)[i % 3], 40 - 4 * i) for i in range(8)]
     waiting[5].priority = Priority.URGENT
     admin = make_user(db, role=Role.ADMIN)
     desk = make_user(db, role=Role.RECEPTIONIST, clinic=clinic)
@@ -71,6 +87,16 @@ def floor(committed_db: Session) -> dict:
         "admin": auth(admin),
         "desk": auth(desk),
     }
+
+
+# What lies outside its card (cut off by its row) or off screen: nothing, expected.
+INSIDE = """() => [...document.querySelectorAll('.card')].flatMap(card => {
+  const box = card.getBoundingClientRect();
+  const off = box.bottom > innerHeight || box.right > innerWidth ? [card.dataset.number + ' card'] : [];
+  return off.concat([...card.querySelectorAll('.num, .room, .doctor, .initials')]
+    .filter(e => { const r = e.getBoundingClientRect(); return r.top < box.top - 1 || r.bottom > box.bottom + 1; })
+    .map(e => card.dataset.number + ' ' + e.className));
+})"""
 
 
 def test_display_page_in_chromium(server, floor):
@@ -98,23 +124,29 @@ def test_display_page_in_chromium(server, floor):
 
             # a call made through the API: on the screen within a second, newest first, with the chime
             visit_id, number = floor["waiting"][0]
-            r = http.post(
-                "/queue/phase/move", json={"visit_id": visit_id, "new_status": "CALLED"}, headers=floor["desk"]
-            )
+            r = http.post("/queue/call", json={"visit_id": visit_id, "room": "5"}, headers=floor["desk"])
             assert r.status_code == 200, r.text
             called = time.monotonic()
             page.wait_for_selector(f'.card.newest[data-number="{number}"]', timeout=1000)
             assert time.monotonic() - called < 1.0
             assert page.locator(f'.card[data-number="{number}"]').get_attribute("class").split().count("fresh") == 1
             assert page.evaluate("document.body.dataset.chimes") == "1"
+            newest = page.locator(".card.newest")
+            assert newest.locator(".room").inner_text() == "Room 5"
+            assert newest.locator(".doctor").inner_text() == "Dr Lena Ortiz"
             assert str(number) not in page.locator("#next").inner_text()
-            assert "Patient" not in page.locator("body").inner_text()  # no names
+            text = page.locator("body").inner_text()
+            assert not any(surname in text for surname in SURNAMES)  # no names: initials only (allowed here)
+            assert newest.locator(".initials").inner_text() == "L.P."  # Lucía Pérez, the sixth name
+            assert page.locator(".card").count() == 6  # five earlier calls and this one
+            assert page.evaluate(INSIDE) == []
 
             page.wait_for_timeout(3000)  # the highlight has run its course
             page.screenshot(path=str(SHOTS / "display-1920.png"))
             page.set_viewport_size({"width": 1280, "height": 720})
             page.wait_for_timeout(300)
             page.screenshot(path=str(SHOTS / "display-1280.png"))
+            assert page.evaluate(INSIDE) == []
             for box in (page.locator(sel).bounding_box() for sel in ("#cards", "#next", ".top")):
                 assert box is not None and box["x"] + box["width"] <= 1280 and box["y"] + box["height"] <= 720
 
@@ -122,6 +154,7 @@ def test_display_page_in_chromium(server, floor):
             server.stop()
             page.wait_for_selector("#status:not([hidden])", timeout=5000)
             assert "Reconnecting" in page.locator("#status").inner_text()
+            assert page.evaluate("getComputedStyle(document.querySelector('.board')).opacity") == "0.5"  # stale
             page.screenshot(path=str(SHOTS / "display-reconnecting.png"))
             server.start()
             page.wait_for_selector("#status", state="hidden", timeout=15000)
@@ -138,6 +171,16 @@ def test_display_page_in_chromium(server, floor):
             fresh.wait_for_selector("#refused:not([hidden])", timeout=5000)
             assert "revoked" in fresh.locator("#refused-detail").inner_text()
             fresh.screenshot(path=str(SHOTS / "display-refused.png"))
+
+            # a clinic with nobody called or waiting says so
+            empty_clinic = http.post("/clinics", json={"name": "Quiet Clinic"}, headers=floor["admin"]).json()
+            body = {"clinic_id": empty_clinic["id"], "name": "Lobby"}
+            quiet = http.post("/display-tokens", json=body, headers=floor["admin"]).json()
+            fresh.goto(server.url + quiet["url"])
+            fresh.wait_for_selector("#serving-empty:not([hidden])", timeout=5000)
+            assert fresh.locator("#serving-empty").inner_text() == "Please wait to be called"
+            assert fresh.locator("#next-empty").is_visible() and fresh.locator("#cards").is_hidden()
+            fresh.screenshot(path=str(SHOTS / "display-empty.png"))
             assert errors == []
         finally:
             browser.close()

@@ -6,14 +6,15 @@ import pytest
 from sqlalchemy import func, select
 
 from common.enums import Role
-from server.models import Clinic, Doctor, DoctorSchedule, Service, User
+from server.models import Clinic, DisplayToken, Doctor, DoctorSchedule, Service, User
 from tests.factories import auth, make_clinic, make_doctor, make_service, make_user, unique
 
 MISSING_ID = 2_000_000_000
 
 
 def _counts(db) -> dict[str, int]:
-    return {m.__name__: db.scalar(select(func.count()).select_from(m)) for m in (Clinic, User, Doctor, Service)} | {
+    models = (Clinic, User, Doctor, Service, DisplayToken)
+    return {m.__name__: db.scalar(select(func.count()).select_from(m)) for m in models} | {
         "DoctorSchedule": db.scalar(select(func.count()).select_from(DoctorSchedule))
     }
 
@@ -159,6 +160,19 @@ CASES = [
     ("service-patch-null-price", "PATCH", "/services/{service}", lambda e: {"price": None}, 422, "price"),
     ("service-patch-unknown", "PATCH", f"/services/{MISSING_ID}", lambda e: {"price": 5}, 404, None),
     ("service-delete-unknown", "DELETE", f"/services/{MISSING_ID}", None, 404, None),
+    # waiting-room display tokens
+    ("display-token-missing-name", "POST", "/display-tokens", lambda e: {"clinic_id": e["clinic"].id}, 422, "name"),
+    ("display-token-blank-name", "POST", "/display-tokens", lambda e: {"clinic_id": e["clinic"].id, "name": "  "},
+     422, "name"),
+    ("display-token-long-name", "POST", "/display-tokens", lambda e: {"clinic_id": e["clinic"].id, "name": "x" * 500},
+     422, "name"),
+    ("display-token-unknown-clinic", "POST", "/display-tokens", lambda e: {"clinic_id": MISSING_ID, "name": "TV"},
+     422, "clinic_id"),
+    ("display-token-clinic-not-int", "POST", "/display-tokens", lambda e: {"clinic_id": "one", "name": "TV"}, 422,
+     "clinic_id"),
+    ("display-token-list-clinic-not-int", "GET", "/display-tokens?clinic_id=abc", None, 422, "clinic_id"),
+    ("display-token-revoke-unknown", "DELETE", f"/display-tokens/{MISSING_ID}", None, 404, None),
+    ("display-token-revoke-not-int", "DELETE", "/display-tokens/abc", None, 422, "token_id"),
 ]  # fmt: skip
 
 

@@ -268,7 +268,7 @@ def test_bad_input_is_refused_and_nothing_is_written(client, db, env, name, who,
 
 def test_the_sweep_covers_every_front_desk_and_doctor_write(app):
     """A new POST/PATCH route must be added to CASES (or to the admin sweep)."""
-    # admin routes (display tokens: their bad input is in tests/server/test_display.py)
+    # admin routes (display tokens: their bad input is in tests/server/test_admin_validation.py)
     admin = ("/clinics", "/users", "/doctors", "/services", "/auth", "/display-tokens")
     writes = {
         path

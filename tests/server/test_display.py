@@ -212,3 +212,43 @@ def test_the_page_is_one_self_contained_document(client, db, admin):
     assert refused.status_code == 403 and refused.headers["content-type"].startswith("text/html")  # it shows why
     as_json = client.get(f"/display/{clinic.id}", params={"token": created.token})
     assert as_json.status_code == 403 and as_json.json()["code"] == "forbidden"
+
+
+def test_state_follows_the_desk_calls_and_triage(client, db, admin, floor):
+    """Through the floor's own routes: /queue/priority re-orders the next numbers, /queue/call puts the number
+    on screen with its room and time."""
+    clinic, house, ent, service = floor
+    first, second, third = (visit(db, clinic, house, service, n, minutes_ago=30 - n) for n in (1, 2, 3))
+    desk = auth(make_user(db, role=Role.RECEPTIONIST, clinic=clinic))
+    token = create(client, admin, clinic.id).token
+
+    def state() -> DisplayState:
+        return DisplayState.model_validate(client.get(f"/display/{clinic.id}/state", params={"token": token}).json())
+
+    assert state().next == [1, 2, 3]
+    r = client.post("/queue/priority", json={"visit_id": third.id, "priority": "EMERGENCY"}, headers=desk)
+    assert r.status_code == 200, r.text
+    assert state().next == [3, 1, 2]
+    r = client.post("/queue/call", json={"visit_id": third.id, "room": "4"}, headers=desk)
+    assert r.status_code == 200, r.text
+    shown = state()
+    assert shown.next == [1, 2]
+    [serving] = shown.now_serving
+    assert (serving.queue_number, serving.room, serving.doctor_name) == (3, "4", "Dr Lena Ortiz")
+    assert serving.called_at is not None
+    r = client.post("/queue/phase/move", json={"visit_id": third.id, "phase": "with_doctor"}, headers=desk)
+    assert r.status_code == 200, r.text
+    assert [s.queue_number for s in state().now_serving] == [3]  # still served, now with the doctor
+    body = {"visit_id": first.id, "phase": "with_doctor", "confirm": True}
+    r = client.post("/queue/phase/move", json=body, headers=desk)
+    assert r.status_code == 200, r.text
+    assert [s.queue_number for s in state().now_serving] == [3]  # sent in without a call: not on screen
+    assert state().next == [second.queue_number]
+
+
+def test_each_deployment_announces_on_its_own_channel():
+    from server.api.display_feed import display_channel
+    from server.core.config import Settings
+
+    assert display_channel(Settings(database_url="postgres://clinic:pw@db:5432/harbour")) == "clinic-display:harbour"
+    assert display_channel(Settings(database_url=None)) == "clinic-display"  # embedded: one server PC

@@ -125,3 +125,85 @@ async def test_stop_ends_open_streams():
     await hub.stop()
     with pytest.raises(StopAsyncIteration):
         await read(stream)
+
+
+async def test_a_token_revoked_elsewhere_is_refused_at_the_next_heartbeat():
+    """Revoked from the CLI (another process, no hub there): the stream finds out when it re-checks."""
+    fake = Fake()
+    hub = await started(fake, heartbeat=0.1)
+    stream = hub.stream(1, "old", 7)
+    try:
+        await read(stream), await read(stream)
+        assert await read(stream) == ": heartbeat\n\n"
+        fake.revoked.add("old")
+        assert (await read(stream)).startswith("event: refused\n")
+    finally:
+        await stream.aclose()
+        await hub.stop()
+
+
+async def test_without_a_reachable_redis_changes_still_reach_this_processs_screens():
+    fake = Fake()
+    hub = await started(fake, redis_url="redis://127.0.0.1:9/0")  # nothing listens on the discard port
+    stream = hub.stream(1, "t", 7)
+    try:
+        await read(stream), await read(stream)
+        await hub.sink(event(ev.VISIT_CALLED, 1))
+        assert json.loads((await read(stream, timeout=4)).removeprefix("data: "))["n"] == 2
+    finally:
+        await stream.aclose()
+        await hub.stop()
+
+
+async def test_a_slow_older_state_never_overwrites_a_newer_one():
+    fake = Fake()
+    release = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    slow_first = {"left": 1}
+
+    def state(clinic_id: int) -> str:
+        if slow_first["left"] and fake.computed:  # the first recompute (not the connect state) is slow
+            slow_first["left"] = 0
+            fake.computed.append(clinic_id)
+            asyncio.run_coroutine_threadsafe(asyncio.wait_for(release.wait(), 5), loop).result()
+            return json.dumps({"clinic": clinic_id, "n": "old"})
+        return fake.state(clinic_id)
+
+    hub = DisplayHub(state, fake.check, debounce=0.01)
+    await hub.start()
+    stream = hub.stream(1, "t", 7)
+    try:
+        await read(stream), await read(stream)
+        await hub.sink(event(ev.VISIT_CALLED, 1))  # recompute #1: held
+        await asyncio.sleep(0.1)
+        await hub.sink(event(ev.VISIT_CALLED, 1))  # recompute #2: quick
+        newest = json.loads((await read(stream)).removeprefix("data: "))
+        release.set()
+        await asyncio.sleep(0.1)
+        assert newest["n"] != "old"
+        with pytest.raises(TimeoutError):  # the late, older state is dropped
+            await read(stream, timeout=0.3)
+    finally:
+        await stream.aclose()
+        await hub.stop()
+
+
+async def test_a_change_after_a_quiet_spell_goes_out_at_once_a_burst_at_most_every_debounce():
+    fake = Fake()
+    hub = DisplayHub(fake.state, fake.check, debounce=0.3)
+    await hub.start()
+    stream = hub.stream(1, "t", 7)
+    try:
+        await read(stream), await read(stream)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        await hub.sink(event(ev.VISIT_CALLED, 1))
+        await read(stream, timeout=0.2)  # not held back by the debounce
+        await hub.sink(event(ev.VISIT_STATUS_CHANGED, 1))
+        await hub.sink(event(ev.QUEUE_UPDATED, 1))
+        message = await read(stream, timeout=1)
+        assert loop.time() - started >= 0.29  # the rest of the burst waited for the period
+        assert json.loads(message.removeprefix("data: "))["n"] == 3 and len(fake.computed) == 3
+    finally:
+        await stream.aclose()
+        await hub.stop()

@@ -5,7 +5,6 @@ connected to another. And the `clinic-server display-token` CLI."""
 
 import asyncio
 import json
-import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 
@@ -53,6 +52,16 @@ class Sse:
         assert name == "message", (name, data)
         return json.loads(data)
 
+    async def state_where(self, check, timeout: float = 5.0) -> dict:
+        """The first state that passes `check` (a change may bring more than one state)."""
+
+        async def find() -> dict:
+            while not check(state := await self.state(timeout)):
+                pass
+            return state
+
+        return await asyncio.wait_for(find(), timeout)
+
 
 @pytest.fixture
 def desk_world(committed_db) -> dict:
@@ -78,7 +87,7 @@ async def checkin(http: httpx.AsyncClient, w: dict) -> dict:
 
 
 async def call(http: httpx.AsyncClient, w: dict, visit_id: int) -> None:
-    r = await http.post("/queue/phase/move", json={"visit_id": visit_id, "new_status": "CALLED"}, headers=w["desk"])
+    r = await http.post("/queue/call", json={"visit_id": visit_id, "room": "7"}, headers=w["desk"])
     assert r.status_code == 200, r.text
 
 
@@ -106,12 +115,12 @@ async def test_stream_follows_the_calls_and_a_revocation_ends_it(live_server, de
             first = await screen.state()
             assert first["now_serving"] == [] and first["next"] == [visit["queue_number"]]
 
-            started = time.monotonic()
             await call(http, w, visit["id"])
-            state = await screen.state(timeout=2)
-            assert time.monotonic() - started < 1.0, "the call reached the screen late"
+            state = await screen.state(timeout=2)  # (the browser test holds it to a second)
             assert [s["queue_number"] for s in state["now_serving"]] == [visit["queue_number"]]
-            assert state["now_serving"][0]["doctor_name"] == "Dr Lena Ortiz" and state["next"] == []
+            serving = state["now_serving"][0]
+            assert (serving["doctor_name"], serving["room"], state["next"]) == ("Dr Lena Ortiz", "7", [])
+            assert serving["called_at"] is not None
             assert "Okafor" not in json.dumps(state)
 
             r = await http.delete(f"/display-tokens/{token['id']}", headers=w["admin"])
@@ -122,6 +131,24 @@ async def test_stream_follows_the_calls_and_a_revocation_ends_it(live_server, de
                 await screen.next(timeout=2)
         r = await http.get(f"/display/{w['clinic']}/events", params={"token": token["token"]})
         assert r.status_code == 403 and r.json()["code"] == "forbidden"
+
+
+@pytest.mark.asyncio
+async def test_the_clinics_settings_reach_its_screens(live_server, desk_world):
+    """Initials allowed, or the clinic renamed, by an admin: the open screens show it at once."""
+    w = desk_world
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=10) as http:
+        token = await new_token(http, w)
+        visit = await checkin(http, w)
+        await call(http, w, visit["id"])
+        async with stream(http, w["clinic"], token["token"]) as screen:
+            assert (await screen.state())["now_serving"][0]["patient_initials"] is None
+            body = {"display_names": "initials", "name": "Harbour Clinic North"}
+            r = await http.patch(f"/clinics/{w['clinic']}", json=body, headers=w["admin"])
+            assert r.status_code == 200, r.text
+            state = await screen.state(timeout=2)
+            assert state["clinic_name"] == "Harbour Clinic North"
+            assert state["now_serving"][0]["patient_initials"] == "A.O."
 
 
 @pytest.fixture(scope="module")
@@ -144,11 +171,13 @@ async def test_a_call_through_one_process_reaches_a_screen_on_another(redis_pair
         async with stream(via_b, w["clinic"], token["token"]) as screen:
             assert (await screen.state())["next"] == [visit["queue_number"]]
             await call(via_a, w, visit["id"])
-            state = await screen.state(timeout=2)
+            state = await screen.state_where(lambda s: s["now_serving"])
             assert [s["queue_number"] for s in state["now_serving"]] == [visit["queue_number"]]
             await via_a.delete(f"/display-tokens/{token['id']}", headers=w["admin"])  # revoked on A
-            name, _ = await screen.next(timeout=2)
-            assert name == "refused"  # the screen on B is told at once
+            name = "message"
+            while name == "message":  # (a later state of the same call may come first)
+                name, _ = await screen.next(timeout=5)
+            assert name == "refused"  # the screen on B is told at once (not at its next heartbeat)
 
 
 def cli(capsys, *args: str) -> tuple[int, str, str]:

@@ -1,6 +1,6 @@
 """/clinics — admin CRUD; staff may read their own clinic (its time zone and overdue threshold)."""
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
 from common.schemas import ClinicCreate, ClinicOut, ClinicUpdate
 from server.api.deps import AdminUser, Id, SessionDep, StaffUser
@@ -25,8 +25,10 @@ def get_clinic(clinic_id: Id, session: SessionDep, me: StaffUser) -> ClinicOut:
 
 
 @router.patch("/{clinic_id}", response_model=ClinicOut)
-def update_clinic(clinic_id: Id, body: ClinicUpdate, session: SessionDep, _: AdminUser) -> ClinicOut:
-    return clinic_service.update_clinic(session, clinic_id=clinic_id, data=body)
+def update_clinic(clinic_id: Id, body: ClinicUpdate, request: Request, session: SessionDep, _: AdminUser) -> ClinicOut:
+    out = clinic_service.update_clinic(session, clinic_id=clinic_id, data=body)
+    request.app.state.display_hub.clinic_changed(out.id)  # its waiting-room screens show the new name/settings
+    return out
 
 
 @router.delete("/{clinic_id}", response_model=ClinicOut)

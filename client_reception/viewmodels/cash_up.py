@@ -62,7 +62,7 @@ class CashUpViewModel(ViewModel):
         return self.report.currency if self.report is not None else self.catalog.clinic.currency
 
     def money(self, value: object) -> str:
-        return format_money(value, self.currency)  # type: ignore[arg-type]
+        return format_money(value, self.currency)  # type: ignore[arg-type]  # a Decimal/int from the schema
 
     def set_day(self, day: date) -> None:
         if day != self.day:
@@ -84,7 +84,7 @@ class CashUpViewModel(ViewModel):
 
     async def save(self, path: str | Path, fmt: str) -> Path:
         """The server's CSV or PDF of the day, written to `path`."""
-        data = await self.run(self.api.cash_up(self.day, fmt))  # type: ignore[call-overload]
+        data = await self.run(self.api.cash_up(self.day, fmt))  # type: ignore[call-overload]  # fmt: csv or pdf
         target = Path(path)
         target.write_bytes(data)
         self.info.emit(f"Cash-up saved to {target}")

@@ -61,7 +61,7 @@ def payment_text(status: PaymentStatus | None) -> str:
         PaymentStatus.PAID: "Paid",
         PaymentStatus.PENDING: "Payment pending",
         PaymentStatus.REFUNDED: "Refunded",
-    }.get(status, "Unpaid")  # type: ignore[arg-type]
+    }.get(status, "Unpaid")  # type: ignore[arg-type]  # no payment yet (None) is "Unpaid"
 
 
 def called_text(entry: QueueEntry) -> str:

@@ -240,10 +240,12 @@ class CheckInView(QWidget):
 
     def ask_no_show(self) -> NoShowDialog | None:
         appointment = self._selected_appointment()
+        # the ignore: _open gives back the dialog it is handed, typed as its base class
         return self._open(NoShowDialog(self.vm, appointment, self)) if appointment else None  # type: ignore[return-value]
 
     def ask_cancel(self) -> CancelAppointmentDialog | None:
         appointment = self._selected_appointment()
+        # the ignore: _open gives back the dialog it is handed, typed as its base class
         return self._open(CancelAppointmentDialog(self.vm, appointment, self)) if appointment else None  # type: ignore[return-value]
 
     def open_register(self) -> PatientDialog:

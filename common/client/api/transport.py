@@ -271,7 +271,7 @@ class Transport:
         parsed = known.models.get(model)
         if parsed is None:
             parsed = known.models[model] = parse_model(model, data)
-        return parsed  # type: ignore[return-value]
+        return parsed  # type: ignore[return-value]  # the cache keeps, for each model, an instance of it
 
     async def _page(self, model: type[M], path: str, params: Params) -> Page[M]:
         data = await self._json("GET", path, params=params)

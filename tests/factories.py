@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from common.enums import PaymentMethod, PaymentStatus, Role, VisitStatus
@@ -114,6 +115,7 @@ def make_visit(
     )
     session.add(visit)
     session.flush()
+    _announce(session, clinic_id=visit.clinic_id, doctor_id=visit.doctor_id)
     return visit
 
 
@@ -141,7 +143,16 @@ def make_payment(
     )
     session.add(payment)
     session.flush()
+    _announce(session, clinic_id=visit.clinic_id, doctor_id=visit.doctor_id)
     return payment
+
+
+def _announce(session: Session, *, clinic_id: int, doctor_id: int) -> None:
+    """A row written here, past the services, moves its rooms' seqs as the real change would: the server answers
+    the board and the doctor's dashboard from a cache keyed by those seqs (services/read_cache.py), and a client
+    that sees the jump resyncs, as after any missed event."""
+    session.execute(update(Clinic).where(Clinic.id == clinic_id).values(event_seq=Clinic.event_seq + 1))
+    session.execute(update(Doctor).where(Doctor.id == doctor_id).values(event_seq=Doctor.event_seq + 1))
 
 
 def token_for(user: User) -> str:

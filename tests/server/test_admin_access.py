@@ -106,18 +106,6 @@ CASES = [
     Case("GET", "/doctors/{doctor_id}/schedule", "own", url="/doctors/{doctor_a}/schedule"),
     Case("GET", "/doctors/{doctor_id}/schedule", "other", url="/doctors/{doctor_b}/schedule"),
     Case(
-        "GET",
-        "/doctors/{doctor_id}/free-slots",
-        "own",
-        url="/doctors/{doctor_a}/free-slots?date=2030-01-07&service_id={service_a}",
-    ),
-    Case(
-        "GET",
-        "/doctors/{doctor_id}/free-slots",
-        "other",
-        url="/doctors/{doctor_b}/free-slots?date=2030-01-07&service_id={service_b}",
-    ),
-    Case(
         "PUT",
         "/doctors/{doctor_id}/schedule",
         "write",

@@ -28,5 +28,8 @@ class Payment(TimestampMixin, Base):
     paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     refunded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Who took the money and who gave it back (the visit's timeline names them; migration 0006).
+    paid_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    refunded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     visit: Mapped[Visit] = relationship(back_populates="payments")

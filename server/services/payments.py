@@ -63,6 +63,7 @@ def create_payment(session: Session, *, actor: User, data: PaymentCreate) -> Pay
         status=data.status,
         method=data.method,
         paid_at=utcnow() if paid else None,
+        paid_by=actor.id if paid else None,
         created_by=actor.id,
     )
     session.add(payment)
@@ -76,6 +77,7 @@ def pay(session: Session, *, actor: User, payment_id: int, method: PaymentMethod
         raise Conflict(f"a {payment.status.value} payment cannot be paid", current_status=payment.status.value)
     payment.status = PaymentStatus.PAID
     payment.paid_at = utcnow()
+    payment.paid_by = actor.id
     if method is not None:
         payment.method = method
     return _emit_and_commit(session, payment)
@@ -90,6 +92,7 @@ def refund(session: Session, *, actor: User, payment_id: int) -> PaymentDetail:
         )
     payment.status = PaymentStatus.REFUNDED
     payment.refunded_at = utcnow()
+    payment.refunded_by = actor.id
     return _emit_and_commit(session, payment)
 
 

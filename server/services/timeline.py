@@ -4,23 +4,18 @@ Read with two statements after the visit itself (scope.resolve decides who may r
 GET /visits/{id}): the status and priority changes in one UNION ALL, and the payments, each joined to its user.
 A status change to CALLED is shown as a `call` (detail: the room the visit was called to).
 
-Payments record only who created them, so a payment's `created` line names its creator, and so does its
-`paid` line when it was paid at creation (paid_at == created_at within the same request); a later pay or refund
-names nobody (the table keeps no paid_by/refunded_by).
+A payment gives up to three lines: created (by `created_by`), paid (`paid_by`) and refunded (`refunded_by`).
 """
 
-from datetime import timedelta
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import String, cast, literal, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from common.enums import VisitStatus
 from common.schemas import TimelineEntry
 from server.models import Payment, User, Visit, VisitPriorityChange, VisitStatusChange
 from server.services.scope import resolve
-
-_SAME_REQUEST = timedelta(seconds=5)
 
 
 def _changes(session: Session, visit_id: int) -> list[TimelineEntry]:
@@ -66,33 +61,27 @@ def _changes(session: Session, visit_id: int) -> list[TimelineEntry]:
 
 
 def _payments(session: Session, visit_id: int) -> list[TimelineEntry]:
+    creator, payer, refunder = aliased(User), aliased(User), aliased(User)
     rows = session.execute(
-        select(Payment, User.full_name)
-        .outerjoin(User, User.id == Payment.created_by)
+        select(Payment, creator.full_name, payer.full_name, refunder.full_name)
+        .outerjoin(creator, creator.id == Payment.created_by)
+        .outerjoin(payer, payer.id == Payment.paid_by)
+        .outerjoin(refunder, refunder.id == Payment.refunded_by)
         .where(Payment.visit_id == visit_id)
         .order_by(Payment.id)
     ).all()
     entries: list[TimelineEntry] = []
-    for payment, creator in rows:
+    for payment, created_name, paid_name, refunded_name in rows:
         detail = f"{payment.amount:.2f} {payment.method.value}"
-        who: dict[str, Any] = {"by_user_id": payment.created_by, "by_name": creator}
-        nobody: dict[str, Any] = {"by_user_id": None, "by_name": None}
-        entries.append(TimelineEntry(kind="payment", at=payment.created_at, to_value="CREATED", detail=detail, **who))
+
+        def line(at: datetime, to: str, by: int | None, name: str | None, detail: str = detail) -> TimelineEntry:
+            return TimelineEntry(kind="payment", at=at, to_value=to, detail=detail, by_user_id=by, by_name=name)
+
+        entries.append(line(payment.created_at, "CREATED", payment.created_by, created_name))
         if payment.paid_at is not None:
-            at_creation = abs(payment.paid_at - payment.created_at) <= _SAME_REQUEST
-            entries.append(
-                TimelineEntry(
-                    kind="payment",
-                    at=payment.paid_at,
-                    to_value="PAID",
-                    detail=detail,
-                    **(who if at_creation else nobody),
-                )
-            )
+            entries.append(line(payment.paid_at, "PAID", payment.paid_by, paid_name))
         if payment.refunded_at is not None:
-            entries.append(
-                TimelineEntry(kind="payment", at=payment.refunded_at, to_value="REFUNDED", detail=detail, **nobody)
-            )
+            entries.append(line(payment.refunded_at, "REFUNDED", payment.refunded_by, refunded_name))
     return entries
 
 

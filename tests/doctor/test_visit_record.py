@@ -47,7 +47,7 @@ def add_timeline(db: Session, scene: Scene) -> None:
     visit.room = "Room 3"
     for payment in visit.payments:  # taken and paid at the desk when the consultation ended
         payment.created_at = payment.paid_at = at + timedelta(minutes=27)
-        payment.created_by = desk
+        payment.created_by = payment.paid_by = desk
     db.commit()
 
 
@@ -86,6 +86,7 @@ def test_visit_record_from_my_patients_and_from_the_consultation(
         for words in ("Status: Waiting", "Priority: Normal → Urgent", "Called to Room 3", "In progress → Completed"):
             assert words in timeline, timeline
         assert "Payment paid: 120.00 CASH" in timeline
+        assert any(e.by_name and e.to_value == "PAID" for e in w.record_vm.record.timeline)  # who took the money
         doc_screenshot(w, "doctor_visit_record")
 
         qtbot.keyClick(w, Qt.Key.Key_Escape)  # Back returns to My Patients, the patient still selected

@@ -74,7 +74,9 @@ def _history(db, visit, desk, doctor, *, payments: int = 1):
                 created_by=desk.id,
                 created_at=created,
                 paid_at=created,
+                paid_by=desk.id,
                 refunded_at=at(40 + n),
+                refunded_by=doctor.user_id,
             )
         )
     db.flush()
@@ -93,8 +95,8 @@ def test_timeline_oldest_first_with_who_and_when(client, db):
         ("status", "CALLED", "IN_PROGRESS", "Dr Who", ""),
         ("status", "IN_PROGRESS", "COMPLETED", "Dr Who", ""),
         ("payment", None, "CREATED", "Rita Desk", "80.00 CARD"),
-        ("payment", None, "PAID", "Rita Desk", "80.00 CARD"),  # paid when it was taken: the same person
-        ("payment", None, "REFUNDED", None, "80.00 CARD"),  # the payments table keeps no refunded_by
+        ("payment", None, "PAID", "Rita Desk", "80.00 CARD"),
+        ("payment", None, "REFUNDED", "Dr Who", "80.00 CARD"),
     ]
     ats = [datetime.fromisoformat(e["at"]) for e in r.json()]
     assert ats == sorted(ats) and ats[0] == T0
@@ -125,3 +127,19 @@ def test_timeline_statement_count_does_not_grow(client, db, engine):
         assert len(r.json()) == 5 + 3 * payments
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+def test_pay_and_refund_record_who(client, db):
+    """Through the desk's routes: whoever pays and whoever refunds is named on the timeline."""
+    clinic, desk, doctor, visit = _world(db)
+    other_desk = make_user(db, role=Role.RECEPTIONIST, clinic=clinic, full_name="Omar Desk")
+    payment = client.post("/payments", json={"visit_id": visit.id}, headers=auth(desk)).json()
+    assert client.post(f"/payments/{payment['id']}/pay", headers=auth(other_desk)).status_code == 200
+    assert client.post(f"/payments/{payment['id']}/refund", headers=auth(desk)).status_code == 200
+    lines = client.get(f"/visits/{visit.id}/timeline", headers=auth(doctor.user)).json()
+    who = [(e["to_value"], e["by_name"], e["by_user_id"]) for e in lines if e["kind"] == "payment"]
+    assert who == [
+        ("CREATED", "Rita Desk", desk.id),
+        ("PAID", "Omar Desk", other_desk.id),
+        ("REFUNDED", "Rita Desk", desk.id),
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -38,13 +39,15 @@ def ok(response: httpx.Response) -> Any:
 
 
 def doc_screenshot(widget: Any, name: str) -> Path:
-    """A screenshot the README shows (docs/screenshots/), besides the test's own under tests/screenshots/."""
+    """The test's screenshot under tests/screenshots/; with UPDATE_DOC_SCREENSHOTS=1 also the README's copy in
+    docs/screenshots/ (so an ordinary test run leaves the committed pictures alone)."""
     from tests.support.qt import screenshot
 
-    screenshot(widget, name)
-    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = DOCS_SCREENSHOTS / f"{name}.png"
-    widget.grab().save(str(path))
+    path = screenshot(widget, name)
+    if os.environ.get("UPDATE_DOC_SCREENSHOTS") == "1":
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = DOCS_SCREENSHOTS / f"{name}.png"
+        widget.grab().save(str(path))
     return path
 
 

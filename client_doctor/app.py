@@ -13,7 +13,9 @@ from client_doctor.drafts import DraftStore
 from client_doctor.settings import DoctorSettings, data_dir
 from client_doctor.viewmodels.consultation import ConsultationViewModel
 from client_doctor.viewmodels.earnings import EarningsViewModel
+from client_doctor.viewmodels.follow_up import FollowUpViewModel
 from client_doctor.viewmodels.patients import PatientsViewModel
+from client_doctor.viewmodels.record import VisitRecordViewModel
 from client_doctor.viewmodels.schedule import ScheduleViewModel
 from client_doctor.viewmodels.today import TodayViewModel
 from client_doctor.views.main_window import DoctorMainWindow
@@ -62,6 +64,7 @@ class DoctorSession:
         """Resolve the doctor's own profile, build the window, connect the live events (the server puts this
         socket in doctor_{doctor.id} from the token). Raises ApiError if the user has no doctor profile."""
         doctor = await api.my_doctor()
+        clinic = None
         with contextlib.suppress(ApiError):  # times read in the clinic's zone; the machine's zone if unknown
             clinic = await api.get_clinic(doctor.clinic_id)
             set_display_timezone(clinic.timezone)
@@ -73,8 +76,11 @@ class DoctorSession:
             consultation=ConsultationViewModel(api, doctor, drafts),
             earnings=EarningsViewModel(api),
             patients=PatientsViewModel(api, doctor),
-            schedule=ScheduleViewModel(api),
+            schedule=ScheduleViewModel(api, doctor=doctor),
+            record=VisitRecordViewModel(api),
+            follow_up=FollowUpViewModel(api, doctor),
         )
+        window.set_clinic(clinic)  # printed documents are headed with it
         live = LiveEvents(api)
         bridge = EventBridge(live, parent=window)
         session = cls(api, doctor, live, bridge, window)
@@ -103,18 +109,26 @@ class DoctorSession:
             b.visit_status_changed,
             b.consultation_completed,
             b.payment_processed,
+            b.visit_called,  # a call from the desk (or Call next) shows on the card
+            b.priority_changed,  # triage reorders the waiting patients
         ):
             signal.connect(today.refresh_soon)
         b.payment_processed.connect(w.earnings_vm.keep_fresh)
+        # My Patients: last visit, visit counts and the selected patient's visits follow the doctor's own
+        # visits and payments (debounced; the selection stays).
+        for signal in (b.visit_status_changed, b.consultation_completed, b.payment_processed, b.new_checkin):
+            signal.connect(w.patients_vm.keep_fresh)
+        for signal in (b.visit_status_changed, b.consultation_completed, b.payment_processed):
+            signal.connect(w.record_vm.keep_fresh)  # the open record's payments and timeline
         for signal in (b.appointment_created, b.appointment_updated, b.appointment_cancelled):
             signal.connect(w.schedule_vm.keep_fresh)
         b.consultation_completed.connect(consultation.on_visit_changed)
         b.visit_status_changed.connect(consultation.on_visit_changed)
-        for vm in (today, w.earnings_vm, w.patients_vm, w.schedule_vm):
+        for vm in (today, w.earnings_vm, w.patients_vm, w.schedule_vm, w.record_vm):
             b.resync.connect(vm.resync)
         b.resync.connect(consultation.reload_if_open)
-        b.connection_state.connect(w.indicator.set_state)
-        w.indicator.set_state(b.state)
+        b.connection_state.connect(w.set_connection_state)
+        w.set_connection_state(b.state)
 
     def resync(self, *_: object) -> None:
         """Signed in again after the session ended: what was kept on this computer goes up, screens refetch."""

@@ -6,20 +6,26 @@ from __future__ import annotations
 import tempfile
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from common.qt.self_check import run_self_check
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 UNREACHABLE = "http://127.0.0.1:9"  # never contacted: nothing is started
 
 
-def main_screens() -> list[tuple[str, object]]:
+def main_screens() -> list[tuple[str, QWidget]]:
     from PySide6.QtCore import QSettings
 
     from client_doctor.drafts import DraftStore
     from client_doctor.settings import DoctorSettings
     from client_doctor.viewmodels.consultation import ConsultationViewModel
     from client_doctor.viewmodels.earnings import EarningsViewModel
+    from client_doctor.viewmodels.follow_up import FollowUpViewModel
     from client_doctor.viewmodels.patients import PatientsViewModel
+    from client_doctor.viewmodels.record import VisitRecordViewModel
     from client_doctor.viewmodels.schedule import ScheduleViewModel
     from client_doctor.viewmodels.today import TodayViewModel
     from client_doctor.views.main_window import DoctorMainWindow
@@ -48,6 +54,8 @@ def main_screens() -> list[tuple[str, object]]:
         earnings=EarningsViewModel(api),
         patients=PatientsViewModel(api, doctor),
         schedule=ScheduleViewModel(api),
+        record=VisitRecordViewModel(api),
+        follow_up=FollowUpViewModel(api, doctor),
     )
     login = LoginDialog(title="Consulting room", subtitle="Doctors sign in here", allowed_roles={Role.DOCTOR})
     return [("sign-in", login), ("main window", window)]

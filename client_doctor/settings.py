@@ -10,6 +10,9 @@ from PySide6.QtCore import QSettings, QStandardPaths
 ORGANIZATION = "ClinicCRM"
 APPLICATION = "clinic-doctor"
 _AUTO_OPEN = "consultation/auto_open"
+_PAGE_SIZE = "print/page_size"
+_MUTED = "alerts/muted"
+PAGE_SIZES = ("A4", "Letter")
 
 
 class DoctorSettings:
@@ -27,6 +30,30 @@ class DoctorSettings:
     @auto_open_consultation.setter
     def auto_open_consultation(self, on: bool) -> None:
         self._s.setValue(_AUTO_OPEN, bool(on))
+        self._s.sync()
+
+    @property
+    def page_size(self) -> str:
+        """The paper printed documents are laid out for: A4 (default) or Letter."""
+        value = str(self._s.value(_PAGE_SIZE, "A4"))
+        return value if value in PAGE_SIZES else "A4"
+
+    @page_size.setter
+    def page_size(self, page: str) -> None:
+        self._s.setValue(_PAGE_SIZE, page if page in PAGE_SIZES else "A4")
+        self._s.sync()
+
+    @property
+    def muted(self) -> bool:
+        """No sound when a patient is sent in while the window is in the background (the tray message stays)."""
+        value = self._s.value(_MUTED, False)
+        if isinstance(value, str):
+            return value.lower() in ("1", "true", "yes")
+        return bool(value)
+
+    @muted.setter
+    def muted(self, on: bool) -> None:
+        self._s.setValue(_MUTED, bool(on))
         self._s.sync()
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import logging
 
 import shiboken6
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QSettings
 
 from client_reception.viewmodels.appointments import AppointmentsViewModel
 from client_reception.viewmodels.board import BoardViewModel
+from client_reception.viewmodels.cash_up import CashUpViewModel
 from client_reception.viewmodels.catalog import Catalog
 from client_reception.viewmodels.checkin import CheckInViewModel
 from client_reception.viewmodels.patients import PatientsViewModel
@@ -24,7 +25,7 @@ from common.client import ApiClient, ApiError
 from common.client.live import LiveEvents
 from common.enums import Role
 from common.qt.bridge import EventBridge
-from common.qt.formatting import set_display_timezone
+from common.qt.formatting import set_currency, set_display_timezone
 from common.qt.session_guard import SessionGuard
 from common.schemas import ClinicOut, UserOut
 
@@ -34,25 +35,35 @@ log = logging.getLogger(__name__)
 class ReceptionApp(QObject):
     """Owns one logged-in session: ApiClient (given), LiveEvents + EventBridge, the view-models, the window."""
 
-    def __init__(self, api: ApiClient, user: UserOut, clinic: ClinicOut, *, live: LiveEvents | None = None) -> None:
+    def __init__(
+        self,
+        api: ApiClient,
+        user: UserOut,
+        clinic: ClinicOut,
+        *,
+        live: LiveEvents | None = None,
+        settings: QSettings | None = None,
+    ) -> None:
         super().__init__()
         self.api = api
         self.user = user
         set_display_timezone(clinic.timezone)  # times on screen are the clinic's, wherever the desk is
+        set_currency(clinic.currency)  # and money in the clinic's currency
         self.live = live or LiveEvents(api)
         self.bridge = EventBridge(self.live, self)
         self.catalog = Catalog(api, user, clinic, self)
-        self.board = BoardViewModel(api, self)
+        self.board = BoardViewModel(api, self, settings=settings)
         self.checkin = CheckInViewModel(api, self.catalog, self)
         self.appointments = AppointmentsViewModel(api, self.catalog, self)
         self.patients = PatientsViewModel(api, self)
         self.payments = PaymentsViewModel(api, self.catalog, self)
+        self.cash_up = CashUpViewModel(api, self.catalog, self)
         self.window = MainWindow(
             board=BoardView(self.board),
             checkin=CheckInView(self.checkin),
             appointments=AppointmentsView(self.appointments),
             patients=PatientsView(self.patients),
-            payments=PaymentsView(self.payments),
+            payments=PaymentsView(self.payments, self.cash_up),
             user_text=f"Signed in as {user.full_name} ({user.username})",
             clinic_name=clinic.name,
         )
@@ -71,7 +82,15 @@ class ReceptionApp(QObject):
 
     @property
     def view_models(self) -> tuple:
-        return (self.catalog, self.board, self.checkin, self.appointments, self.patients, self.payments)
+        return (
+            self.catalog,
+            self.board,
+            self.checkin,
+            self.appointments,
+            self.patients,
+            self.payments,
+            self.cash_up,
+        )
 
     def _wire(self) -> None:
         b, w = self.bridge, self.window
@@ -79,7 +98,15 @@ class ReceptionApp(QObject):
             vm.error.connect(w.banner.show_error)
             vm.info.connect(w.banner.show_success)
         # The board changes on these; refetch (debounced: a burst of ten is one request and one model update).
-        for signal in (b.queue_updated, b.new_checkin, b.visit_status_changed, b.consultation_completed):
+        for signal in (
+            b.queue_updated,
+            b.new_checkin,
+            b.visit_status_changed,
+            b.consultation_completed,
+            b.visit_called,
+            b.priority_changed,
+            b.payment_processed,  # completed cards say Paid / Unpaid
+        ):
             signal.connect(self.board.refresh_soon)
         for signal in (
             b.new_checkin,
@@ -93,12 +120,14 @@ class ReceptionApp(QObject):
             signal.connect(self.appointments.refresh_soon)
         for signal in (b.payment_processed, b.consultation_completed):
             signal.connect(self.payments.refresh_soon)
+        b.payment_processed.connect(self.cash_up.keep_fresh)  # an open cash-up follows the day's payments
         b.resync.connect(self.resync)
         b.connection_state.connect(w.set_connection_state)
         w.set_connection_state(self.live.state)
         self.catalog.changed.connect(self._catalog_changed)
 
     def _catalog_changed(self) -> None:
+        set_currency(self.catalog.clinic.currency)
         self.board.doctors = self.catalog.doctors
         self.board.doctors_changed.emit()
 
@@ -111,6 +140,7 @@ class ReceptionApp(QObject):
         self.appointments.refresh()
         self.patients.refresh()
         self.payments.refresh()
+        self.cash_up.resync()
 
     async def start(self, *, show: bool = True) -> None:
         """Show the window, load the board, connect the live events (the app works without them)."""
@@ -143,4 +173,5 @@ class ReceptionApp(QObject):
         # Delete the widgets now, while the view-models they are wired to still exist: a deferred delete that
         # ran after the view-models were gone could call a slot on a half-destroyed view.
         shiboken6.delete(self.window)
+        set_currency("")
         set_display_timezone(None)  # a module-wide setting: do not leak this clinic's zone to what comes next

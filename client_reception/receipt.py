@@ -26,6 +26,7 @@ class Receipt:
     doctor: str
     service: str
     amount: str
+    currency: str
     method: str
     status: str
     queue_number: int
@@ -47,7 +48,8 @@ def build_receipt(payment: PaymentDetail, clinic: ClinicOut) -> Receipt:
         patient=payment.patient.full_name,
         doctor=payment.doctor.full_name,
         service=payment.service.name,
-        amount=format_money(payment.amount),
+        amount=format_money(payment.amount, clinic.currency),  # the clinic's currency, not the desk's setting
+        currency=clinic.currency,
         method=payment.method.value.title(),
         status=payment.status.value.title(),
         queue_number=payment.queue_number,
@@ -65,6 +67,7 @@ def receipt_html(r: Receipt) -> str:
         ("Queue no.", str(r.queue_number)),
         ("Payment method", r.method),
         ("Status", r.status),
+        ("Currency", r.currency),
     ]
     body = "".join(f"<tr><td class='k'>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in rows)
     contact = " · ".join(e(x) for x in (r.clinic_address, r.clinic_phone) if x)

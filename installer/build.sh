@@ -30,6 +30,9 @@ build_wheel() {
 import glob, zipfile
 names = zipfile.ZipFile(glob.glob("dist/clinic_crm-*.whl")[0]).namelist()
 assert any(n.startswith("server/alembic/versions/") and n.endswith(".py") for n in names), "migrations missing"
+# The waiting-room page is served from the package (no CDN): its files must be inside it too.
+page = {f"server/display/{f}" for f in ("index.html", "display.css", "display.js")}
+assert page <= set(names), f"waiting-room page missing: {sorted(page - set(names))}"
 print("    wheel:", glob.glob("dist/clinic_crm-*.whl")[0], "with", sum(n.startswith("server/alembic/versions/") for n in names), "migration file(s)")
 PY
 }

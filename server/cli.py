@@ -1,4 +1,4 @@
-"""clinic-server run | migrate | create-admin | demo | backup | restore | check | seed-scale"""
+"""clinic-server run | migrate | create-admin | demo | backup | restore | check | display-token | seed-scale"""
 
 from __future__ import annotations
 
@@ -48,12 +48,15 @@ def _serve(host: str, port: int, *, migrate: bool = True) -> None:
         _migrate()
     from server.main import create_app
 
+    # A waiting-room screen's event stream never ends by itself: a stop waits this long for open requests, then
+    # cancels them (the screens reconnect to the next server).
     uvicorn.run(
         create_app(),
         host=host,
         port=port,
         log_level="info",
         ws="websockets-sansio",
+        timeout_graceful_shutdown=3,
         access_log=get_settings().access_log,
     )
 
@@ -72,6 +75,42 @@ def _create_admin(username: str, password: str | None, full_name: str) -> int:
             print(f"error: {exc.message}", file=sys.stderr)
             return 1
     print(f"admin {user.username!r} created (id {user.id})")
+    return 0
+
+
+def _display_token(args: argparse.Namespace) -> int:
+    """display-token create | list | revoke: the waiting-room screens' tokens, from the server PC."""
+    from common.schemas import DisplayTokenCreate
+    from server.core.db import new_session
+    from server.core.errors import DomainError
+    from server.services import display as display_service
+
+    _migrate()
+    settings = get_settings()
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    origin = getattr(args, "base_url", None) or f"http://{host}:{settings.port}"
+    with new_session() as session:
+        try:
+            if args.action == "create":
+                data = DisplayTokenCreate(clinic_id=args.clinic_id, name=args.name)
+                created = display_service.create_token(session, actor=None, data=data)
+                print(f"display token {created.id} created for clinic {created.clinic_id} ({created.name!r})")
+                print(f"open on the screen: {origin.rstrip('/')}{created.url}")
+                print("the token is shown only now; revoke it with: clinic-server display-token revoke", created.id)
+            elif args.action == "list":
+                for t in display_service.list_tokens(session, clinic_id=args.clinic_id):
+                    state = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "active"
+                    used = f"last used {t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never used"
+                    print(f"{t.id}\tclinic {t.clinic_id}\t{t.name}\t{state}\t{used}")
+            else:
+                revoked = display_service.revoke_token(session, token_id=args.token_id)
+                print(f"display token {revoked.id} ({revoked.name!r}) revoked; its screens stop within 15 s")
+        except DomainError as exc:
+            print(f"error: {exc.message}", file=sys.stderr)
+            return 1
+        except ValueError as exc:  # the schema's bounds (an empty or too long name)
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
     return 0
 
 
@@ -153,6 +192,16 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path)
     check = sub.add_parser("check", help="check the installation: one line per check, non-zero exit on a problem")
     check.add_argument("--min-free-gb", type=float, default=1.0, help="free disk space wanted in the data dir")
+    tokens = sub.add_parser("display-token", help="create, list or revoke waiting-room display tokens")
+    actions = tokens.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="a token for one clinic's screen; prints the page's URL")
+    create.add_argument("--clinic-id", type=int, required=True)
+    create.add_argument("--name", required=True, help='where the screen hangs, e.g. "Waiting room TV"')
+    create.add_argument("--base-url", help="the address screens reach the server at (default: host and port)")
+    listing = actions.add_parser("list", help="the tokens (never the tokens themselves: only their hashes are kept)")
+    listing.add_argument("--clinic-id", type=int)
+    revoke = actions.add_parser("revoke", help="revoke a token: its screens are refused")
+    revoke.add_argument("token_id", type=int)
     scale = sub.add_parser("seed-scale", help="grow a clinic to benchmark size in SQL (a test or demo database!)")
     scale.add_argument("--clinic-id", type=int, help="default: the first clinic")
     scale.add_argument("--doctor", help="username of the doctor who gets every visit (default: the clinic's first)")
@@ -207,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
         return _restore(args.file)
     elif command == "check":
         return _check(args.min_free_gb)
+    elif command == "display-token":
+        return _display_token(args)
     elif command == "seed-scale":
         return _seed_scale(args)
     return 0

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Response
 
 from common.schemas import HealthOut
 from common.version import VERSION
+from server.api.display_feed import check_display_token, display_state_json
 from server.api.responses import COMMON
 from server.api.routes import ROUTERS
 from server.api.socket_auth import authenticate_socket, still_valid_identities
@@ -16,40 +17,55 @@ from server.core.config import get_settings
 from server.core.dbwatch import DatabaseWatch, database_problem
 from server.core.errors import install_error_handlers
 from server.core.limits import BodySizeLimit
+from server.core.periodic import PeriodicJob
 from server.core.versioning import VersionHandshake
+from server.realtime.bus import bus
+from server.realtime.display import DisplayHub
 from server.realtime.sio import attach_to_bus, create_sio, detach_from_bus
 from server.realtime.sweeper import SessionSweeper
+from server.services import no_shows
 
 
 class ClinicApp(socketio.ASGIApp):
     """The ASGI app: Socket.IO wrapping FastAPI, with its parts at hand for tests and tools (`.api`, `.sio`,
-    `.sweeper`)."""
+    `.sweeper`, `.no_shows`)."""
 
-    def __init__(self, sio: socketio.AsyncServer, api: FastAPI, sweeper: SessionSweeper) -> None:
+    def __init__(self, sio: socketio.AsyncServer, api: FastAPI, sweeper: SessionSweeper, no_shows: PeriodicJob) -> None:
         super().__init__(sio, other_asgi_app=api)
         self.api = api
         self.sio = sio
         self.sweeper = sweeper
+        self.no_shows = no_shows
 
 
 def create_app() -> ClinicApp:
     settings = get_settings()
     sio = create_sio(authenticate_socket, redis_url=settings.redis_url, max_message_bytes=settings.max_body_bytes)
     sweeper = SessionSweeper(sio, still_valid_identities, interval=settings.session_sweep_seconds)
+    # Appointments not checked in in time become NO_SHOW (safe with several processes: see services/no_shows.py).
+    no_show_task = PeriodicJob("no-show-sweep", no_shows.sweep, interval=settings.no_show_sweep_seconds)
+    # the waiting-room screens' SSE feed, fed by the same bus as the sockets (and Redis across processes)
+    display_hub = DisplayHub(display_state_json, check_display_token, redis_url=settings.redis_url)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         sink = await attach_to_bus(sio)
+        await display_hub.start()
+        bus.add_sink(display_hub.sink)
         watch = DatabaseWatch()  # restarts a dead embedded PostgreSQL; logs the database going down and up
         watch.start()
         await sweeper.start()
         revocations.listen(sweeper.wake)  # an admin action in this process disconnects at once
+        await no_show_task.start()
         try:
             yield
         finally:
+            await no_show_task.stop()
             revocations.unlisten(sweeper.wake)
             await sweeper.stop()
             await watch.stop()
+            bus.remove_sink(display_hub.sink)
+            await display_hub.stop()
             await detach_from_bus(sink)
 
     api = FastAPI(
@@ -58,6 +74,7 @@ def create_app() -> ClinicApp:
         description="Front desk ↔ consulting room. Socket.IO is served on the same port at /socket.io.",
         lifespan=lifespan,
     )
+    api.state.display_hub = display_hub
     install_error_handlers(api)
     api.add_middleware(BodySizeLimit, max_bytes=get_settings().max_body_bytes)
     api.add_middleware(VersionHandshake)
@@ -79,4 +96,4 @@ def create_app() -> ClinicApp:
             return HealthOut(status="unavailable", version=VERSION, database=problem)
         return HealthOut(version=VERSION)
 
-    return ClinicApp(sio, api, sweeper)
+    return ClinicApp(sio, api, sweeper, no_show_task)

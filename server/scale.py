@@ -209,7 +209,7 @@ def seed_scale(
     session.execute(text("ALTER TABLE payments ENABLE TRIGGER payments_day_totals"))
     session.execute(text("SELECT payment_day_totals_rebuild(:clinic)"), params)
     session.commit()
-    with session.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    with session.get_bind().engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         for table in ("patients", "visits", "payments", "payment_day_totals"):
             conn.execute(text(f"VACUUM ANALYZE {table}"))
     return ScaleResult(

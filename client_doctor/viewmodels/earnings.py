@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -33,7 +34,9 @@ class EarningsViewModel(ViewModel):
     DEBOUNCE_MS = 300  # payment_processed may come in bursts (a receptionist paying several visits)
     summary_changed = Signal(object)  # EarningsSummary
     groups_changed = Signal(list)  # list[EarningsGroup], oldest day first (for the chart)
+    status_groups_changed = Signal(list)  # list[EarningsGroup] by payment status (when grouping by status)
     exported = Signal(str, int)  # path, number of data rows
+    exporting_changed = Signal(bool)
 
     def __init__(self, api: ApiClient, parent: QObject | None = None, *, per_page: int = PER_PAGE) -> None:
         super().__init__(parent)
@@ -42,9 +45,17 @@ class EarningsViewModel(ViewModel):
         self.filters = EarningsQuery()  # the filters; paging is asked per fetch
         self.summary: EarningsSummary | None = None
         self.groups: list[EarningsGroup] = []
+        self.status_groups: list[EarningsGroup] = []
+        self.by_status = False  # also fetch the per-status buckets (group_by=status)
+        self.exporting = False
         self.model: PagedTableModel[EarningRow] = PagedTableModel(EARNING_COLUMNS, self)
         self.model.more_wanted.connect(self._load_next_page)
         self.pages_fetched = 0
+
+    def set_group_by_status(self, on: bool) -> None:
+        if on != self.by_status:
+            self.by_status = on
+            self.refresh()
 
     def set_filters(self, filters: EarningsQuery) -> None:
         self.filters = filters
@@ -64,9 +75,14 @@ class EarningsViewModel(ViewModel):
             return result
         self.model.reset(result.items, result.total)
         self.summary = result.summary
-        self.groups = sorted(result.groups or [], key=lambda g: g.date)
+        self.groups = sorted(result.groups or [], key=lambda g: g.date or date.min)  # groups by date here
         self.summary_changed.emit(result.summary)
         self.groups_changed.emit(self.groups)
+        if self.by_status:
+            by_status = await self.api.earnings(filters, page=1, per_page=1, group_by="status")
+            if filters == self.filters:
+                self.status_groups = list(by_status.groups or [])
+                self.status_groups_changed.emit(self.status_groups)
         return result
 
     def _load_next_page(self) -> None:
@@ -86,9 +102,16 @@ class EarningsViewModel(ViewModel):
     async def export_csv(self, path: Path | str) -> int:
         """Write the filtered rows (all of them, streamed by the server) to `path`; returns the data row count."""
         target = Path(path)
-        await self.api.earnings_csv_to(target, self.filters)  # streamed: never the whole export in memory
+        self.exporting = True
+        self.exporting_changed.emit(True)
+        try:
+            await self.api.earnings_csv_to(target, self.filters)  # streamed: never the whole export in memory
+        finally:
+            self.exporting = False
+            self.exporting_changed.emit(False)
         rows = _count_csv_rows(target)
         self.exported.emit(str(target), rows)
+        self.info.emit(f"Exported {rows} payment{'s' if rows != 1 else ''} to {target}")
         return rows
 
     def export_to(self, path: str) -> None:

@@ -33,11 +33,12 @@ class PatientsViewModel(ViewModel):
         self.api = api
         self.doctor = doctor
         self.search = ""
-        self.model: PagedTableModel[DoctorPatient] = PagedTableModel(PATIENT_COLUMNS, self)
+        self.model: PagedTableModel[DoctorPatient] = PagedTableModel(PATIENT_COLUMNS, self, key=lambda p: p.id)
         self.model.more_wanted.connect(lambda: self.spawn(self.load_next_page()))
         self.selected: DoctorPatient | None = None
         self.history: list[HistoryVisit] = []
         self.history_total = 0
+        self._shown_search: str | None = None  # the search the table holds (None: nothing loaded yet)
 
     def set_search(self, text: str) -> None:
         self.search = text.strip()
@@ -48,9 +49,19 @@ class PatientsViewModel(ViewModel):
         page = await self.api.doctor_patients(search=search or None, page=1, per_page=PER_PAGE)
         if search != self.search:  # superseded by newer typing
             return
-        self.model.reset(page.items, page.total)
-        if self.selected is not None and not any(p.id == self.selected.id for p in page.items):
-            self.select(None)
+        if search == self._shown_search:  # the same list again (a live event): row by row, the selection stays
+            self.model.sync_page(page.items, page.total)
+        else:
+            self.model.reset(page.items, page.total)
+            self._shown_search = search
+        current = next((p for p in page.items if self.selected and p.id == self.selected.id), None)
+        if current is None:
+            if self.selected is not None:
+                self.select(None)
+        else:  # still listed: its figures and visits may have changed (a visit completed, a payment taken)
+            self.selected = current
+            self.selected_changed.emit(current)
+            await self.load_history(current.id)
 
     async def load_next_page(self) -> None:
         generation = self.model.generation

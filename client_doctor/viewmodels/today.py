@@ -23,6 +23,7 @@ class TodayViewModel(ViewModel):
     open_requested = Signal(int)  # visit id to open in the consultation view (the doctor asked for it)
     sent_in = Signal(int, str)  # visit id, patient name: reception sent this patient in (a push)
     toast = Signal(str)
+    called = Signal(object)  # VisitOut: the patient "Call next" called
 
     def __init__(self, api: ApiClient, doctor: DoctorOut, settings: DoctorSettings, parent: QObject | None = None):
         super().__init__(parent)
@@ -87,6 +88,23 @@ class TodayViewModel(ViewModel):
         self.dashboard_changed.emit(self.dashboard)
 
     # --- actions --------------------------------------------------------------------------------------------
+
+    def call_next(self) -> None:
+        self.spawn(self.call_next_now())
+
+    async def call_next_now(self) -> VisitOut | None:
+        """POST /queue/call-next for this doctor: the first waiting patient (priority, then check-in) is called;
+        the waiting-room display and the desk hear it (visit_called)."""
+        try:
+            visit = await self.run(self.api.call_next(self.doctor.id))
+        except ApiError as exc:
+            if exc.status == 404 and exc.code == "nobody_waiting":
+                self.toast.emit("Nobody is waiting for you.")
+                return None
+            raise
+        self.called.emit(visit)
+        self.refresh_soon()
+        return visit
 
     def start_consultation(self, visit: VisitOut) -> None:
         # A card drawn before the push arrived still says WAITING; the push already made it ours to open.

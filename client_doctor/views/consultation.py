@@ -16,8 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from client_doctor import fmt
+from client_doctor.printing import PRESCRIPTION, SUMMARY, Letterhead, prescription_html, summary_html
 from client_doctor.viewmodels.consultation import LOCAL, REFUSED, SAVED, ConsultationData, ConsultationViewModel
 from client_doctor.views.patient_panel import PatientPanel
+from client_doctor.views.print_panel import PrintPanel
 from client_doctor.views.style import MESSAGE_STYLES
 from client_doctor.views.widgets import label
 from common.enums import VisitStatus
@@ -43,6 +45,8 @@ HISTORY_COLUMNS: list[Column[HistoryVisit]] = [
 
 class ConsultationView(QWidget):
     back_requested = Signal()
+    open_record = Signal(int)  # a previous visit's id: show its full record
+    follow_up_requested = Signal(int, str, int)  # patient id, name, the visit's service id
 
     def __init__(self, vm: ConsultationViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,7 +64,8 @@ class ConsultationView(QWidget):
         top = QHBoxLayout()
         self.back = QPushButton("← Back")
         self.back.setObjectName("backButton")
-        self.back.setToolTip("Back to Today's Work (Esc)")
+        self.back.setToolTip("Back to Today's Work (Esc or Alt+Left)")
+        self.back.setAccessibleName("Back to Today's Work")
         self.back.clicked.connect(self.back_requested.emit)
         top.addWidget(self.back)
         self.title = label("Consultation", "pageTitle")
@@ -73,6 +78,9 @@ class ConsultationView(QWidget):
         self.message = label("", "consultationMessage", wrap=True)
         self.message.hide()
         root.addWidget(self.message)
+        self.letterhead: Letterhead | None = None  # set by the window (clinic and doctor)
+        self.print_panel = PrintPanel(self._document)
+        root.addWidget(self.print_panel)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         root.addWidget(splitter, 1)
@@ -91,11 +99,15 @@ class ConsultationView(QWidget):
         rl.addWidget(label("Notes", "sectionTitle"))
         self.notes = QPlainTextEdit()
         self.notes.setObjectName("notesEdit")
+        self.notes.setAccessibleName("Notes")
+        self.notes.setTabChangesFocus(True)  # Tab leaves the editor: the page is usable without a mouse
         self.notes.setPlaceholderText("Findings, diagnosis…")
         rl.addWidget(self.notes, 2)
         rl.addWidget(label("Prescription", "sectionTitle"))
         self.prescription = QPlainTextEdit()
         self.prescription.setObjectName("prescriptionEdit")
+        self.prescription.setAccessibleName("Prescription")
+        self.prescription.setTabChangesFocus(True)
         self.prescription.setPlaceholderText("Medication, dose, duration…")
         rl.addWidget(self.prescription, 1)
 
@@ -103,10 +115,26 @@ class ConsultationView(QWidget):
         self.draft_state = label("", "statNote")
         self.draft_state.setObjectName("draftState")
         actions.addWidget(self.draft_state, 1)
+        self.print_rx = QPushButton("Print prescription…")
+        self.print_rx.setObjectName("printPrescription")
+        self.print_rx.setAccessibleName("Print or save the prescription as PDF")
+        self.print_rx.clicked.connect(lambda: self.print_panel.start(PRESCRIPTION))
+        self.print_summary = QPushButton("Print summary…")
+        self.print_summary.setObjectName("printSummary")
+        self.print_summary.setAccessibleName("Print or save the visit summary as PDF")
+        self.print_summary.clicked.connect(lambda: self.print_panel.start(SUMMARY))
+        self.follow_up = QPushButton("Book follow-up…")
+        self.follow_up.setObjectName("bookFollowUp")
+        self.follow_up.setAccessibleName("Book a follow-up appointment for this patient")
+        self.follow_up.clicked.connect(self._ask_follow_up)
+        actions.addWidget(self.follow_up)
+        actions.addWidget(self.print_rx)
+        actions.addWidget(self.print_summary)
         self.complete = QPushButton("Complete consultation")
         self.complete.setObjectName("completeButton")
         self.complete.setProperty("primary", True)
-        self.complete.setToolTip("Ctrl+Enter")
+        self.complete.setToolTip("Complete the consultation (Ctrl+Enter)")
+        self.complete.setAccessibleName("Complete the consultation")
         self.complete.clicked.connect(self.ask_complete)
         actions.addWidget(self.complete)
         rl.addLayout(actions)
@@ -141,7 +169,21 @@ class ConsultationView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.history_table.setAccessibleName("Previous visits with you")
+        self.history_table.setTabKeyNavigation(False)
+        self.history_table.activated.connect(self._open_history_row)  # Enter or double-click
+        self.open_history = QPushButton("Open visit record")
+        self.open_history.setObjectName("openHistoryRecord")
+        self.open_history.setAccessibleName("Open the selected previous visit's record")
+        self.open_history.setToolTip("Open the selected previous visit (Enter or double-click)")
+        self.open_history.clicked.connect(
+            lambda: self._open_history_row(self.history_table.selectionModel().currentIndex())
+        )
+        history_row = QHBoxLayout()
+        history_row.addStretch(1)
+        history_row.addWidget(self.open_history)
         rl.addWidget(self.history_table, 2)
+        rl.addLayout(history_row)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
@@ -161,6 +203,29 @@ class ConsultationView(QWidget):
         vm.busy_changed.connect(self._busy)
         vm.draft_saved.connect(self._draft_saved)
 
+    def _document(self, kind: str) -> tuple[str, str] | None:
+        """What the editors hold now (typed, maybe not saved yet) on the open visit."""
+        data = self.vm.data
+        if data is None or self.letterhead is None or data.visit.id != self.bound_visit_id:
+            return None
+        texts = {"notes": self.notes.toPlainText(), "prescription": self.prescription.toPlainText()}
+        visit = data.visit.model_copy(update=texts)
+        stem = f"{kind}-{visit.patient_detail.full_name}-{fmt.day(visit.check_in_time)}".replace(" ", "-")
+        if kind == PRESCRIPTION:
+            return prescription_html(self.letterhead, visit), stem
+        return summary_html(self.letterhead, visit), stem
+
+    def _ask_follow_up(self) -> None:
+        data = self.vm.data
+        if data is not None and data.visit.id == self.bound_visit_id:
+            visit = data.visit
+            self.follow_up_requested.emit(visit.patient_id, visit.patient_detail.full_name, visit.service_id)
+
+    def _open_history_row(self, index) -> None:  # noqa: ANN001 (QModelIndex)
+        visit = self.history_model.row_at(index.row()) if index.isValid() else None
+        if visit is not None:
+            self.open_record.emit(visit.id)
+
     # --- showing ----------------------------------------------------------------------------------------------
 
     def begin(self, visit_id: int) -> None:
@@ -172,6 +237,7 @@ class ConsultationView(QWidget):
         self.title.setText("Consultation — loading…")
         self.status.setText("")
         self.history_model.reset([], 0)
+        self.print_panel.hide()
         self._bind(visit_id)
         self.vm.open(visit_id)
         self._update_complete()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -18,7 +19,6 @@ from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QDateEdit,
     QFileDialog,
@@ -43,6 +43,15 @@ from common.schemas import EarningsGroup, EarningsSummary
 
 ANY_DATE = QDate(2000, 1, 1)  # the minimum of the date edits, shown as "Any"
 BAR_MAX_DAYS = 31  # more bars than this are unreadable: longer periods are drawn as a line
+
+STATUS_GROUP_COLUMNS: list[Column[EarningsGroup]] = [
+    Column("Status", lambda g: fmt.title(g.status)),
+    Column("Payments", lambda g: str(g.count), alignment=RIGHT),
+    Column("Total", lambda g: fmt.money(g.amount), alignment=RIGHT),
+    Column("Doctor share", lambda g: fmt.money(g.doctor_share), alignment=RIGHT),
+]
+
+NO_GROUPING, BY_DATE, BY_STATUS = range(3)
 
 GROUP_COLUMNS: list[Column[EarningsGroup]] = [
     Column("Date", lambda g: fmt.day(g.date)),
@@ -87,6 +96,11 @@ class EarningsView(QWidget):
         self.export.clicked.connect(self.choose_export_path)
         header.addWidget(self.export)
         root.addLayout(header)
+        self.export_status = label("", "statNote", wrap=True)
+        self.export_status.setObjectName("exportStatus")
+        self.export_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.export_status.hide()
+        root.addWidget(self.export_status)
 
         cards = QHBoxLayout()
         self.card_paid = StatCard("Total paid (your share)", "total_paid")
@@ -102,8 +116,10 @@ class EarningsView(QWidget):
         self.end = _date_edit("endDate")
         self.status = _combo("statusFilter", [("All statuses", None)] + [(fmt.title(s), s) for s in PaymentStatus])
         self.method = _combo("methodFilter", [("All methods", None)] + [(fmt.title(m), m) for m in PaymentMethod])
-        self.group = QCheckBox("Group by date")
-        self.group.setObjectName("groupByDate")
+        self.group = _combo(
+            "groupBy", [("No grouping", None), ("Group by date", "date"), ("Group by status", "status")]
+        )
+        widget: QWidget
         for text, widget in (("From", self.start), ("To", self.end)):
             filters.addWidget(label(text))
             filters.addWidget(widget)
@@ -131,8 +147,14 @@ class EarningsView(QWidget):
         self.groups_table.setObjectName("groupsTable")
         self.groups_table.setModel(self.groups_model)
         self._setup_table(self.groups_table)
+        self.status_groups_model: PagedTableModel[EarningsGroup] = PagedTableModel(STATUS_GROUP_COLUMNS, self)
+        self.status_groups_table = QTableView()
+        self.status_groups_table.setObjectName("statusGroupsTable")
+        self.status_groups_table.setModel(self.status_groups_model)
+        self._setup_table(self.status_groups_table)
         self.tables.addWidget(self.table)
         self.tables.addWidget(self.groups_table)
+        self.tables.addWidget(self.status_groups_table)
         splitter.addWidget(self.tables)
 
         self.chart = QChart()
@@ -151,7 +173,27 @@ class EarningsView(QWidget):
             edit.dateChanged.connect(self._filters_changed)
         for combo in (self.status, self.method):
             combo.currentIndexChanged.connect(self._filters_changed)
-        self.group.toggled.connect(lambda on: self.tables.setCurrentIndex(1 if on else 0))
+        self.group.currentIndexChanged.connect(self._grouping_changed)
+        vm.status_groups_changed.connect(self.show_status_groups)
+        vm.exported.connect(self._exported)
+        vm.exporting_changed.connect(self._exporting)
+        vm.error.connect(lambda _message: self._exporting(False))
+        for widget, name in (
+            (self.export, "Export the filtered earnings as CSV"),
+            (self.start, "From date"),
+            (self.end, "To date"),
+            (self.status, "Payment status filter"),
+            (self.method, "Payment method filter"),
+            (self.clear, "Clear filters"),
+            (self.group, "Grouping"),
+            (self.table, "Payments"),
+            (self.groups_table, "Earnings per day"),
+            (self.status_groups_table, "Earnings per payment status"),
+            (self.chart_view, "Your share per day, chart"),
+        ):
+            widget.setAccessibleName(name)
+        for table in (self.table, self.groups_table, self.status_groups_table):
+            table.setTabKeyNavigation(False)
         vm.summary_changed.connect(self.show_summary)
         vm.groups_changed.connect(self.show_groups)
         vm.model.modelReset.connect(self._show_count)
@@ -172,7 +214,7 @@ class EarningsView(QWidget):
 
     def current_filters(self) -> EarningsQuery:
         def day(edit: QDateEdit) -> date | None:
-            return None if edit.date() == ANY_DATE else edit.date().toPython()
+            return None if edit.date() == ANY_DATE else cast(date, edit.date().toPython())  # stubs say object
 
         return EarningsQuery(
             start_date=day(self.start),
@@ -238,7 +280,7 @@ class EarningsView(QWidget):
         series.append(bars)
         self.chart.addSeries(series)
         x = QBarCategoryAxis()
-        x.append([g.date.strftime("%d %b") for g in groups])
+        x.append([g.date.strftime("%d %b") for g in groups if g.date is not None])  # groups by date here
         x.setLabelsAngle(-60 if len(groups) > 12 else 0)
         y = self._value_axis(max((float(g.doctor_share) for g in groups), default=0.0))
         self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
@@ -252,6 +294,8 @@ class EarningsView(QWidget):
         series.setName("Your share")
         series.setColor(QColor(ACCENT))
         for g in groups:
+            if g.date is None:  # groups by date here
+                continue
             moment = QDateTime(QDate(g.date.year, g.date.month, g.date.day), QTime(12, 0))
             series.append(float(moment.toMSecsSinceEpoch()), float(g.doctor_share))
         self.chart.addSeries(series)
@@ -264,7 +308,25 @@ class EarningsView(QWidget):
         series.attachAxis(x)
         series.attachAxis(y)
 
+    def _grouping_changed(self, index: int) -> None:
+        self.tables.setCurrentIndex(index)
+        self.vm.set_group_by_status(index == BY_STATUS)
+
+    def show_status_groups(self, groups: list[EarningsGroup]) -> None:
+        self.status_groups_model.reset(groups, len(groups))
+
     # --- export -----------------------------------------------------------------------------------------------
+
+    def _exporting(self, on: bool) -> None:
+        self.export.setEnabled(not on)
+        self.export.setText("Exporting…" if on else "Export CSV…")
+        if on:
+            self.export_status.setText("Exporting…")
+            self.export_status.show()
+
+    def _exported(self, path: str, rows: int) -> None:
+        self.export_status.setText(f"Exported {rows} payment{'s' if rows != 1 else ''} to {path}")
+        self.export_status.show()
 
     def choose_export_path(self) -> None:
         # open(), not exec(): the event loop (and the sockets) keep running while the dialog is up.

@@ -23,21 +23,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client_doctor.notifier import PushNotifier
+from client_doctor.printing import Letterhead
 from client_doctor.viewmodels.consultation import ConsultationViewModel
 from client_doctor.viewmodels.earnings import EarningsViewModel
+from client_doctor.viewmodels.follow_up import FollowUpViewModel
 from client_doctor.viewmodels.patients import PatientsViewModel
+from client_doctor.viewmodels.record import VisitRecordViewModel
 from client_doctor.viewmodels.schedule import ScheduleViewModel
 from client_doctor.viewmodels.today import TodayViewModel
 from client_doctor.views.consultation import ConsultationView
 from client_doctor.views.earnings import EarningsView
+from client_doctor.views.follow_up import FollowUpDialog
 from client_doctor.views.patients import PatientsView
+from client_doctor.views.record import VisitRecordView
 from client_doctor.views.schedule import ScheduleView
 from client_doctor.views.style import STYLE
-from client_doctor.views.today import TodayView
+from client_doctor.views.today import CALL_NEXT_KEY, TodayView
 from client_doctor.views.widgets import SentInBar, Toast, label
+from common.qt.accessibility import name_controls
 from common.qt.banner import ErrorBanner
 from common.qt.indicator import ConnectionIndicator
-from common.schemas import DoctorOut, VisitOut
+from common.schemas import ClinicOut, DoctorOut, VisitOut
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +64,8 @@ class DoctorMainWindow(QMainWindow):
         earnings: EarningsViewModel,
         patients: PatientsViewModel,
         schedule: ScheduleViewModel,
+        record: VisitRecordViewModel,
+        follow_up: FollowUpViewModel,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -67,6 +76,10 @@ class DoctorMainWindow(QMainWindow):
         self.doctor = doctor
         self.today_vm, self.consultation_vm = today, consultation
         self.earnings_vm, self.patients_vm, self.schedule_vm = earnings, patients, schedule
+        self.record_vm = record
+        self.follow_up_vm = follow_up
+        self.follow_up_dialog = FollowUpDialog(follow_up, self)
+        self._record_return: QWidget | None = None  # the page the visit record was opened from
         self._loaded: set[int] = set()
         self._was_shown = False
 
@@ -131,6 +144,8 @@ class DoctorMainWindow(QMainWindow):
         for page in (self.today_view, self.earnings_view, self.patients_view, self.schedule_view):
             self.stack.addWidget(page)
         self.stack.addWidget(self.consultation_view)  # the full page that replaces a section
+        self.record_view = VisitRecordView(record)
+        self.stack.addWidget(self.record_view)  # read-only, over whichever page opened it
 
         self.toast = Toast(self)
         self.tray: QSystemTrayIcon | None = None
@@ -141,10 +156,21 @@ class DoctorMainWindow(QMainWindow):
             self.tray.show()
         self.notifications: list[str] = []  # what was announced (toast), newest last
         self.alerts: list[str] = []  # what was also announced by tray message and sound (window not active)
+        self.notifier = PushNotifier(today.settings, self.tray, self)
 
         self.nav.currentRowChanged.connect(self.show_section)
-        for vm in (today, consultation, earnings, patients, schedule):
+        for vm in (today, consultation, earnings, patients, schedule, record):
             vm.error.connect(self.banner_error)
+        self.patients_view.open_record.connect(self.open_record)
+        self.consultation_view.open_record.connect(self.open_record)
+        self.schedule_view.open_record.connect(self.open_record)
+        for confirming in (schedule, earnings, follow_up):
+            confirming.info.connect(self.notify_info)
+        self.consultation_view.follow_up_requested.connect(self.follow_up_dialog.begin)
+        self.record_view.back_requested.connect(self.record_back)
+        self.set_clinic(None)
+        for view in (self.record_view, self.consultation_view):  # the paper chosen last is kept
+            view.print_panel.page.currentTextChanged.connect(self._remember_page_size)
         today.open_requested.connect(self.open_consultation)
         today.sent_in.connect(self._sent_in)
         self.sent_in_bar.open_clicked.connect(self.open_consultation)
@@ -152,22 +178,43 @@ class DoctorMainWindow(QMainWindow):
         self.consultation_view.back_requested.connect(self.back)
         consultation.completed.connect(self._completed)
         self._shortcuts()
+        self.nav.setAccessibleName("Sections (Ctrl+1 to Ctrl+4)")
         self.nav.setCurrentRow(TODAY)
+        name_controls(self)  # the rest get an accessible name from what they show
 
     # --- navigation -------------------------------------------------------------------------------------------
 
     def _shortcuts(self) -> None:
         for i in range(len(SECTIONS)):
-            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=lambda i=i: self.nav.setCurrentRow(i))
+            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self).activated.connect(lambda i=i: self.nav.setCurrentRow(i))
         for key in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(key), self, activated=self._shortcut_complete)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self._escape)
+            QShortcut(QKeySequence(key), self).activated.connect(self._shortcut_complete)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self).activated.connect(self._escape)
+        QShortcut(QKeySequence("Alt+Left"), self).activated.connect(self._go_back)
+        QShortcut(QKeySequence(CALL_NEXT_KEY), self).activated.connect(self._shortcut_call_next)
 
     def _shortcut_complete(self) -> None:
         if self.in_consultation:
             self.consultation_view.ask_complete()
 
+    def _shortcut_call_next(self) -> None:
+        if not self.consultation_open and not self.in_record:
+            self.nav.setCurrentRow(TODAY)
+            self.today_vm.call_next()
+
+    def _go_back(self) -> None:
+        if self.in_record:
+            self.record_back()
+        elif self.in_consultation:
+            self.back()
+
     def _escape(self) -> None:
+        if self.in_record:
+            self.record_back()
+            return
+        if self.stack.currentWidget() is self.schedule_view and self.schedule_view.details.isVisible():
+            self.schedule_vm.hide_details()
+            return
         if not self.in_consultation:
             return
         if self.consultation_view.confirm_bar.isVisible():
@@ -180,19 +227,40 @@ class DoctorMainWindow(QMainWindow):
         return self.stack.currentWidget() is self.consultation_view
 
     @property
+    def in_record(self) -> bool:
+        return self.stack.currentWidget() is self.record_view
+
+    @property
+    def consultation_open(self) -> bool:
+        """A consultation is on screen, or under the visit record opened from it."""
+        return self.in_consultation or (self.in_record and self._record_return is self.consultation_view)
+
+    @property
     def current_section(self) -> int:
         return self.nav.currentRow()
 
     def show_section(self, index: int) -> None:
         if index < 0:
             return
-        if self.in_consultation:
+        if self.consultation_open:
             self.consultation_view.unbind()
             self.consultation_vm.leave()
+        self._record_return = None
         self.stack.setCurrentIndex(index)
+        self._focus_section(index)
         if index not in self._loaded:  # each section loads on first visit; app.py keeps it fresh after
             self._loaded.add(index)
             self._reload(index)
+
+    def _focus_section(self, index: int) -> None:
+        """Without a mouse: the section's first control takes the keyboard (Ctrl+1…4 then Tab through it)."""
+        first = (
+            self.today_view.call_next,
+            self.earnings_view.start,
+            self.patients_view.search,
+            self.schedule_view.tree,
+        )[index]
+        first.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _reload(self, index: int) -> None:
         (self.today_vm, self.earnings_vm, self.patients_vm, self.schedule_vm)[index].refresh()
@@ -211,9 +279,24 @@ class DoctorMainWindow(QMainWindow):
         # The page holds the focus, not an editor: whatever the doctor was typing cannot continue into it.
         self.consultation_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def open_record(self, visit_id: int) -> None:
+        """The read-only record of a visit, over the page it was opened from (Back returns there)."""
+        if not self.in_record:
+            self._record_return = self.stack.currentWidget()
+        self.record_view.begin(visit_id)
+        self.stack.setCurrentWidget(self.record_view)
+        self.record_view.back.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def record_back(self) -> None:
+        target = self._record_return or self.today_view
+        self._record_return = None
+        self.record_vm.visit_id = None
+        self.stack.setCurrentWidget(target)
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _sent_in(self, visit_id: int, patient_name: str) -> None:
         """A push: open it only when no consultation is open (and the doctor wants that); otherwise announce it."""
-        if self.in_consultation:
+        if self.consultation_open:
             if self.consultation_vm.visit_id != visit_id:
                 self.sent_in_bar.announce(visit_id, patient_name)
             return
@@ -233,22 +316,47 @@ class DoctorMainWindow(QMainWindow):
         self.today_view.show_success(f"Consultation with {visit.patient.full_name} completed.")
         self.today_vm.refresh()
 
+    def set_clinic(self, clinic: ClinicOut | None) -> None:
+        """The clinic heads printed documents (name, address, phone) with the doctor's name."""
+        self.clinic = clinic
+        letterhead = Letterhead.of(clinic, self.doctor)
+        page = self.today_vm.settings.page_size
+        for view in (self.record_view, self.consultation_view):
+            view.letterhead = letterhead
+            view.print_panel.page.setCurrentIndex(max(0, view.print_panel.page.findData(page)))
+
+    def _remember_page_size(self, page: str) -> None:
+        self.today_vm.settings.page_size = page
+
     # --- messages ---------------------------------------------------------------------------------------------
+
+    def set_connection_state(self, state: str) -> None:
+        """The dot in the sidebar, and the same banner as reception's: offline says so; back online clears what
+        the outage left (an old "Cannot reach the server" under a green "Connected")."""
+        self.indicator.set_state(state)
+        self.banner.follow_connection(state)
 
     def banner_error(self, message: str) -> None:
         self.banner.show_error(message)
+
+    def notify_info(self, text: str) -> None:
+        """A confirmation of the doctor's own action (not a push: no tray message, no sound)."""
+        self.toast.show_message(text)
 
     def notify(self, text: str) -> None:
         """A toast in the window; when the window is not the active one, also a tray message and a sound."""
         self.notifications.append(text)
         self.toast.show_message(text)
-        if self.isActiveWindow():
+        if not self.in_background:
             return
         self.alerts.append(text)
-        if self.tray is not None and QSystemTrayIcon.supportsMessages():
-            self.tray.showMessage("Patient sent in", text, QSystemTrayIcon.MessageIcon.Information, 5000)
-        QApplication.beep()
+        self.notifier.alert("Patient sent in", text)  # tray message, and the chime unless muted
         QApplication.alert(self)  # flash the task bar entry
+
+    @property
+    def in_background(self) -> bool:
+        """The doctor is not looking at this window: minimised, hidden, or another program is in front."""
+        return self.isMinimized() or not self.isVisible() or not self.isActiveWindow()
 
     # --- window -----------------------------------------------------------------------------------------------
 
@@ -265,7 +373,15 @@ class DoctorMainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop every view-model's tasks and timers (the app quits, or a test ends)."""
         self.consultation_view.shutdown()
-        for vm in (self.today_vm, self.consultation_vm, self.earnings_vm, self.patients_vm, self.schedule_vm):
+        for vm in (
+            self.today_vm,
+            self.consultation_vm,
+            self.earnings_vm,
+            self.patients_vm,
+            self.schedule_vm,
+            self.record_vm,
+            self.follow_up_vm,
+        ):
             vm.close()
         if self.tray is not None:
             self.tray.hide()

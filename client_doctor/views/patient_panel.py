@@ -22,7 +22,7 @@ def card_frame(name: str) -> tuple[QFrame, QVBoxLayout]:
 
 
 class PatientPanel(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, visit_title: str = "Current visit") -> None:
         super().__init__(parent)
         left_layout = QVBoxLayout(self)
         left_layout.setContentsMargins(0, 0, 8, 0)
@@ -45,7 +45,7 @@ class PatientPanel(QWidget):
         left_layout.addWidget(patient_card)
 
         visit_card, vl = card_frame("currentVisit")
-        vl.addWidget(label("Current visit", "sectionTitle"))
+        vl.addWidget(label(visit_title, "sectionTitle"))
         vform = QFormLayout()
         self.service = label(name="visitService")
         self.appointment = label(name="visitAppointment")

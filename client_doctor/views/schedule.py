@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import cast
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QPushButton,
+    QSplitter,
     QStackedWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from client_doctor import fmt
 from client_doctor.viewmodels.schedule import DEFAULT_DAYS, ScheduleViewModel
+from client_doctor.views.schedule_details import AppointmentDetails
 from client_doctor.views.widgets import label
 from common.enums import AppointmentStatus
 from common.schemas import AppointmentOut
@@ -37,6 +40,8 @@ def _date_edit(name: str, value: date) -> QDateEdit:
 
 
 class ScheduleView(QWidget):
+    open_record = Signal(int)  # visit id (from the details' list of the patient's visits)
+
     def __init__(self, vm: ScheduleViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.vm = vm
@@ -70,6 +75,22 @@ class ScheduleView(QWidget):
         filters.addWidget(self.refresh)
         root.addLayout(filters)
 
+        actions = QHBoxLayout()
+        self.details_button = QPushButton("View details")
+        self.details_button.setObjectName("scheduleDetails")
+        self.details_button.setAccessibleName("View the selected appointment's details")
+        self.details_button.setToolTip("The appointment and the patient's record (Enter or double-click)")
+        self.details_button.clicked.connect(self.show_details)
+        self.cancel_button = QPushButton("Cancel…")
+        self.cancel_button.setObjectName("scheduleCancel")
+        self.cancel_button.setAccessibleName("Cancel the selected appointment")
+        self.cancel_button.setToolTip("Cancel the selected appointment, with a reason reception will see")
+        self.cancel_button.clicked.connect(self.ask_cancel)
+        actions.addWidget(self.details_button)
+        actions.addWidget(self.cancel_button)
+        actions.addStretch(1)
+        root.addLayout(actions)
+
         self.tree = QTreeWidget()
         self.tree.setObjectName("scheduleTree")
         self.tree.setColumnCount(4)
@@ -84,7 +105,30 @@ class ScheduleView(QWidget):
         self.body = QStackedWidget()
         self.body.addWidget(self.tree)
         self.body.addWidget(self.empty)
-        root.addWidget(self.body, 1)
+        self.details = AppointmentDetails()
+        self.details.hide()
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.body)
+        split.addWidget(self.details)
+        split.setSizes([640, 380])
+        root.addWidget(split, 1)
+        self.tree.setAccessibleName("Appointments by day")
+        self.tree.itemActivated.connect(lambda *_: self.show_details())
+        self.tree.currentItemChanged.connect(lambda *_: self._update_actions())
+        self.details.closed.connect(vm.hide_details)
+        self.details.cancel_confirmed.connect(vm.cancel)
+        self.details.open_record.connect(self.open_record.emit)
+        vm.details_changed.connect(self.details.show_appointment)
+        vm.details_changed.connect(lambda *_: self._update_actions())
+        for widget, name in (
+            (self.start, "From date"),
+            (self.end, "To date"),
+            (self.status, "Status filter"),
+            (self.next30, f"Next {DEFAULT_DAYS} days"),
+            (self.refresh, "Refresh the schedule"),
+        ):
+            widget.setAccessibleName(name)
+        self._update_actions()
 
         for edit in (self.start, self.end):
             edit.dateChanged.connect(self._filters_changed)
@@ -93,8 +137,8 @@ class ScheduleView(QWidget):
 
     def _filters_changed(self, *_: object) -> None:
         self.vm.set_filters(
-            start_date=self.start.date().toPython(),
-            end_date=self.end.date().toPython(),
+            start_date=cast(date, self.start.date().toPython()),  # the stubs say object
+            end_date=cast(date, self.end.date().toPython()),
             status=self.status.currentData(),
         )
 
@@ -111,6 +155,7 @@ class ScheduleView(QWidget):
         self._filters_changed()
 
     def show_groups(self, groups: list[tuple[date, list[AppointmentOut]]]) -> None:
+        selected = self.selected_id()
         self.tree.clear()
         bold = QFont()
         bold.setBold(True)
@@ -137,10 +182,51 @@ class ScheduleView(QWidget):
                 header.addChild(child)
             header.setExpanded(True)
         self.body.setCurrentWidget(self.tree if groups else self.empty)
+        if selected is not None:
+            self.select(selected)  # a refetch (a live event, the minute timer) keeps the row the doctor was on
+        self._update_actions()
 
-    def appointment_ids(self) -> list[int]:
-        ids = []
+    # --- one appointment ------------------------------------------------------------------------------------
+
+    def selected_id(self) -> int | None:
+        item = self.tree.currentItem()
+        return item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def select(self, appointment_id: int) -> bool:
         for i in range(self.tree.topLevelItemCount()):
             top = self.tree.topLevelItem(i)
-            ids.extend(top.child(j).data(0, Qt.ItemDataRole.UserRole) for j in range(top.childCount()))
+            assert top is not None  # i < topLevelItemCount()
+            for j in range(top.childCount()):
+                child = top.child(j)
+                if child is not None and child.data(0, Qt.ItemDataRole.UserRole) == appointment_id:
+                    self.tree.setCurrentItem(child)
+                    return True
+        return False
+
+    def _update_actions(self) -> None:
+        appt = self.vm.find(self.selected_id() or 0)
+        self.details_button.setEnabled(appt is not None)
+        self.cancel_button.setEnabled(appt is not None and appt.status == AppointmentStatus.CONFIRMED)
+
+    def show_details(self) -> None:
+        appointment_id = self.selected_id()
+        if appointment_id is not None:
+            self.vm.show_details(appointment_id)
+
+    def ask_cancel(self) -> None:
+        appointment_id = self.selected_id()
+        if appointment_id is None:
+            return
+        if self.details.appointment is None or self.details.appointment.id != appointment_id:
+            self.vm.show_details(appointment_id)
+        self.details.ask_cancel()
+
+    def appointment_ids(self) -> list[int]:
+        ids: list[int] = []
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            assert top is not None  # i < topLevelItemCount()
+            ids.extend(
+                child.data(0, Qt.ItemDataRole.UserRole) for j in range(top.childCount()) if (child := top.child(j))
+            )
         return ids

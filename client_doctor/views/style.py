@@ -39,6 +39,8 @@ QPushButton[primary="true"] { background: #2563eb; color: white; border: 1px sol
 QPushButton[primary="true"]:hover { background: #1d4ed8; }
 QPushButton[primary="true"]:disabled { background: #93c5fd; border-color: #93c5fd; }
 QPushButton[danger="true"] { background: #16a34a; color: white; border: 1px solid #16a34a; }
+QPushButton[destructive="true"] { background: #dc2626; color: white; border: 1px solid #dc2626; }
+QPushButton[destructive="true"]:disabled { background: #fca5a5; border-color: #fca5a5; }
 QFrame#confirmBar { background: #fef3c7; border: 1px solid #fcd34d; border-radius: 6px; }
 QFrame#sentInBar { background: #fffbeb; border: 1px solid #f59e0b; border-radius: 6px; }
 QLabel#sentInText { color: #78350f; font-weight: 600; font-size: 14px; }

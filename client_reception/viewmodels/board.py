@@ -8,13 +8,23 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSettings,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 
+from client_reception.viewmodels.timeline import TimelineViewModel
 from common.client import ApiClient, ApiError
-from common.enums import Phase
+from common.enums import PaymentStatus, Phase, Priority, VisitStatus
+from common.qt.formatting import format_time
 from common.qt.table_model import Column, RowRole, RowTableModel, SortRole
 from common.qt.viewmodel import ViewModel
-from common.schemas import DoctorOut, QueueBoard, QueueEntry
+from common.schemas import DoctorOut, QueueBoard, QueueEntry, VisitOut
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -38,7 +48,23 @@ def _card_text(card: BoardCard) -> str:
 
 def _card_tip(card: BoardCard) -> str:
     e = card.entry
-    return f"{e.patient.full_name} · {e.patient.phone}\n{e.doctor.full_name} · {e.service.name}"
+    lines = [f"{e.patient.full_name} · {e.patient.phone}", f"{e.doctor.full_name} · {e.service.name}"]
+    if e.priority != Priority.NORMAL:
+        lines.append(f"Priority: {e.priority.value.title()}")
+    if e.status == VisitStatus.CALLED:
+        lines.append(f"Called{f' to {e.room}' if e.room else ''} at {format_time(e.called_at)}")
+    if card.phase == Phase.COMPLETED:
+        lines.append(payment_block(e) or "Not paid yet")
+    return "\n".join(lines)
+
+
+def payment_block(entry: QueueEntry) -> str | None:
+    """Why no payment can be taken for this visit now (None: it can). The server refuses a second live payment."""
+    if entry.payment_status == PaymentStatus.PAID:
+        return "Already paid: its receipt and a refund are on the Payments screen."
+    if entry.payment_status == PaymentStatus.PENDING:
+        return "A payment is already recorded as pending: mark it paid on the Payments screen."
+    return None
 
 
 class BoardModel(RowTableModel[BoardCard]):
@@ -109,14 +135,18 @@ class BoardViewModel(ViewModel):
     """Owns the board model, the doctor filter and the refetch/move calls."""
 
     loaded = Signal()  # after every successful refetch
+    syncing = Signal(bool)  # around a refetch's model update: views keep their selection through it
     doctors_changed = Signal()
     moved = Signal(int, str)  # visit id, new phase
+    sent = Signal(int, str)  # visit id, what the Undo bar says: every send can be undone for a few seconds
+    confirm_needed = Signal(int, str)  # visit id, why: the doctor is at the clinic's limit (409 doctor_busy)
 
     DEBOUNCE_MS = 150  # events arrive in bursts (ten check-ins at once): one refetch
 
-    def __init__(self, api: ApiClient, parent: QObject | None = None) -> None:
+    def __init__(self, api: ApiClient, parent: QObject | None = None, *, settings: QSettings | None = None) -> None:
         super().__init__(parent)
         self.api = api
+        self.settings = settings or QSettings()  # the room each doctor was last called to
         self.model = BoardModel(self)
         self.columns = {phase: PhaseFilter(phase, self.model, self) for phase in Phase}
         self.doctor_id: int | None = None
@@ -124,6 +154,7 @@ class BoardViewModel(ViewModel):
         self.board: QueueBoard | None = None
         self._fetching = False
         self._again = False
+        self._in_flight: set[int] = set()  # visits with a move on its way to the server
 
     # --- loading ----------------------------------------------------------------------------------------------
 
@@ -143,7 +174,11 @@ class BoardViewModel(ViewModel):
                 if self._closed:
                     return None
                 self.board = board
-                self.model.set_board(board)
+                self.syncing.emit(True)
+                try:
+                    self.model.set_board(board)
+                finally:
+                    self.syncing.emit(False)
                 self.loaded.emit()
                 if not self._again:
                     return board
@@ -173,23 +208,106 @@ class BoardViewModel(ViewModel):
 
     # --- moves ------------------------------------------------------------------------------------------------
 
-    def move(self, visit_id: int, phase: Phase) -> asyncio.Task[Any] | None:
+    def move(self, visit_id: int, phase: Phase, *, confirm: bool = False) -> asyncio.Task[Any] | None:
+        """Send a card to the doctor or back to waiting. One request per card at a time: a double-click (or a
+        second press while the first is on its way) sends once."""
         if phase == Phase.COMPLETED:
             self._report("Only the doctor can complete a consultation; it moves to Completed when they finish.")
             return None
-        return self.spawn(self._move(visit_id, phase))
+        if visit_id in self._in_flight:
+            return None
+        self._in_flight.add(visit_id)
+        return self.spawn(self._move(visit_id, phase, confirm))
 
-    async def _move(self, visit_id: int, phase: Phase) -> None:
-        found = self.model.card(visit_id)
-        if found is not None and found.phase == phase:
-            return  # dropped where it already is
-        version = found.entry.version if found else None
+    def undo_send(self, visit_id: int) -> asyncio.Task[Any] | None:
+        """The Undo of a send: back to waiting."""
+        return self.move(visit_id, Phase.WAITING)
+
+    async def _move(self, visit_id: int, phase: Phase, confirm: bool) -> None:
         try:
-            await self.api.move(visit_id, phase, expected_version=version)
+            found = self.model.card(visit_id)
+            if found is not None and found.phase == phase:
+                return  # dropped where it already is
+            version = found.entry.version if found else None
+            try:
+                visit = await self.api.move(visit_id, phase, expected_version=version, confirm=confirm)
+            except ApiError as exc:
+                if exc.code == "doctor_busy":  # beyond the doctor's limit: the desk decides, nothing was written
+                    self.confirm_needed.emit(visit_id, exc.message)
+                    return
+                if exc.status in (404, 409):  # our copy was stale: show the board as it is now
+                    self.refresh_soon()
+                raise
+        finally:
+            self._in_flight.discard(visit_id)
+        self.moved.emit(visit_id, phase.value)
+        if phase == Phase.WITH_DOCTOR:
+            self.sent.emit(
+                visit_id, f"#{visit.queue_number} {visit.patient.full_name} sent to {visit.doctor.full_name}"
+            )
+        else:
+            self.info.emit(f"#{visit.queue_number} {visit.patient.full_name} is back in the waiting list")
+        await self.fetch()
+
+    def sending(self, visit_id: int) -> bool:
+        return visit_id in self._in_flight
+
+    # --- triage -----------------------------------------------------------------------------------------------
+
+    def set_priority(self, visit_id: int, priority: Priority) -> asyncio.Task[Any] | None:
+        return self.spawn(self._set_priority(visit_id, priority))
+
+    async def _set_priority(self, visit_id: int, priority: Priority) -> None:
+        found = self.model.card(visit_id)
+        if found is not None and found.entry.priority == priority:
+            return
+        try:
+            visit = await self.api.set_priority(visit_id, priority)
         except ApiError as exc:
-            if exc.status in (404, 409):  # our copy was stale: show the board as it is now
+            if exc.status in (404, 409):
                 self.refresh_soon()
             raise
-        self.moved.emit(visit_id, phase.value)
-        self.info.emit("Sent to the doctor" if phase == Phase.WITH_DOCTOR else "Back to waiting")
+        self.info.emit(f"#{visit.queue_number} {visit.patient.full_name}: priority {priority.value.title()}")
         await self.fetch()
+
+    # --- calling ----------------------------------------------------------------------------------------------
+
+    def room_for(self, doctor_id: int) -> str:
+        """The room this doctor's patients were last called to from this desk ("" if never)."""
+        return str(self.settings.value(f"rooms/doctor_{doctor_id}", "", type=str) or "")
+
+    async def call(self, visit_id: int, room: str = "") -> VisitOut:
+        """WAITING -> CALLED, optionally to a room (remembered for the doctor). ApiError goes to the caller."""
+        room = room.strip()
+        try:
+            visit = await self.run(self.api.call(visit_id, room=room))
+        except ApiError as exc:
+            if exc.status in (404, 409):
+                self.refresh_soon()
+            raise
+        self.settings.setValue(f"rooms/doctor_{visit.doctor_id}", room)
+        where = f" to {room}" if room else ""
+        self.info.emit(f"Called #{visit.queue_number} {visit.patient.full_name}{where}")
+        self.spawn(self.fetch(), quiet=True)
+        return visit
+
+    # --- cancelling -------------------------------------------------------------------------------------------
+
+    async def cancel_visit(self, visit_id: int, *, cancel_appointment: bool = False) -> VisitOut:
+        """A waiting (or called) visit is cancelled, its appointment too if asked. ApiError goes to the caller."""
+        try:
+            visit = await self.run(self.api.cancel_visit(visit_id, cancel_appointment=cancel_appointment))
+        except ApiError as exc:
+            if exc.status in (404, 409):
+                self.refresh_soon()
+            raise
+        also = " and its appointment" if cancel_appointment else ""
+        self.info.emit(f"Visit #{visit.queue_number} ({visit.patient.full_name}){also} cancelled")
+        self.spawn(self.fetch(), quiet=True)
+        return visit
+
+    def timeline(self, visit_id: int) -> TimelineViewModel:
+        """A view-model for one visit's timeline (its errors reach the same banner as the board's)."""
+        vm = TimelineViewModel(self.api, visit_id, self)
+        vm.error.connect(self.error)
+        return vm

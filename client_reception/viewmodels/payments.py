@@ -9,10 +9,12 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from client_reception import receipt as receipts
+from client_reception.viewmodels.board import payment_block
 from client_reception.viewmodels.catalog import Catalog
 from client_reception.viewmodels.tables import payment_table
 from common.client import ApiClient
 from common.enums import PaymentMethod, PaymentStatus
+from common.qt.formatting import format_money
 from common.qt.viewmodel import ViewModel
 from common.schemas import PaymentDetail, PaymentOut, QueueEntry, ReceptionDashboard, TakingsOut
 
@@ -58,10 +60,21 @@ class PaymentsViewModel(ViewModel):
 
     # --- taking payments --------------------------------------------------------------------------------------
 
+    @property
+    def currency(self) -> str:
+        """The clinic's currency (ISO 4217): on screen, on receipts, in exports."""
+        return self.catalog.clinic.currency
+
     async def payable_visits(self) -> list[QueueEntry]:
-        """Today's visits (completed first: that is when patients pay) with whether each is already settled."""
+        """Today's visits that can still be paid for (completed first: that is when patients pay); a visit with a
+        pending or paid payment is never offered (the server would refuse a second one)."""
         board = await self.run(self.api.queue_board())
-        return [*board.completed, *board.with_doctor, *board.waiting]
+        return [e for e in (*board.completed, *board.with_doctor, *board.waiting) if payment_block(e) is None]
+
+    async def visit_for_payment(self, visit_id: int) -> QueueEntry | None:
+        """One of today's visits, as the board lists it (None when it is not on today's board)."""
+        board = await self.run(self.api.queue_board())
+        return next((e for e in (*board.completed, *board.with_doctor, *board.waiting) if e.id == visit_id), None)
 
     async def payments_of_visit(self, visit_id: int) -> list[PaymentDetail]:
         page = await self.api.list_payments(visit_id=visit_id, per_page=50)
@@ -82,7 +95,7 @@ class PaymentsViewModel(ViewModel):
 
     def _saved(self, payment: PaymentOut, verb: str) -> PaymentDetail:
         assert isinstance(payment, PaymentDetail), "the payments routes answer with PaymentDetail"
-        self.info.emit(f"{verb}: {payment.patient.full_name}, {payment.amount}")
+        self.info.emit(f"{verb}: {payment.patient.full_name}, {format_money(payment.amount, self.currency)}")
         self.saved.emit(payment)
         self.refresh_soon()
         return payment

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from client_reception.viewmodels.appointments import DAY, WEEK, AppointmentsViewModel
 from client_reception.views.appointment_dialog import AppointmentDialog
@@ -10,6 +10,7 @@ from client_reception.views.checkin import fill_doctors
 from client_reception.views.common import busy_bar, heading, selected_row, table
 from client_reception.views.forms import confirm
 from common.enums import AppointmentStatus
+from common.qt.flow_layout import flow_widget, labelled
 from common.schemas import AppointmentOut
 
 CANCELLABLE = {AppointmentStatus.CONFIRMED}
@@ -21,14 +22,10 @@ class AppointmentsView(QWidget):
         self.vm = vm
         self.setObjectName("appointments_view")
         root = QVBoxLayout(self)
-        top = QHBoxLayout()
-        top.addWidget(heading("Appointments", self))
-        top.addSpacing(12)
         self.mode = QComboBox(self)
         self.mode.setObjectName("appointments_mode")
         self.mode.addItem("Day", DAY)
         self.mode.addItem("Week", WEEK)
-        top.addWidget(self.mode)
         self.prev_button = QPushButton("◀", self)
         self.prev_button.setObjectName("appointments_prev")
         self.today_button = QPushButton("Today", self)
@@ -37,42 +34,44 @@ class AppointmentsView(QWidget):
         self.next_button.setObjectName("appointments_next")
         for button in (self.prev_button, self.today_button, self.next_button):
             button.setMaximumWidth(80 if button is self.today_button else 36)
-            top.addWidget(button)
         self.range_label = QLabel(self)
         self.range_label.setObjectName("appointments_range")
         self.range_label.setStyleSheet("font-weight: bold;")
-        top.addWidget(self.range_label)
-        top.addStretch(1)
         self.doctor = QComboBox(self)
         self.doctor.setObjectName("appointments_doctor")
-        self.doctor.setMinimumWidth(180)
-        top.addWidget(QLabel("Doctor:", self))
-        top.addWidget(self.doctor)
+        self.doctor.setMinimumContentsLength(14)
+        self.doctor.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.status = QComboBox(self)
         self.status.setObjectName("appointments_status")
         self.status.addItem("Any status", None)
         for status in AppointmentStatus:
             self.status.addItem(status.value.replace("_", " ").title(), status)
-        top.addWidget(QLabel("Status:", self))
-        top.addWidget(self.status)
-        root.addLayout(top)
+        # the bar wraps onto a second line in a narrow window
+        root.addWidget(
+            flow_widget(
+                self,
+                heading("Appointments", self),
+                self.mode,
+                self.prev_button,
+                self.today_button,
+                self.next_button,
+                self.range_label,
+                labelled(self, "Doctor:", self.doctor),
+                labelled(self, "Status:", self.status),
+            )
+        )
         self.busy = busy_bar("appointments_busy", self)
         root.addWidget(self.busy)
         self.table = table("appointments_table", vm.model, self)
         root.addWidget(self.table, 1)
-        bottom = QHBoxLayout()
         self.count = QLabel(self)
-        bottom.addWidget(self.count)
-        bottom.addStretch(1)
         self.book_button = QPushButton("Book appointment…", self)
         self.book_button.setObjectName("appointments_book")
         self.edit_button = QPushButton("Edit…", self)
         self.edit_button.setObjectName("appointments_edit")
         self.cancel_button = QPushButton("Cancel appointment…", self)
         self.cancel_button.setObjectName("appointments_cancel")
-        for button in (self.book_button, self.edit_button, self.cancel_button):
-            bottom.addWidget(button)
-        root.addLayout(bottom)
+        root.addWidget(flow_widget(self, self.count, self.book_button, self.edit_button, self.cancel_button))
         self.dialog: AppointmentDialog | None = None
 
         self.mode.currentIndexChanged.connect(lambda _: vm.set_filters(mode=self.mode.currentData()))

@@ -1,16 +1,23 @@
-"""One card of the queue board: the painted delegate and the wait-timer arithmetic it shows."""
+"""One card of the queue board: the painted delegate and the wait-timer arithmetic it shows.
+
+A card reads, top to bottom: the queue number and name (the timer on the right when there is room); a row of
+labels that wraps when the column is narrow — the timer when it did not fit above, EMERGENCY / URGENT, OVERDUE,
+CALLED (room and time), Paid / Unpaid; then phone · doctor and service · arrival, elided (the tooltip has it all).
+Nothing is shown by colour alone: every colour comes with its word. The card's height follows its width, so a
+narrow column wraps instead of hiding the timer or OVERDUE behind a scroll bar."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from client_reception.viewmodels.board import card_at
-from common.enums import Phase
+from common.enums import PaymentStatus, Phase, Priority, VisitStatus
 from common.qt.formatting import format_time
 from common.schemas import QueueEntry
 
@@ -18,6 +25,11 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 ACCENT = {Phase.WAITING: "#2f6fb0", Phase.WITH_DOCTOR: "#2e8b57", Phase.COMPLETED: "#7a7a7a"}
 OVERDUE_BG = QColor("#fdecea")
 OVERDUE_EDGE = QColor("#c62828")
+CALLED_BG = QColor("#f3eefc")
+CALLED_EDGE = QColor("#5e35b1")
+CALLED_BG_CHIP = QColor("#e4dbf7")
+PRIORITY_EDGE = {Priority.EMERGENCY: QColor("#c62828"), Priority.URGENT: QColor("#f59e0b")}
+MIN_NAME_WIDTH = 90  # below this the timer moves from the name line to the label row
 
 
 def elapsed_text(seconds: float) -> str:
@@ -44,6 +56,63 @@ def is_overdue(entry: QueueEntry, phase: Phase, threshold_minutes: int, now: dat
     return entry.is_overdue or live_wait_seconds(entry, phase, now) > threshold_minutes * 60
 
 
+def payment_text(status: PaymentStatus | None) -> str:
+    return {
+        PaymentStatus.PAID: "Paid",
+        PaymentStatus.PENDING: "Payment pending",
+        PaymentStatus.REFUNDED: "Refunded",
+    }.get(status, "Unpaid")  # type: ignore[arg-type]
+
+
+def called_text(entry: QueueEntry) -> str:
+    return f"CALLED {format_time(entry.called_at)}" if entry.called_at else "CALLED"
+
+
+@dataclass(frozen=True)
+class Chip:
+    """A word on a card: its text, colours, and whether it sits on a filled pill."""
+
+    text: str
+    fg: QColor
+    bg: QColor | None = None
+
+
+WHITE = QColor("#ffffff")
+TEXT = QColor("#111111")
+SECONDARY = QColor("#444444")
+TIMER = QColor("#333333")
+EDGE = QColor("#d0d4da")
+EDGE_SELECTED = QColor("#1e88e5")
+CHIP_EMERGENCY = Chip("EMERGENCY", WHITE, QColor("#c62828"))
+CHIP_URGENT = Chip("URGENT", QColor("#3d2a00"), QColor("#fbbf24"))
+CHIP_OVERDUE = Chip("OVERDUE", OVERDUE_EDGE)
+PAYMENT_CHIPS = {
+    PaymentStatus.PAID: (QColor("#1b5e20"), QColor("#e3f2e5")),
+    PaymentStatus.PENDING: (QColor("#7a4f00"), QColor("#fff3d6")),
+    PaymentStatus.REFUNDED: (QColor("#555555"), QColor("#eeeeee")),
+    None: (QColor("#b71c1c"), QColor("#fdecea")),
+}
+
+
+def card_chips(entry: QueueEntry, phase: Phase, overdue: bool) -> list[Chip]:
+    """The labels of a card (not the timer), in reading order."""
+    chips: list[Chip] = []
+    if entry.priority == Priority.EMERGENCY:
+        chips.append(CHIP_EMERGENCY)
+    elif entry.priority == Priority.URGENT:
+        chips.append(CHIP_URGENT)
+    if overdue:
+        chips.append(CHIP_OVERDUE)
+    if phase == Phase.WAITING and entry.status == VisitStatus.CALLED:
+        chips.append(Chip(called_text(entry), WHITE, CALLED_EDGE))
+        if entry.room:  # a label of its own, so a narrow card wraps it rather than cutting it
+            chips.append(Chip(f"→ {entry.room}", CALLED_EDGE, CALLED_BG_CHIP))
+    if phase == Phase.COMPLETED:
+        fg, bg = PAYMENT_CHIPS.get(entry.payment_status, PAYMENT_CHIPS[None])
+        chips.append(Chip(payment_text(entry.payment_status), fg, bg))
+    return chips
+
+
 class _Fonts:
     """The three fonts of a card, derived once per base font (not rebuilt for every card on every tick)."""
 
@@ -60,12 +129,19 @@ class _Fonts:
         self.big_metrics = QFontMetrics(self.big)
 
 
-WHITE = QColor("#ffffff")
-TEXT = QColor("#111111")
-SECONDARY = QColor("#444444")
-TIMER = QColor("#333333")
-EDGE = QColor("#d0d4da")
-EDGE_SELECTED = QColor("#1e88e5")
+@dataclass(frozen=True)
+class CardLayout:
+    """Where a card's parts go for one width: the timer on the name line or in the label row, label rows."""
+
+    timer_inline: bool
+    rows: tuple[tuple[tuple[Chip, int], ...], ...]  # each row: (chip, width)
+
+    @property
+    def chip_rows(self) -> int:
+        return len(self.rows)
+
+
+PAD_X, PAD_TOP, CHIP_GAP, CHIP_PAD = 14, 6, 6, 10
 
 
 class CardDelegate(QStyledItemDelegate):
@@ -88,68 +164,147 @@ class CardDelegate(QStyledItemDelegate):
             False: QPen(EDGE, 1),
             True: QPen(EDGE_SELECTED, 2),
         }
+        self._laid_out: dict[int, int] = {}  # visit id → label rows its size was computed with
 
     def fonts(self, base: QFont) -> _Fonts:
         if self._fonts is None or self._fonts.key != base.key():
             self._fonts = _Fonts(base)
         return self._fonts
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
-        line = self.fonts(option.font).line
-        return QSize(max(option.rect.width(), 220), 3 * line + 34)  # three lines + paddings, nothing wasted
+    # --- geometry ---------------------------------------------------------------------------------------------
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
+    def _timer_reserve(self, f: _Fonts) -> int:
+        """The timer's widest text, so the layout does not change as the seconds tick."""
+        return f.bold_metrics.horizontalAdvance(f"{self._label} 0:00:00") + 4
+
+    def layout(self, entry: QueueEntry, overdue: bool, inner_width: int, f: _Fonts) -> CardLayout:
+        number_w = f.big_metrics.horizontalAdvance(f"#{entry.queue_number}") + 8
+        timer_w = self._timer_reserve(f)
+        inline = inner_width - number_w - timer_w - 6 >= MIN_NAME_WIDTH
+        chips = card_chips(entry, self.phase, overdue)
+        sized: list[tuple[Chip, int]] = []
+        if not inline:
+            sized.append((Chip("", TIMER), timer_w))  # the timer, as the first label
+        sized += [(chip, f.bold_metrics.horizontalAdvance(chip.text) + CHIP_PAD) for chip in chips]
+        rows: list[tuple[tuple[Chip, int], ...]] = []
+        row: list[tuple[Chip, int]] = []
+        used = 0
+        for chip, width in sized:
+            width = min(width, inner_width)
+            if row and used + CHIP_GAP + width > inner_width:
+                rows.append(tuple(row))
+                row, used = [], 0
+            used += (CHIP_GAP if row else 0) + width
+            row.append((chip, width))
+        if row:
+            rows.append(tuple(row))
+        return CardLayout(inline, tuple(rows))
+
+    def _inner_width(self, full_width: int) -> int:
+        return max(60, full_width - 8 - PAD_X - 10)
+
+    def _view_width(self, option: QStyleOptionViewItem) -> int:
+        view = self.parent()
+        if isinstance(view, QListView):
+            return view.viewport().width() - 2 * view.spacing()
+        return option.rect.width()
+
+    def _height(self, layout: CardLayout, f: _Fonts) -> int:
+        line = f.line
+        return 3 * line + 34 + layout.chip_rows * (line + 6)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
+        f = self.fonts(option.font)
         card = card_at(index)
         if card is None:
+            return QSize(120, 3 * f.line + 34)
+        width = self._view_width(option)
+        overdue = is_overdue(card.entry, self.phase, self._threshold(), self.now())
+        layout = self.layout(card.entry, overdue, self._inner_width(width), f)
+        self._laid_out[card.id] = layout.chip_rows
+        # A small width: the list gives every card the viewport's width anyway, and never needs to scroll sideways.
+        return QSize(120, self._height(layout, f))
+
+    # --- painting ---------------------------------------------------------------------------------------------
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
+        found = card_at(index)
+        if found is None:
             return
-        entry = card.entry
+        entry = found.entry
         now = self.now()
         overdue = is_overdue(entry, self.phase, self._threshold(), now)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         f = self.fonts(option.font)
         line = f.line
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        card = option.rect.adjusted(4, 3, -4, -3)
-        painter.setPen(self._pens[selected])
-        painter.setBrush(OVERDUE_BG if overdue else WHITE)
-        painter.drawRoundedRect(card, 6, 6)
-        edge = OVERDUE_EDGE if overdue else self._accent
-        painter.fillRect(QRect(card.left(), card.top() + 1, 5, card.height() - 1), edge)
+        rect = option.rect.adjusted(4, 3, -4, -3)
+        inner = rect.adjusted(PAD_X, PAD_TOP, -10, -6)
+        layout = self.layout(entry, overdue, inner.width(), f)
+        if self._laid_out.get(found.id, layout.chip_rows) != layout.chip_rows:
+            self._laid_out[found.id] = layout.chip_rows
+            self.sizeHintChanged.emit(index)  # it turned overdue, was called…: the card needs another row
 
-        inner = card.adjusted(14, 6, -10, -6)
-        # line 1: queue number, name, timer on the right
+        called = self.phase == Phase.WAITING and entry.status == VisitStatus.CALLED
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(self._pens[selected])
+        painter.setBrush(OVERDUE_BG if overdue else CALLED_BG if called else WHITE)
+        painter.drawRoundedRect(rect, 6, 6)
+        band = PRIORITY_EDGE.get(entry.priority)
+        edge = band or (OVERDUE_EDGE if overdue else CALLED_EDGE if called else self._accent)
+        painter.fillRect(QRect(rect.left(), rect.top() + 1, 8 if band else 5, rect.height() - 1), edge)
+
+        # line 1: queue number, name, the timer on the right when there is room
         painter.setFont(f.big)
         painter.setPen(OVERDUE_EDGE if overdue else self._accent)
         number = f"#{entry.queue_number}"
         number_w = f.big_metrics.horizontalAdvance(number) + 8
         painter.drawText(QRect(inner.left(), inner.top(), number_w, line + 4), Qt.AlignmentFlag.AlignVCenter, number)
         timer_text = f"{self._label} {elapsed_text(live_wait_seconds(entry, self.phase, now))}"
+        timer_pen = OVERDUE_EDGE if overdue else TIMER
+        timer_w = 0
+        if layout.timer_inline:
+            painter.setFont(f.bold)
+            timer_w = self._timer_reserve(f)
+            painter.setPen(timer_pen)
+            painter.drawText(
+                QRect(inner.right() - timer_w, inner.top(), timer_w, line + 4),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                timer_text,
+            )
         painter.setFont(f.bold)
-        timer_w = f.bold_metrics.horizontalAdvance(timer_text) + 4
-        painter.setPen(OVERDUE_EDGE if overdue else TIMER)
-        painter.drawText(
-            QRect(inner.right() - timer_w, inner.top(), timer_w, line + 4),
-            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-            timer_text,
-        )
         painter.setPen(TEXT)
         name_rect = QRect(inner.left() + number_w, inner.top(), inner.width() - number_w - timer_w - 6, line + 4)
         name = f.bold_metrics.elidedText(entry.patient.full_name, Qt.TextElideMode.ElideRight, name_rect.width())
         painter.drawText(name_rect, Qt.AlignmentFlag.AlignVCenter, name)
 
-        # line 2: phone · doctor (OVERDUE badge on the right); line 3: service · check-in time (clinic clock)
+        # the label rows
+        y = inner.top() + line + 8
+        for row in layout.rows:
+            x = inner.left()
+            for chip, width in row:
+                box = QRect(x, y, width, line + 2)
+                if chip.text == "":  # the timer
+                    painter.setFont(f.bold)
+                    painter.setPen(timer_pen)
+                    painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, timer_text)
+                else:
+                    if chip.bg is not None:
+                        painter.setPen(Qt.PenStyle.NoPen)
+                        painter.setBrush(chip.bg)
+                        painter.drawRoundedRect(box, 4, 4)
+                    painter.setFont(f.bold)
+                    painter.setPen(chip.fg)
+                    text = f.bold_metrics.elidedText(chip.text, Qt.TextElideMode.ElideRight, width - 4)
+                    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+                x += width + CHIP_GAP
+            y += line + 6
+
+        # phone · doctor; service · check-in time (clinic clock)
         second = f"{entry.patient.phone or 'no phone'}  ·  {entry.doctor.full_name}"
         third = f"{entry.service.name}  ·  arrived {format_time(entry.check_in_time)}"
-        for i, text in enumerate((second, third), start=1):
-            rect = QRect(inner.left(), inner.top() + 4 + i * (line + 3), inner.width(), line + 2)
-            if overdue and i == 1:  # a badge on the right, so eliding the text never hides it
-                painter.setFont(f.bold)
-                painter.setPen(OVERDUE_EDGE)
-                badge_w = f.bold_metrics.horizontalAdvance("OVERDUE") + 4
-                badge = QRect(rect.right() - badge_w, rect.top(), badge_w, rect.height())
-                painter.drawText(badge, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "OVERDUE")
-                rect.setWidth(rect.width() - badge_w - 8)
-            painter.setFont(f.base)
-            painter.setPen(SECONDARY)
-            elided = f.base_metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
-            painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter, elided)
+        painter.setFont(f.base)
+        painter.setPen(SECONDARY)
+        for i, text in enumerate((second, third)):
+            box = QRect(inner.left(), y + i * (line + 3), inner.width(), line + 2)
+            elided = f.base_metrics.elidedText(text, Qt.TextElideMode.ElideRight, box.width())
+            painter.drawText(box, Qt.AlignmentFlag.AlignVCenter, elided)

@@ -9,7 +9,6 @@ from PySide6.QtGui import QColor, QDrag, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QListView,
     QSizePolicy,
@@ -22,6 +21,7 @@ from client_reception.views.board_card import ACCENT, CardDelegate
 from common.enums import Phase
 
 MIME = "application/x-clinic-visit"
+MIN_COLUMN_WIDTH = 176  # three columns and the sidebar fit a window 800 px wide
 TITLES = {Phase.WAITING: "Waiting", Phase.WITH_DOCTOR: "With Doctor", Phase.COMPLETED: "Completed"}
 HINTS = {
     Phase.WAITING: "Send with the button, a double-click or a drag",
@@ -46,7 +46,11 @@ class BoardColumnView(QListView):
         self.setObjectName(f"board_list_{phase.value}")
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setUniformItemSizes(True)
+        # A card's height follows the column's width (its labels wrap), so sizes are asked again on a resize;
+        # cards are never wider than the column: no sideways scrolling that would hide the timer or OVERDUE.
+        self.setUniformItemSizes(False)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSpacing(1)
         movable = phase != Phase.COMPLETED
         self.setDragEnabled(movable)
@@ -126,8 +130,9 @@ class BoardColumn(QFrame):
         self.phase = phase
         self.setObjectName(f"board_column_{phase.value}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setMinimumWidth(MIN_COLUMN_WIDTH)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setContentsMargins(4, 4, 4, 4)
         self.title = QLabel(self)
         self.title.setObjectName(f"board_title_{phase.value}")
         self.title.setStyleSheet(f"font-weight: bold; font-size: 13pt; color: {ACCENT[phase]};")
@@ -135,6 +140,7 @@ class BoardColumn(QFrame):
         self.hint = QLabel(HINTS[phase], self)  # how cards get in and out of this column
         self.hint.setStyleSheet("color: #666; font-style: italic;")
         self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never widens a column
+        self.hint.setWordWrap(True)  # a narrow column wraps it rather than cutting a word
         layout.addWidget(self.hint)
         self.list = BoardColumnView(phase, self)
         self.list.setModel(proxy)
@@ -142,8 +148,6 @@ class BoardColumn(QFrame):
         self.list.setItemDelegate(self.delegate)
         layout.addWidget(self.list, 1)
         self.proxy = proxy
-        self.buttons = QHBoxLayout()
-        layout.addLayout(self.buttons)
         proxy.modelReset.connect(self.update_title)
         proxy.rowsInserted.connect(self.update_title)
         proxy.rowsRemoved.connect(self.update_title)

@@ -19,10 +19,14 @@ from qasync import asyncSlot
 
 from client_reception.viewmodels.catalog import Catalog
 from client_reception.viewmodels.checkin import CheckInViewModel
+from client_reception.views.cancel_dialogs import CancelAppointmentDialog, NoShowDialog
 from client_reception.views.common import busy_bar, heading, selected_row, table
 from client_reception.views.patient_dialog import PatientDialog
 from common.client import ApiError
-from common.schemas import PatientCreate, PatientOut, PatientUpdate
+from common.enums import Priority
+from common.qt.flow_layout import flow_widget
+from common.qt.formatting import format_money
+from common.schemas import AppointmentOut, PatientCreate, PatientOut, PatientUpdate
 
 
 def fill_doctors(combo: QComboBox, catalog: Catalog, *, placeholder: str | None = None) -> None:
@@ -37,12 +41,28 @@ def fill_doctors(combo: QComboBox, catalog: Catalog, *, placeholder: str | None 
     combo.blockSignals(False)
 
 
+PRIORITY_TEXT = {
+    Priority.NORMAL: "Normal",
+    Priority.URGENT: "Urgent — seen before normal",
+    Priority.EMERGENCY: "Emergency — seen first",
+}
+
+
+def priority_combo(name: str, parent: QWidget) -> QComboBox:
+    combo = QComboBox(parent)
+    combo.setObjectName(name)
+    for priority, text in PRIORITY_TEXT.items():
+        combo.addItem(text, priority)
+    combo.setToolTip("Waiting patients are seen by priority, then by arrival")
+    return combo
+
+
 def fill_services(combo: QComboBox, catalog: Catalog) -> None:
     current = combo.currentData()
     combo.blockSignals(True)
     combo.clear()
     for service in catalog.services:
-        combo.addItem(f"{service.name} ({service.duration_minutes} min, {service.price})", service.id)
+        combo.addItem(f"{service.name} ({service.duration_minutes} min, {format_money(service.price)})", service.id)
     combo.setCurrentIndex(max(combo.findData(current), 0))
     combo.blockSignals(False)
 
@@ -75,7 +95,21 @@ class CheckInView(QWidget):
         left_layout.addWidget(self.table, 1)
         self.checkin_button = QPushButton("Check in selected appointment", left)
         self.checkin_button.setObjectName("checkin_appointment")
-        left_layout.addWidget(self.checkin_button)
+        self.appointment_priority = priority_combo("checkin_priority", left)
+        self.no_show_button = QPushButton("No-show…", left)
+        self.no_show_button.setObjectName("checkin_no_show")
+        self.cancel_appointment_button = QPushButton("Cancel appointment…", left)
+        self.cancel_appointment_button.setObjectName("checkin_cancel_appointment")
+        left_layout.addWidget(
+            flow_widget(
+                left,
+                QLabel("Priority:", left),
+                self.appointment_priority,
+                self.checkin_button,
+                self.no_show_button,
+                self.cancel_appointment_button,
+            )
+        )
 
         # walk-in
         right = QGroupBox("Walk-in", splitter)
@@ -103,16 +137,20 @@ class CheckInView(QWidget):
         self.service = QComboBox(right)
         self.service.setObjectName("walkin_service")
         form.addRow("Service", self.service)
+        self.walkin_priority = priority_combo("walkin_priority", right)
+        form.addRow("Priority", self.walkin_priority)
         self.walkin_button = QPushButton("Check in walk-in", right)
         self.walkin_button.setObjectName("walkin_checkin")
         form.addRow(self.walkin_button)
         splitter.setSizes([620, 420])
 
         self.patient: PatientOut | None = None
-        self.dialog: PatientDialog | None = None
+        self.dialog: PatientDialog | CancelAppointmentDialog | NoShowDialog | None = None
 
         self.refresh_button.clicked.connect(vm.refresh)
         self.checkin_button.clicked.connect(self.check_in_selected)
+        self.no_show_button.clicked.connect(self.ask_no_show)
+        self.cancel_appointment_button.clicked.connect(self.ask_cancel)
         self.table.doubleClicked.connect(lambda _: self.check_in_selected())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         vm.model.modelReset.connect(self._update_buttons)
@@ -142,6 +180,8 @@ class CheckInView(QWidget):
         appointment = self.vm.appointment_at(row) if row is not None else None
         idle = not self.vm.busy
         self.checkin_button.setEnabled(idle and self.vm.can_check_in(appointment))
+        self.no_show_button.setEnabled(idle and self.vm.can_check_in(appointment))
+        self.cancel_appointment_button.setEnabled(idle and self.vm.can_check_in(appointment))
         ready = self.patient is not None and self.doctor.currentData() is not None
         self.walkin_button.setEnabled(idle and ready and self.service.currentData() is not None)
 
@@ -163,9 +203,11 @@ class CheckInView(QWidget):
             return
         assert appointment is not None
         try:
-            await self.vm.check_in_appointment(appointment.id)
+            await self.vm.check_in_appointment(appointment.id, self.appointment_priority.currentData())
         except ApiError as exc:
             self.vm.error.emit(exc.message)
+            return
+        self.appointment_priority.setCurrentIndex(0)  # the next one starts at Normal again
 
     @asyncSlot()
     async def check_in_walk_in(self) -> None:
@@ -173,13 +215,36 @@ class CheckInView(QWidget):
             return
         try:
             await self.vm.check_in_walk_in(
-                patient_id=self.patient.id, doctor_id=self.doctor.currentData(), service_id=self.service.currentData()
+                patient_id=self.patient.id,
+                doctor_id=self.doctor.currentData(),
+                service_id=self.service.currentData(),
+                priority=self.walkin_priority.currentData(),
             )
         except ApiError as exc:
             self.vm.error.emit(exc.message)
             return
         self.set_patient(None)
         self.patient_search.clear()
+        self.walkin_priority.setCurrentIndex(0)
+
+    def _selected_appointment(self) -> AppointmentOut | None:
+        row = selected_row(self.table)
+        appointment = self.vm.appointment_at(row) if row is not None else None
+        return appointment if self.vm.can_check_in(appointment) else None
+
+    def _open(self, dialog: CancelAppointmentDialog | NoShowDialog) -> CancelAppointmentDialog | NoShowDialog:
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def ask_no_show(self) -> NoShowDialog | None:
+        appointment = self._selected_appointment()
+        return self._open(NoShowDialog(self.vm, appointment, self)) if appointment else None  # type: ignore[return-value]
+
+    def ask_cancel(self) -> CancelAppointmentDialog | None:
+        appointment = self._selected_appointment()
+        return self._open(CancelAppointmentDialog(self.vm, appointment, self)) if appointment else None  # type: ignore[return-value]
 
     def open_register(self) -> PatientDialog:
         async def save(data: PatientCreate | PatientUpdate) -> PatientOut:

@@ -24,6 +24,7 @@ from common.qt.banner import ErrorBanner
 from common.qt.indicator import ConnectionIndicator
 
 BOARD, CHECKIN, APPOINTMENTS, PATIENTS, PAYMENTS = range(5)
+SIDEBAR_WIDTH = 150  # with the narrowest screen (the board) it fits 800 px: two windows side by side on 1600
 SECTIONS = ("Queue board", "Check-in", "Appointments", "Patients", "Payments")
 
 STYLE = """
@@ -31,7 +32,7 @@ QWidget#sidebar { background: #24323f; }
 QLabel#appTitle { color: white; font-size: 15pt; font-weight: bold; padding: 16px 14px 2px 14px; }
 QLabel#clinicName { color: #b8c7d6; padding: 0 14px 12px 14px; }
 QListWidget#nav { background: transparent; border: none; color: #dfe7ef; font-size: 11pt; outline: 0; }
-QListWidget#nav::item { padding: 10px 14px; }
+QListWidget#nav::item { padding: 10px 12px; }
 QListWidget#nav::item:selected { background: #3b5166; color: white; border-left: 4px solid #64b5f6; }
 QListWidget#nav::item:hover:!selected { background: #2d3e4e; }
 """
@@ -68,7 +69,7 @@ class MainWindow(QMainWindow):
 
         sidebar = QWidget(central)
         sidebar.setObjectName("sidebar")
-        sidebar.setFixedWidth(200)
+        sidebar.setFixedWidth(SIDEBAR_WIDTH)
         side = QVBoxLayout(sidebar)
         side.setContentsMargins(0, 0, 0, 0)
         title = QLabel("Reception", sidebar)
@@ -110,7 +111,7 @@ class MainWindow(QMainWindow):
         self._opened: set[int] = set()
         self.nav.currentRowChanged.connect(self.show_section)
         for i in range(len(SECTIONS)):
-            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=lambda i=i: self.nav.setCurrentRow(i))
+            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self).activated.connect(lambda i=i: self.nav.setCurrentRow(i))
         self.nav.setCurrentRow(BOARD)
 
     def show_section(self, index: int) -> None:
@@ -118,7 +119,7 @@ class MainWindow(QMainWindow):
             return
         self.stack.setCurrentIndex(index)
         page = self.stack.widget(index)
-        if index != BOARD and hasattr(page, "activate"):
+        if index != BOARD and page is not None and hasattr(page, "activate"):
             page.activate()  # screens other than the board refetch when opened; events keep them fresh after
         self._opened.add(index)
 
@@ -129,10 +130,7 @@ class MainWindow(QMainWindow):
 
     def set_connection_state(self, state: str) -> None:
         self.indicator.set_state(state)
-        if state == "offline":
-            self.banner.show_warning("The server cannot be reached. Changes will show again once it is back.")
-        elif state == "connected" and (self.banner.kind == "warning" or self.banner.text.startswith("Cannot reach")):
-            self.banner.dismiss()  # the outage is over: its messages are no longer true
+        self.banner.follow_connection(state)  # the kit's rule, shared with the doctor app
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.board_view.shutdown()

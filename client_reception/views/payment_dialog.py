@@ -10,11 +10,13 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
+from client_reception.viewmodels.board import payment_block
 from client_reception.viewmodels.payments import PaymentsViewModel
 from client_reception.views.forms import FormDialog
 from client_reception.views.receipt_actions import ReceiptActions
 from common.client import ApiError
 from common.enums import PaymentMethod, PaymentStatus
+from common.qt.formatting import format_money
 from common.schemas import PaymentDetail, QueueEntry
 
 MONEY_RE = re.compile(r"^\d{1,8}([.,]\d{1,2})?$")
@@ -40,6 +42,7 @@ class PaymentDialog(FormDialog):
         self.wanted_visit = visit_id
         self.visits: list[QueueEntry] = []
         self.payment: PaymentDetail | None = None
+        self.blocked: str | None = None  # why this visit cannot be paid for now
 
         self.visit = self.add_field("visit_id", "Visit", QComboBox(self))
         self.visit.setMinimumWidth(360)
@@ -47,7 +50,7 @@ class PaymentDialog(FormDialog):
         self.visit_note.setObjectName("payment_visit_note")
         self.visit_note.setWordWrap(True)
         self.form.addRow("", self.visit_note)
-        self.amount = self.add_field("amount", "Amount", QLineEdit(self))
+        self.amount = self.add_field("amount", f"Amount ({vm.currency})", QLineEdit(self))
         self.amount.setPlaceholderText("0.00")
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.method = self.add_field("method", "Method", QComboBox(self))
@@ -87,10 +90,16 @@ class PaymentDialog(FormDialog):
         self.load_task = self.spawn(self.load_visits())
 
     async def load_visits(self) -> None:
+        """Opened from a card: that visit and no other. Opened from the Payments screen: the visits that can still
+        be paid for. Never a visit with a pending or paid payment."""
         self.set_busy(True)
         self.visit_note.setText("Loading today's visits…")
         try:
-            self.visits = await self.vm.payable_visits()
+            if self.wanted_visit is not None:
+                entry = await self.vm.visit_for_payment(self.wanted_visit)
+                self.visits = [entry] if entry is not None else []
+            else:
+                self.visits = await self.vm.payable_visits()
         except ApiError as exc:
             self.show_error(exc.message)
             return
@@ -104,12 +113,16 @@ class PaymentDialog(FormDialog):
             label = f"{who} — {entry.service.name} ({entry.doctor.full_name}, {phase})"
             self.visit.addItem(label, entry.id)
         self.visit.blockSignals(False)
+        self.visit.setEnabled(self.wanted_visit is None)  # from a card: bound to that card's visit
         if not self.visits:
-            self.visit_note.setText("No visits today yet: a payment belongs to a checked-in visit.")
+            self.visit_note.setText(
+                "That visit is not on today's board any more."
+                if self.wanted_visit is not None
+                else "No visit today is waiting to be paid: a payment belongs to a checked-in visit not paid yet."
+            )
             self.ok_button.setEnabled(False)
             return
-        index = self.visit.findData(self.wanted_visit) if self.wanted_visit is not None else 0
-        self.visit.setCurrentIndex(max(index, 0))
+        self.visit.setCurrentIndex(0)
         await self._describe_visit()
 
     def _entry(self) -> QueueEntry | None:
@@ -119,12 +132,19 @@ class PaymentDialog(FormDialog):
     def _visit_changed(self, *_: object) -> None:
         self.spawn(self._describe_visit())
 
+    def _block(self, reason: str | None) -> None:
+        self.blocked = reason
+        self.ok_button.setEnabled(reason is None)
+        self.ok_button.setToolTip(reason or "")
+
     async def _describe_visit(self) -> None:
         entry = self._entry()
         if entry is None:
             return
+        price = format_money(entry.service.price, self.vm.currency)
         self.amount.setText(f"{entry.service.price:.2f}")  # default: the service price
-        self.visit_note.setText(f"{entry.service.name}: {entry.service.price:.2f}")
+        self.visit_note.setText(f"{entry.service.name}: {price}")
+        self._block(payment_block(entry))
         try:
             payments = await self.vm.payments_of_visit(entry.id)
         except ApiError:
@@ -133,12 +153,20 @@ class PaymentDialog(FormDialog):
             return
         taken = [p for p in payments if p.status != PaymentStatus.REFUNDED]
         if taken:
-            listed = ", ".join(f"{p.amount:.2f} {p.status.value.lower()}" for p in taken)
-            self.visit_note.setText(f"{entry.service.name}: {entry.service.price:.2f} — already recorded: {listed}")
+            listed = ", ".join(f"{format_money(p.amount, self.vm.currency)} {p.status.value.lower()}" for p in taken)
+            self.visit_note.setText(f"{entry.service.name}: {price} — already recorded: {listed}")
+            live = next(p for p in taken)
+            self._block(
+                "Already paid: its receipt and a refund are on the Payments screen."
+                if live.status == PaymentStatus.PAID
+                else "A payment is already recorded as pending: mark it paid on the Payments screen."
+            )
 
     def validate(self) -> tuple[str, str] | None:
         if self._entry() is None:
             return "visit_id", "Please choose the visit being paid for."
+        if self.blocked:
+            return "visit_id", self.blocked
         amount = parse_money(self.amount.text())
         if amount is None:
             return "amount", "Enter the amount as a number with at most two decimals, e.g. 120.00."
@@ -166,7 +194,8 @@ class PaymentDialog(FormDialog):
         self.cancel_button.hide()
         self.close_button.show()
         self.done_label.setText(
-            f"{value.status.value.title()}: {value.amount:.2f} by {value.method.value.lower()} for "
+            f"{value.status.value.title()}: {format_money(value.amount, self.vm.currency)} "
+            f"by {value.method.value.lower()} for "
             f"{value.patient.full_name}. Receipt {self.vm.receipt_for(value).number}."
         )
         self.done_label.show()

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 class EventBridge(QObject):
-    event = Signal(str, object)  # (name, typed body) for every event
+    event = Signal(str, object)  # type: ignore[assignment]  # (name, typed body) for every event; shadows QObject.event
     queue_updated = Signal(object)  # QueueUpdatedEvent
     new_checkin = Signal(object)  # VisitEvent
     visit_status_changed = Signal(object)  # VisitStatusChangedEvent
@@ -39,6 +39,7 @@ class EventBridge(QObject):
     def __init__(self, live: LiveEvents | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._live: LiveEvents | None = None
+        # Every event of the contract has a signal of its own (declared above); a missing one fails here, at once.
         self._by_name: dict[str, Any] = {name: getattr(self, name) for name in ev.ALL_EVENTS}
         self.dropped = 0  # malformed or unknown payloads (diagnostics, tests)
         if live is not None:

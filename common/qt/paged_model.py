@@ -8,7 +8,7 @@ Same columns, same row role, same sorting as every other table of the kit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Signal
@@ -22,9 +22,10 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 class PagedTableModel(RowTableModel[R]):
     more_wanted = Signal()  # the view wants the next page
 
-    def __init__(self, columns: Sequence[Column[R]], parent: Any = None) -> None:
-        # Server pages hold rows without a common id (earnings groups, history): rows are told apart by identity.
-        super().__init__(columns, key=id, parent=parent)
+    def __init__(self, columns: Sequence[Column[R]], parent: Any = None, *, key: Callable[[R], Hashable] = id) -> None:
+        # Server pages may hold rows without a common id (earnings groups): by default rows are told apart by
+        # identity; give `key` (e.g. the row's id) to refresh a page with `sync_page` and keep the selection.
+        super().__init__(columns, key=key, parent=parent)
         self.total = 0
         self.generation = 0
         self.loading = False
@@ -48,6 +49,13 @@ class PagedTableModel(RowTableModel[R]):
         self.loading = False
         self.set_rows(items)
         return self.generation
+
+    def sync_page(self, items: Sequence[R], total: int) -> None:
+        """The same result set fetched again (a live event): the first page is applied row by row (`sync_rows`),
+        so the selection and the current row stay; pages beyond it are fetched again as the view scrolls."""
+        self.total = total
+        self.loading = False
+        self.sync_rows(items)
 
     def append_page(self, generation: int, items: Sequence[R], total: int) -> bool:
         """Append a page if it belongs to the current result set; a stale page is ignored."""

@@ -33,6 +33,8 @@ from common.schemas.appointments import (
     AppointmentOut,
     AppointmentsQuery,
     AppointmentUpdate,
+    FreeSlots,
+    FreeSlotsQuery,
 )
 from common.schemas.auth import LoginRequest, RefreshRequest, TokenPair, UserOut
 from common.schemas.base import (
@@ -110,6 +112,8 @@ from common.schemas.visits import (
 )
 
 __all__ = [
+    "FreeSlots",
+    "FreeSlotsQuery",
     "AppointmentBrief",
     "AppointmentCancel",
     "AppointmentCreate",

@@ -1,16 +1,17 @@
 """Appointments."""
 
+from datetime import date as date_type
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, ConfigDict, Field
 
 from common.enums import AppointmentStatus
 from common.schemas.admin import (
     DoctorBrief,
     ServiceBrief,
 )
-from common.schemas.base import DateRange, Id, Instant, ListQuery, LongText, Schema, Text
+from common.schemas.base import DateRange, Day, Id, Instant, ListQuery, LongText, Schema, Text
 from common.schemas.patients import PatientBrief
 
 
@@ -41,7 +42,8 @@ AppointmentStatuses = Annotated[
 
 
 class AppointmentsQuery(DateRange, ListQuery):
-    """GET /appointments: by start time; a doctor sees only their own."""
+    """GET /appointments: by start time; a doctor sees only their own. Without `status`, every status but
+    NO_SHOW."""
 
     doctor_id: Id | None = None
     patient_id: Id | None = None
@@ -69,9 +71,32 @@ class AppointmentOut(Schema):
     start_time: datetime
     end_time: datetime
     status: AppointmentStatus
-    notes: Text(20_000)
-    cancel_reason: Text(20_000) = ""
+    notes: Annotated[str, Text(20_000)]
+    cancel_reason: Annotated[str, Text(20_000)] = ""
     created_by: int | None
     patient: PatientBrief
     doctor: DoctorBrief
     service: ServiceBrief
+
+
+class FreeSlotsQuery(Schema):
+    """GET /doctors/{doctor_id}/free-slots: the start times on one clinic-local day where `service_id` fits."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    day: Day = Field(alias="date", description="the clinic's local day")
+    service_id: Id
+
+
+class FreeSlots(Schema):
+    """Free start times (UTC instants, every `step_minutes` from local midnight) on `date` in the clinic's
+    `timezone`: inside the doctor's schedule for the whole service, not overlapping a live appointment, not in
+    the past."""
+
+    doctor_id: int
+    service_id: int
+    date: date_type
+    timezone: Annotated[str, Text(64)]
+    duration_minutes: int
+    step_minutes: int
+    slots: list[datetime]

@@ -1,8 +1,9 @@
 """The doctor portal: history, dashboard, earnings, patients; the reception dashboard."""
 
 from datetime import date, datetime
+from datetime import date as date_type
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -12,7 +13,6 @@ from common.schemas.admin import (
 )
 from common.schemas.appointments import (
     AppointmentBrief,
-    AppointmentOut,
     AppointmentStatuses,
 )
 from common.schemas.base import DateRange, ListQuery, PerPage, Schema, Text
@@ -30,8 +30,8 @@ class HistoryVisit(Schema):
     check_in_time: datetime
     start_time: datetime | None
     end_time: datetime | None
-    notes: Text(20_000) | None = None  # clinical: the doctor and admins only (None for the front desk)
-    prescription: Text(20_000) | None = None  # clinical, likewise
+    notes: Annotated[str, Text(20_000)] | None = None  # clinical: the doctor and admins only (None for the front desk)
+    prescription: Annotated[str, Text(20_000)] | None = None  # clinical, likewise
     service: ServiceBrief
     appointment: AppointmentBrief | None
     payment_status: PaymentStatus | None
@@ -69,24 +69,26 @@ class DoctorDashboard(Schema):
     active_consultations: int
     completed: int
     today_revenue: TodayRevenue
-    upcoming_appointments: list[AppointmentOut]
+    # How many CONFIRMED/CHECKED_IN appointments the next 7 days hold (the list: /dashboard/doctor/appointments).
+    upcoming_appointments: int
     active_visits: list[VisitOut] = []
     waiting_visits: list[VisitOut] = []
 
 
 class EarningsQuery(DateRange, ListQuery):
     """GET /doctors/earnings: the caller's payments. Dates are clinic-local days of the payment's date (paid_at,
-    or created_at while unpaid); `group_by=date` adds per-day buckets; `format=csv` streams every filtered row."""
+    or created_at while unpaid); `group_by=date` adds per-day buckets, `group_by=status` one bucket per payment
+    status; `format=csv` streams every filtered row."""
 
     status: PaymentStatus | None = None
     payment_method: PaymentMethod | None = None
-    group_by: Literal["date"] | None = None
+    group_by: Literal["date", "status"] | None = None
     fmt: Literal["json", "csv"] = Field(default="json", alias="format")
 
 
 class DoctorAppointmentsQuery(DateRange, ListQuery):
-    """GET /dashboard/doctor/appointments: ascending by start; without start_date from now on; `status` may
-    repeat (default CONFIRMED and CHECKED_IN)."""
+    """GET /dashboard/doctor/appointments: ascending by start; without start_date from the beginning of the
+    clinic's today; `status` may repeat (default CONFIRMED and CHECKED_IN)."""
 
     status: AppointmentStatuses = None
 
@@ -94,7 +96,7 @@ class DoctorAppointmentsQuery(DateRange, ListQuery):
 class DoctorPatientsQuery(ListQuery):
     """GET /doctors/patients: unique patients who visited the caller; search matches name or phone."""
 
-    search: Text(100) | None = None
+    search: Annotated[str, Text(100)] | None = None
 
 
 class EarningRow(Schema):
@@ -104,8 +106,8 @@ class EarningRow(Schema):
     payment_id: int
     visit_id: int
     date: datetime
-    patient_name: Text(200)
-    service_name: Text(200)
+    patient_name: Annotated[str, Text(200)]
+    service_name: Annotated[str, Text(200)]
     amount: Decimal
     doctor_share: Decimal
     status: PaymentStatus
@@ -126,10 +128,12 @@ class EarningsSummary(Schema):
 
 
 class EarningsGroup(Schema):
-    """Filtered payments of one clinic-local day (every status the filter lets through): sum of amount,
-    sum of doctor_share, and how many."""
+    """Filtered payments of one bucket: a clinic-local day (`group_by=date`: `date` set, every status the filter
+    lets through) or a payment status (`group_by=status`: `status` set); sum of amount, sum of doctor_share,
+    and how many."""
 
-    date: date
+    date: date_type | None = None
+    status: PaymentStatus | None = None
     amount: Decimal
     doctor_share: Decimal
     count: int
@@ -149,10 +153,10 @@ class DoctorPatient(Schema):
     doctor's visits (any status)."""
 
     id: int
-    full_name: Text(200)
-    phone: Text(40)
+    full_name: Annotated[str, Text(200)]
+    phone: Annotated[str, Text(40)]
     date_of_birth: date | None
-    gender: Text(20)
+    gender: Annotated[str, Text(20)]
     last_visit: datetime
     total_visits: int
 

@@ -14,7 +14,7 @@ _SQL_ONLY_INDEXES = frozenset(
 )
 
 
-def _include_object(obj, name, type_, reflected, compare_to) -> bool:
+def _include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
     return not (type_ == "index" and name in _SQL_ONLY_INDEXES)
 
 

@@ -18,10 +18,13 @@ class DomainError(Exception):
     status_code = 400
     code = "error"
 
-    def __init__(self, message: str, **extra: object) -> None:
+    def __init__(self, message: str, *, code: str | None = None, **extra: object) -> None:
+        """`code` overrides the class's machine code for one refusal (e.g. a Conflict coded `doctor_busy`)."""
         super().__init__(message)
         self.message = message
         self.extra = extra
+        if code is not None:
+            self.code = code
 
     def to_dict(self) -> dict[str, object]:
         return {"detail": self.message, "code": self.code, **self.extra}

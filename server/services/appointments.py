@@ -12,20 +12,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common import events as ev
-from common.enums import AppointmentStatus
+from common.enums import AppointmentStatus, Role
 from common.schemas import (
     AppointmentCreate,
     AppointmentEvent,
     AppointmentOut,
     AppointmentsQuery,
     AppointmentUpdate,
+    FreeSlots,
+    FreeSlotsQuery,
     Page,
 )
 from server.core.errors import Conflict, InvalidInput, NotFound
 from server.models import Appointment, Clinic, Doctor, DoctorSchedule, Patient, Service, User
 from server.services import outbox
 from server.services._updates import sent_fields
-from server.services.clinic_time import clinic_tz, within_local_days
+from server.services.clinic_time import clinic_tz, local_day_bounds, within_local_days
 from server.services.listing import paginate
 from server.services.locking import lock_row
 from server.services.scope import doctor_filter, get_clinic, resolve
@@ -111,7 +113,9 @@ def _check_clash(session: Session, doctor_id: int, start: datetime, end: datetim
         )
 
 
-def _check_slot(session: Session, *, clinic: Clinic, doctor: Doctor, start: datetime, end: datetime, exclude_id):
+def _check_slot(
+    session: Session, *, clinic: Clinic, doctor: Doctor, start: datetime, end: datetime, exclude_id: int | None
+) -> None:
     _check_schedule(session, doctor, start, end, clinic.timezone)
     _check_clash(session, doctor.id, start, end, exclude_id)
 
@@ -133,7 +137,8 @@ def get_appointment(session: Session, *, actor: User, appointment_id: int) -> Ap
 
 
 def list_appointments(session: Session, *, actor: User, query: AppointmentsQuery) -> Page[AppointmentOut]:
-    """Dates are the clinic's local days, inclusive; a doctor sees only their own appointments."""
+    """Dates are the clinic's local days, inclusive; a doctor sees only their own appointments. Without a status
+    filter, NO_SHOW appointments are left out (they leave the day's list); ask for them by status."""
     doctor_id = doctor_filter(session, actor, query.doctor_id)
     clinic = get_clinic(session, actor, query.clinic_id)
     conditions = [Appointment.clinic_id == clinic.id]
@@ -144,6 +149,8 @@ def list_appointments(session: Session, *, actor: User, query: AppointmentsQuery
         conditions.append(Appointment.patient_id == query.patient_id)
     if query.status:
         conditions.append(Appointment.status.in_(query.status))
+    else:
+        conditions.append(Appointment.status != AppointmentStatus.NO_SHOW)
     stmt = (
         select(Appointment)
         .options(*APPOINTMENT_LOAD)
@@ -154,7 +161,12 @@ def list_appointments(session: Session, *, actor: User, query: AppointmentsQuery
 
 
 def create_appointment(session: Session, *, actor: User, data: AppointmentCreate) -> AppointmentOut:
+    """The desk and admins book for any doctor of the clinic; a doctor books a follow-up for themselves only
+    (another doctor's id → 403) and only for one of their own patients (scope.resolve). Same schedule and
+    double-booking rules for everyone; `appointment_created` reaches the desk and the doctor's room."""
     patient = resolve(session, actor, Patient, data.patient_id, field="patient_id")
+    if actor.role == Role.DOCTOR:
+        resolve(session, actor, Doctor, data.doctor_id, field="doctor_id")
     clinic = session.get(Clinic, patient.clinic_id)
     assert clinic is not None
     service = _service(session, data.service_id, clinic.id)
@@ -213,12 +225,71 @@ def update_appointment(
 
 
 def cancel_appointment(session: Session, *, actor: User, appointment_id: int, reason: str = "") -> AppointmentOut:
-    """Only a CONFIRMED appointment; a checked-in one is cancelled through its visit (POST /queue/cancel)."""
+    """Only a CONFIRMED appointment; a checked-in one is cancelled through its visit (POST /queue/cancel).
+
+    The desk, an admin, or the appointment's own doctor (scope.resolve: another doctor's → 403, another
+    clinic's → 404). The reason is kept in `cancel_reason`; `appointment_cancelled` reaches the desk and the
+    doctor's room."""
     appt = resolve(session, actor, Appointment, appointment_id, lock=True)
     if appt.status != AppointmentStatus.CONFIRMED:
         raise Conflict(f"a {appt.status.value} appointment cannot be cancelled here", current_status=appt.status.value)
     appt.status = AppointmentStatus.CANCELLED
-    if reason.strip():
-        appt.notes = f"{appt.notes}\nCancelled: {reason.strip()}".strip()
+    appt.cancel_reason = reason.strip()
     session.flush()
     return _emit_and_commit(session, ev.APPOINTMENT_CANCELLED, appt)
+
+
+SLOT_STEP_MINUTES = 15
+
+
+def free_slots(
+    session: Session, *, actor: User, doctor_id: int, query: FreeSlotsQuery, now: datetime | None = None
+) -> FreeSlots:
+    """Start times on the clinic-local day `query.day` where the service fits: every SLOT_STEP_MINUTES from
+    local midnight (stepped in UTC, so a DST day has 23 or 25 hours of them), the whole slot inside the doctor's
+    DoctorSchedule, not overlapping a live appointment, and not already begun. A doctor may ask only for
+    themselves (another doctor's id → 403); the desk and admins for any doctor they can see. Three reads."""
+    doctor = resolve(session, actor, Doctor, doctor_id)
+    clinic = session.get(Clinic, doctor.clinic_id)
+    assert clinic is not None
+    service = _service(session, query.service_id, clinic.id)
+    duration = timedelta(minutes=service.duration_minutes)
+    day_start, day_end = local_day_bounds(clinic.timezone, query.day)
+    available = {
+        (d, h)
+        for d, h in session.execute(
+            select(DoctorSchedule.day_of_week, DoctorSchedule.hour).where(
+                DoctorSchedule.doctor_id == doctor.id, DoctorSchedule.is_available
+            )
+        )
+    }
+    booked = session.execute(
+        select(Appointment.start_time, Appointment.end_time).where(
+            Appointment.doctor_id == doctor.id,
+            Appointment.status.in_(LIVE_STATUSES),
+            Appointment.start_time < day_end + duration,
+            Appointment.end_time > day_start,
+        )
+    ).all()
+    earliest = now or datetime.now(UTC)
+    slots: list[datetime] = []
+    start = day_start
+    step = timedelta(minutes=SLOT_STEP_MINUTES)
+    while start < day_end:
+        end = start + duration
+        if (
+            start >= earliest
+            and all(slot in available for slot in local_hours(start, end, clinic.timezone))
+            and not any(b_start < end and b_end > start for b_start, b_end in booked)
+        ):
+            slots.append(start)
+        start += step
+    return FreeSlots(
+        doctor_id=doctor.id,
+        service_id=service.id,
+        date=query.day,
+        timezone=clinic.timezone,
+        duration_minutes=service.duration_minutes,
+        step_minutes=SLOT_STEP_MINUTES,
+        slots=slots,
+    )

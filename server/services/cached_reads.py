@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.orm import Session
+
 from common.enums import Role
 from common.schemas import QueueQuery
 from server.core.db import utcnow
@@ -22,7 +24,7 @@ def _reader(actor: User) -> tuple[Role, int | None]:
     return actor.role, doctor.id if doctor is not None else None
 
 
-def board(session, *, actor: User, query: QueueQuery, now: datetime | None = None) -> Cached:
+def board(session: Session, *, actor: User, query: QueueQuery, now: datetime | None = None) -> Cached:
     """GET /queue: keyed by the desk room's seq (every change of the board is numbered there)."""
     doctor_id = doctor_filter(session, actor, query.doctor_id)
     clinic = get_clinic(session, actor, query.clinic_id)
@@ -41,7 +43,7 @@ def board(session, *, actor: User, query: QueueQuery, now: datetime | None = Non
     return cache.get_or_build(key, lambda: queue_board(session, actor=actor, query=query, now=now))
 
 
-def doctor_dashboard(session, *, doctor: Doctor, now: datetime | None = None) -> Cached:
+def doctor_dashboard(session: Session, *, doctor: Doctor, now: datetime | None = None) -> Cached:
     """GET /dashboard/doctor: keyed by the doctor's room seq (their visits, payments and appointments are all
     numbered there)."""
     now = now or utcnow()

@@ -25,6 +25,7 @@ from server.services.clinic_time import clinic_timezone, local_day_bounds, local
 from server.services.earnings import PAY_DATE
 from server.services.listing import paginate, patient_matches
 from server.services.money import ZERO
+from server.services.queue import waiting_order
 from server.services.serializers import APPOINTMENT_LOAD, VISIT_LOAD, appointment_out, doctor_patient, visit_out
 
 UPCOMING_DAYS = 7
@@ -63,30 +64,22 @@ def dashboard(session: Session, *, doctor: Doctor, now: datetime | None = None) 
     counts = dict(
         session.execute(select(Visit.status, func.count(Visit.id)).where(*mine_today).group_by(Visit.status)).all()
     )
-    # Today's open visits (waiting, called, with the doctor) in queue order, for the doctor app's lists.
+    # Today's open visits (waiting, called, with the doctor) for the doctor app's lists: the waiting ones in
+    # calling order (priority, then check-in), the others in queue order.
     open_visits = (
         session.scalars(
-            today_visits.where(Visit.status.in_(_ACTIVE + _WAITING))
-            .options(*VISIT_LOAD)
-            .order_by(Visit.queue_number, Visit.id)
+            today_visits.where(Visit.status.in_(_ACTIVE + _WAITING)).options(*VISIT_LOAD).order_by(*waiting_order())
         )
         .unique()
         .all()
     )
-    upcoming = (
-        session.scalars(
-            select(Appointment)
-            .options(*APPOINTMENT_LOAD)
-            .where(
-                Appointment.doctor_id == doctor.id,
-                Appointment.status.in_(DEFAULT_APPOINTMENT_STATUSES),
-                Appointment.start_time >= now,
-                Appointment.start_time < now + timedelta(days=UPCOMING_DAYS),
-            )
-            .order_by(Appointment.start_time, Appointment.id)
+    upcoming = session.scalar(
+        select(func.count(Appointment.id)).where(
+            Appointment.doctor_id == doctor.id,
+            Appointment.status.in_(DEFAULT_APPOINTMENT_STATUSES),
+            Appointment.start_time >= now,
+            Appointment.start_time < now + timedelta(days=UPCOMING_DAYS),
         )
-        .unique()
-        .all()
     )
     return DoctorDashboard(
         date=today,
@@ -95,7 +88,7 @@ def dashboard(session: Session, *, doctor: Doctor, now: datetime | None = None) 
         active_consultations=counts.get(VisitStatus.IN_PROGRESS, 0),
         completed=counts.get(VisitStatus.COMPLETED, 0),
         today_revenue=_today_revenue(session, doctor.id, start, end),
-        upcoming_appointments=[appointment_out(a) for a in upcoming],
+        upcoming_appointments=upcoming or 0,
         active_visits=[visit_out(v, Audience.DOCTOR) for v in open_visits if v.status in _ACTIVE],
         waiting_visits=[visit_out(v, Audience.DOCTOR) for v in open_visits if v.status in _WAITING],
     )
@@ -105,7 +98,8 @@ def appointments(
     session: Session, *, doctor: Doctor, query: DoctorAppointmentsQuery, now: datetime | None = None
 ) -> Page[AppointmentOut]:
     """The doctor's appointments, ascending by start. Dates are clinic-local and inclusive; without start_date
-    the list starts now; without statuses it shows CONFIRMED and CHECKED_IN."""
+    the list starts at the beginning of the clinic's today (this morning's appointments stay on the schedule);
+    without statuses it shows CONFIRMED and CHECKED_IN."""
     timezone = clinic_timezone(session, doctor.clinic_id)
     conds = [
         Appointment.doctor_id == doctor.id,
@@ -113,7 +107,7 @@ def appointments(
         *within_local_days(Appointment.start_time, timezone, query.start_date, query.end_date),
     ]
     if query.start_date is None:
-        conds.append(Appointment.start_time >= (now or datetime.now(UTC)))
+        conds.append(Appointment.start_time >= local_day_bounds(timezone, local_today(timezone, now))[0])
     stmt = select(Appointment).options(*APPOINTMENT_LOAD).where(*conds).order_by(Appointment.start_time, Appointment.id)
     return paginate(session, stmt, query, schema=AppointmentOut, item=appointment_out)
 

@@ -7,13 +7,14 @@ local calendar day of that instant.
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, select, text
 from sqlalchemy.orm import Session
 
 from common.enums import PaymentStatus
 from common.schemas import EarningRow, EarningsGroup, EarningsPage, EarningsQuery, EarningsSummary
-from server.models import Doctor, Patient, Payment, PaymentDayTotal, Service, Visit
+from server.models import Clinic, Doctor, Patient, Payment, PaymentDayTotal, Service, Visit
 from server.services.clinic_time import clinic_timezone, local_today, within_local_days
 from server.services.money import ZERO
 from server.services.serializers import earning_row
@@ -30,7 +31,7 @@ def _where(doctor_id: int, timezone: str, f: EarningsQuery) -> list[ColumnElemen
     return conds
 
 
-def _rows_select(doctor_id: int, timezone: str, f: EarningsQuery) -> Select:
+def _rows_select(doctor_id: int, timezone: str, f: EarningsQuery) -> Select[*tuple[Any, ...]]:
     return (
         select(
             Payment.id,
@@ -90,7 +91,10 @@ def _summary(session: Session, doctor_id: int, timezone: str, f: EarningsQuery, 
     return EarningsSummary(total_paid=row[0], pending=row[1], refunded=row[2], this_month=row[3], count=row[4])
 
 
-def _groups(session: Session, doctor_id: int, f: EarningsQuery) -> list[EarningsGroup]:
+def _groups(session: Session, doctor_id: int, timezone: str, f: EarningsQuery) -> list[EarningsGroup]:
+    """One bucket per clinic-local day (oldest first, from the per-day totals) or per payment status."""
+    if f.group_by == "status":
+        return _status_groups(session, doctor_id, timezone, f)
     t = PaymentDayTotal
     rows = session.execute(
         select(t.day, func.sum(t.amount), func.sum(t.doctor_share), func.sum(t.count))
@@ -102,6 +106,20 @@ def _groups(session: Session, doctor_id: int, f: EarningsQuery) -> list[Earnings
     return [EarningsGroup(date=d, amount=a, doctor_share=s, count=c) for d, a, s, c in rows]
 
 
+def _status_groups(session: Session, doctor_id: int, timezone: str, f: EarningsQuery) -> list[EarningsGroup]:
+    """One bucket per payment status (PENDING, PAID, REFUNDED order)."""
+    key = Payment.status.label("key")
+    rows = session.execute(
+        select(key, func.sum(Payment.amount), func.sum(Payment.doctor_share), func.count(Payment.id))
+        .select_from(Payment)
+        .join(Visit, Visit.id == Payment.visit_id)
+        .where(*_where(doctor_id, timezone, f))
+        .group_by(key)
+        .order_by(key)
+    ).all()
+    return [EarningsGroup(status=k, amount=a, doctor_share=s, count=c) for k, a, s, c in rows]
+
+
 def earnings_page(
     session: Session,
     *,
@@ -109,20 +127,21 @@ def earnings_page(
     query: EarningsQuery,
     now: datetime | None = None,
 ) -> EarningsPage:
-    """One page of rows, plus the summary (and groups, with group_by=date) over the whole filtered set; 3 or 4
-    statements."""
+    """One page of rows, plus the summary (and groups, with group_by=date or status) over the whole filtered
+    set; 3 or 4 statements."""
     timezone = clinic_timezone(session, doctor.clinic_id)
     summary = _summary(session, doctor.id, timezone, query, now or datetime.now(UTC))
     page, per_page = query.page, query.per_page
     stmt = _rows_select(doctor.id, timezone, query).limit(per_page).offset((page - 1) * per_page)
     items = [earning_row(r) for r in session.execute(stmt)]
-    groups = _groups(session, doctor.id, query) if query.group_by == "date" else None
+    groups = _groups(session, doctor.id, timezone, query) if query.group_by else None
     return EarningsPage(items=items, summary=summary, groups=groups, page=page, per_page=per_page, total=summary.count)
 
 
 FIRST_ROWS = 100  # the CSV's first read: its first rows leave before a whole batch is read
 
-CSV_HEADER = ("payment_id", "date", "patient", "service", "amount", "doctor_share", "status", "method")
+# Every row names the clinic's currency (Clinic.currency), so a spreadsheet never shows a bare amount.
+CSV_HEADER = ("payment_id", "date", "patient", "service", "amount", "doctor_share", "status", "method", "currency")
 
 
 def earnings_rows(session: Session, *, doctor: Doctor, query: EarningsQuery, batch: int = 1000) -> Iterator[EarningRow]:
@@ -146,7 +165,11 @@ def earnings_rows(session: Session, *, doctor: Doctor, query: EarningsQuery, bat
         result.close()
 
 
-def csv_cells(row: EarningRow) -> tuple[str, ...]:
+def clinic_currency(session: Session, clinic_id: int) -> str:
+    return session.scalar(select(Clinic.currency).where(Clinic.id == clinic_id)) or "USD"
+
+
+def csv_cells(row: EarningRow, currency: str) -> tuple[str, ...]:
     return (
         str(row.payment_id),
         row.date.astimezone(UTC).isoformat(),
@@ -156,4 +179,5 @@ def csv_cells(row: EarningRow) -> tuple[str, ...]:
         f"{row.doctor_share:.2f}",
         row.status.value,
         row.method.value,
+        currency,
     )

@@ -3,7 +3,8 @@
 Lock order, so concurrent requests cannot deadlock:
 1. the rows a change is about (visit, appointment, payment, patient; a doctor row when booking), each with
    `lock_row`; a change about two doctors (an appointment moved to another doctor) locks both in id order;
-2. the clinic's queue-number lock (`lock_queue_numbers`, check-in only);
+2. the clinic's queue-number lock (`lock_queue_numbers`, check-in only), or a doctor's send lock
+   (`lock_doctor_sends`, a send to the doctor only);
 3. at commit, the seq rows of the rooms the change told (services/outbox.py): doctors by id, then the clinic.
    They are locked only for the numbering and the commit, never while a change is being worked out.
 """
@@ -18,6 +19,7 @@ M = TypeVar("M")
 
 # pg_advisory_xact_lock(class, id) key space: one class per kind of lock, the id is the row it guards.
 _QUEUE_NUMBER_LOCK = 1
+_DOCTOR_SENDS_LOCK = 2
 
 
 def lock_row(
@@ -45,3 +47,10 @@ def lock_queue_numbers(session: Session, clinic_id: int) -> None:
     twice. An advisory lock, not the clinic row: the row holds the desk's seq, which must stay free while a
     change is being worked out (the outbox locks it only to number and commit)."""
     session.execute(select(func.pg_advisory_xact_lock(_QUEUE_NUMBER_LOCK, clinic_id)))
+
+
+def lock_doctor_sends(session: Session, doctor_id: int) -> None:
+    """Serialise sends (-> IN_PROGRESS) to one doctor until the transaction ends, so two sends at once cannot
+    both pass the `max_active_per_doctor` count. Advisory, like the queue numbers: the doctor row holds the
+    doctor room's seq."""
+    session.execute(select(func.pg_advisory_xact_lock(_DOCTOR_SENDS_LOCK, doctor_id)))

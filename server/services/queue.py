@@ -8,12 +8,14 @@ at commit (services/outbox.py).
 """
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
 
 from common import events as ev
-from common.enums import AppointmentStatus, Phase, Role, VisitStatus, phase_of
+from common.enums import PRIORITY_RANK, AppointmentStatus, PaymentStatus, Phase, Priority, Role, VisitStatus, phase_of
 from common.schemas import (
     AppointmentEvent,
     CheckInRequest,
@@ -22,18 +24,30 @@ from common.schemas import (
     QueueEntry,
     QueueQuery,
     QueueUpdatedEvent,
+    VisitCalledEvent,
     VisitEvent,
     VisitOut,
     VisitStatusChangedEvent,
 )
 from server.core.db import utcnow
 from server.core.errors import Conflict, Forbidden, NotFound
-from server.models import Appointment, Clinic, Doctor, Patient, Service, User, Visit, VisitStatusChange
+from server.models import (
+    Appointment,
+    Clinic,
+    Doctor,
+    Patient,
+    Payment,
+    Service,
+    User,
+    Visit,
+    VisitPriorityChange,
+    VisitStatusChange,
+)
 from server.services import audience, outbox
 from server.services import history as history_service
 from server.services.audience import Audience
 from server.services.clinic_time import local_today
-from server.services.locking import lock_queue_numbers
+from server.services.locking import lock_doctor_sends, lock_queue_numbers
 from server.services.scope import doctor_filter, get_clinic, resolve
 from server.services.serializers import VISIT_LOAD, appointment_out, patient_out, queue_entry, visit_out
 
@@ -45,7 +59,7 @@ DOCTOR_OR_ADMIN = frozenset({Role.ADMIN, Role.DOCTOR})
 # DESIGN.md's transition table: (from, to) → roles allowed. DOCTOR always means the visit's own doctor (the
 # scope check runs first). Anything not listed is a 409.
 TRANSITIONS: dict[tuple[VisitStatus, VisitStatus], frozenset[Role]] = {
-    (S.WAITING, S.CALLED): RECEPTION,
+    (S.WAITING, S.CALLED): RECEPTION_OR_DOCTOR,
     (S.WAITING, S.IN_PROGRESS): RECEPTION_OR_DOCTOR,
     (S.CALLED, S.IN_PROGRESS): RECEPTION_OR_DOCTOR,
     (S.IN_PROGRESS, S.WAITING): RECEPTION,
@@ -54,6 +68,43 @@ TRANSITIONS: dict[tuple[VisitStatus, VisitStatus], frozenset[Role]] = {
     (S.CALLED, S.CANCELLED): RECEPTION,
 }
 ACTIVE_STATUSES = (S.WAITING, S.CALLED, S.IN_PROGRESS)
+WAITING_STATUSES = (S.WAITING, S.CALLED)
+
+
+# --- orders and columns computed in SQL ------------------------------------------------------------------------
+
+
+def priority_rank() -> ColumnElement[int]:
+    """PRIORITY_RANK as SQL (lower first)."""
+    return case(*((Visit.priority == p, literal(rank)) for p, rank in PRIORITY_RANK.items()), else_=literal(99))
+
+
+def waiting_order() -> tuple[ColumnElement[Any] | InstrumentedAttribute[Any], ...]:
+    """ORDER BY of a list of visits: waiting ones (WAITING, CALLED) by priority, then check-in; the others keep
+    queue-number order after them (their two first keys are constants)."""
+    waiting = Visit.status.in_(WAITING_STATUSES)
+    return (
+        case((waiting, priority_rank()), else_=literal(-1)),
+        case((waiting, Visit.check_in_time), else_=None),
+        Visit.queue_number,
+        Visit.id,
+    )
+
+
+def payment_status_column() -> ColumnElement[Any]:
+    """The visit's live payment's status (PENDING or PAID), else its last one's (REFUNDED), else NULL: one
+    correlated subquery, so a board of any size costs one statement."""
+    live = case((Payment.status.in_((PaymentStatus.PENDING, PaymentStatus.PAID)), 0), else_=1)
+    return (
+        select(Payment.status)
+        .where(Payment.visit_id == Visit.id)
+        .order_by(live, Payment.id.desc())
+        .limit(1)
+        .correlate(Visit)
+        .scalar_subquery()
+    )
+
+
 VISIT_LOCK_LOAD = (*VISIT_LOAD, joinedload(Visit.appointment))
 
 
@@ -72,15 +123,27 @@ def _answer(visit: Visit, actor: User) -> VisitOut:
     return visit_out(visit, audience.of(actor, doctor_id=visit.doctor_id))
 
 
-def _stage(session: Session, name: str, visit: Visit, body, *, desk: bool = True) -> None:
+def _stage(session: Session, name: str, visit: Visit, body: BaseModel, *, desk: bool = True) -> None:
     """To the desk and to the visit's own doctor (the body whole; the outbox shapes it for each room)."""
     outbox.stage(session, name, body, clinic_id=visit.clinic_id, desk=desk, doctors=(visit.doctor_id,))
 
 
-def _apply_effects(visit: Visit, target: VisitStatus, *, notes, prescription, cancel_appointment: bool) -> bool:
-    """Set times/notes and keep the linked appointment in sync; True when the appointment changed."""
+def _apply_effects(
+    visit: Visit,
+    target: VisitStatus,
+    *,
+    notes: str | None,
+    prescription: str | None,
+    room: str | None,
+    cancel_appointment: bool,
+) -> bool:
+    """Set times/notes/room and keep the linked appointment in sync; True when the appointment changed."""
     now = utcnow()
-    if target == S.IN_PROGRESS:
+    if target == S.CALLED:
+        visit.called_at = now
+        if room is not None:
+            visit.room = room
+    elif target == S.IN_PROGRESS:
         visit.start_time = now
     elif target == S.WAITING:  # undo of "with doctor"
         visit.start_time = None
@@ -112,9 +175,14 @@ def change_visit_status(
     prescription: str | None = None,
     expected_version: int | None = None,
     cancel_appointment: bool = False,
+    room: str | None = None,
+    confirm: bool = False,
 ) -> VisitOut:
     """Move a visit to `target` under a row lock and commit; raise (having written nothing) when the move is
-    illegal (Conflict, with `current_status`), not allowed (Forbidden) or out of scope (scope.resolve)."""
+    illegal (Conflict, with `current_status`), not allowed (Forbidden) or out of scope (scope.resolve).
+
+    room: where a call (-> CALLED) sends the patient. confirm: send (-> IN_PROGRESS) even to a doctor who
+    already has `Clinic.max_active_per_doctor` patients with them (else Conflict coded `doctor_busy`)."""
     # the briefs the answer and the events carry come in the same statement as the lock (no lazy loads after)
     visit = resolve(session, actor, Visit, visit_id, field="visit_id", lock=True, options=VISIT_LOCK_LOAD)
     current = visit.status
@@ -131,11 +199,13 @@ def change_visit_status(
         raise Conflict(f"cannot move a visit from {current.value} to {target.value}", current_status=current.value)
     if actor.role not in allowed:
         raise Forbidden(f"a {actor.role.value.lower()} cannot move a visit from {current.value} to {target.value}")
+    if target == S.IN_PROGRESS:
+        _refuse_busy_doctor(session, visit, confirm=confirm)
 
     visit.status = target
     visit.version += 1
     appointment_changed = _apply_effects(
-        visit, target, notes=notes, prescription=prescription, cancel_appointment=cancel_appointment
+        visit, target, notes=notes, prescription=prescription, room=room, cancel_appointment=cancel_appointment
     )
     _audit(session, visit, current, actor, utcnow())
     session.flush()
@@ -152,11 +222,42 @@ def change_visit_status(
         _stage(session, ev.PATIENT_WITH_DOCTOR, visit, body, desk=False)  # the doctor's room only
     elif target == S.COMPLETED:
         _stage(session, ev.CONSULTATION_COMPLETED, visit, VisitEvent(visit=out))
+    elif target == S.CALLED:
+        called = VisitCalledEvent(
+            visit_id=visit.id, queue_number=visit.queue_number, doctor_id=visit.doctor_id, room=visit.room
+        )
+        _stage(session, ev.VISIT_CALLED, visit, called)
     if appointment_changed and visit.appointment is not None:
         name = ev.APPOINTMENT_CANCELLED if target == S.CANCELLED else ev.APPOINTMENT_UPDATED
         _stage(session, name, visit, AppointmentEvent(appointment=appointment_out(visit.appointment)))
     session.commit()  # the outbox numbers the rooms told and releases the events after the commit
     return _answer(visit, actor)
+
+
+def _refuse_busy_doctor(session: Session, visit: Visit, *, confirm: bool) -> None:
+    """A send beyond the clinic's `max_active_per_doctor` must be confirmed. Sends to one doctor are serialised
+    (an advisory lock) so two at once cannot both pass the count."""
+    lock_doctor_sends(session, visit.doctor_id)
+    if confirm:
+        return
+    limit = session.scalar(select(Clinic.max_active_per_doctor).where(Clinic.id == visit.clinic_id)) or 1
+    active = (
+        session.scalar(
+            select(func.count())
+            .select_from(Visit)
+            .where(Visit.doctor_id == visit.doctor_id, Visit.status == S.IN_PROGRESS, Visit.id != visit.id)
+        )
+        or 0
+    )
+    if active >= limit:
+        patients = "patient" if active == 1 else "patients"
+        raise Conflict(
+            f"{visit.doctor.full_name} already has {active} {patients} in consultation; confirm to send another",
+            code="doctor_busy",
+            doctor_id=visit.doctor_id,
+            active=active,
+            limit=limit,
+        )
 
 
 # --- check-in ------------------------------------------------------------------------------------------------
@@ -214,12 +315,19 @@ def check_in(session: Session, *, actor: User, data: CheckInRequest) -> VisitOut
         status=S.WAITING,
         check_in_time=now,
         checkin_note=data.notes,  # the desk's note, not the clinical notes (which the desk does not see)
+        priority=data.priority,
     )
     session.add(visit)
     if appointment is not None:
         appointment.status = AppointmentStatus.CHECKED_IN
     session.flush()
     _audit(session, visit, None, actor, now)
+    if data.priority != Priority.NORMAL:  # triage at the desk is on the visit's audit trail too
+        session.add(
+            VisitPriorityChange(
+                visit_id=visit.id, from_priority=None, to_priority=data.priority, changed_by=actor.id, changed_at=now
+            )
+        )
     session.flush()
 
     _stage(session, ev.NEW_CHECKIN, visit, VisitEvent(visit=visit_out(visit, Audience.ADMIN)))
@@ -258,18 +366,24 @@ def queue_board(session: Session, *, actor: User, query: QueueQuery, now: dateti
     now = now or utcnow()
     day = query.day or local_today(clinic.timezone, now)
     stmt = (
-        select(Visit)
+        select(Visit, payment_status_column())
         .options(*VISIT_LOAD)
         .where(Visit.clinic_id == clinic.id, Visit.queue_date == day, Visit.status != S.CANCELLED)
-        .order_by(Visit.queue_number)
+        .order_by(*waiting_order())  # the waiting column by priority, then check-in
     )
     if doctor_id is not None:
         stmt = stmt.where(Visit.doctor_id == doctor_id)
     columns: dict[Phase, list[QueueEntry]] = {phase: [] for phase in Phase}
-    for visit in session.scalars(stmt):
+    for visit, paid in session.execute(stmt):
         waited = wait_minutes(visit, now)
         reader = audience.of(actor, doctor_id=visit.doctor_id)
-        entry = queue_entry(visit, reader, wait_minutes=waited, is_overdue=waited > clinic.overdue_wait_minutes)
+        entry = queue_entry(
+            visit,
+            reader,
+            wait_minutes=waited,
+            is_overdue=waited > clinic.overdue_wait_minutes,
+            payment_status=PaymentStatus(paid) if paid is not None else None,
+        )
         phase = phase_of(visit.status)
         if phase is not None:
             columns[phase].append(entry)

@@ -128,6 +128,9 @@ def _visit_fields(visit: Visit) -> dict[str, Any]:
         "notes": visit.notes,
         "prescription": visit.prescription,
         "checkin_note": visit.checkin_note,
+        "priority": visit.priority,
+        "room": visit.room,
+        "called_at": visit.called_at,
         "version": visit.version,
         "patient": patient_brief(visit.patient),
         "doctor": doctor_brief(visit.doctor),
@@ -140,9 +143,18 @@ def visit_out(visit: Visit, audience: Audience) -> VisitOut:
     return redact(VisitOut(**_visit_fields(visit)), audience)
 
 
-def queue_entry(visit: Visit, audience: Audience, *, wait_minutes: int, is_overdue: bool) -> QueueEntry:
+def queue_entry(
+    visit: Visit,
+    audience: Audience,
+    *,
+    wait_minutes: int,
+    is_overdue: bool,
+    payment_status: PaymentStatus | None = None,
+) -> QueueEntry:
     """Needs VISIT_LOAD."""
-    entry = QueueEntry(**_visit_fields(visit), wait_minutes=wait_minutes, is_overdue=is_overdue)
+    entry = QueueEntry(
+        **_visit_fields(visit), wait_minutes=wait_minutes, is_overdue=is_overdue, payment_status=payment_status
+    )
     return redact(entry, audience)
 
 
@@ -193,6 +205,7 @@ def appointment_out(appt: Appointment) -> AppointmentOut:
         end_time=appt.end_time,
         status=appt.status,
         notes=appt.notes,
+        cancel_reason=appt.cancel_reason or "",
         created_by=appt.created_by,
         patient=patient_brief(appt.patient),
         doctor=doctor_brief(appt.doctor),
@@ -237,7 +250,7 @@ def payment_detail(p: Payment) -> PaymentDetail:
 # --- the doctor portal's rows (columns of one select each) -----------------------------------------------------
 
 
-def earning_row(r: Row[Any]) -> EarningRow:
+def earning_row(r: Row[*tuple[Any, ...]]) -> EarningRow:
     """A row of services/earnings.py's select: payment id, visit id, date, patient, service, money, status."""
     return EarningRow(
         payment_id=r[0],

@@ -120,7 +120,7 @@ def test_filters_change_rows_and_summary_exactly_as_the_server(
         assert 0 < vm.model.total < len(seeded)
 
         # Group by date: one row per day, and the chart has one bar per day.
-        view.group.setChecked(True)
+        view.group.setCurrentIndex(view.group.findData("date"))
         assert view.tables.currentWidget() is view.groups_table
         days = sorted({r.day for r in seeded if start <= r.day <= today})
         assert [g.date for g in vm.groups] == days

@@ -235,8 +235,11 @@ def test_drag_and_drop_moves_between_waiting_and_with_doctor_and_back(
 
     async def scenario() -> None:
         _drop(board.columns[Phase.WITH_DOCTOR].list, visit.id, Phase.WAITING)
+        # Dr Carson already has Aisha with him (the clinic's limit is one): the drop asks first
+        await until(board.confirm_bar.isVisible, timeout=5)
+        board.confirm_send_button.click()
         await until(lambda: "John Smith" in names_in(app, Phase.WITH_DOCTOR), timeout=5)
-        # back to waiting = undo
+        # back to waiting
         _drop(board.columns[Phase.WAITING].list, visit.id, Phase.WITH_DOCTOR)
         await until(lambda: "John Smith" in names_in(app, Phase.WAITING), timeout=5)
         # Completed takes no drops; the hint says who completes

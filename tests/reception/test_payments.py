@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from client_reception import receipt as receipts
 from client_reception.app import ReceptionApp
+from client_reception.views.common import documents_folder
 from client_reception.views.main_window import PAYMENTS
 from client_reception.views.payment_dialog import PaymentDialog, parse_money
 from common.enums import PaymentMethod, PaymentStatus, VisitStatus
@@ -79,12 +81,14 @@ def test_take_payment_and_save_the_receipt_as_pdf(finished, reception: Reception
         qtbot.mouseClick(dialog.receipt.save_button, Qt.MouseButton.LeftButton)
         files = dialog.receipt.file_dialog
         assert isinstance(files, QFileDialog) and files.isVisible()
+        # issue 13: it opens in the user's Documents, not in the program's folder
+        assert Path(files.directory().absolutePath()) == documents_folder() != Path.cwd()
         files.selectFile(str(pdf))
         files.accept()
         await until(lambda: pdf.exists() and pdf.stat().st_size > 0)
         qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
         await until(lambda: app.payments.model.rowCount() == 1, timeout=5)
-        await until(lambda: view.takings.values["paid"].text() == "120.00", timeout=5)
+        await until(lambda: view.takings.values["paid"].text() == "120.00 USD", timeout=5)
         await settle(app)
         screenshot(window, "reception_payments")
 
@@ -117,23 +121,23 @@ def test_pending_payment_marked_paid_then_refunded_with_confirmation(finished, r
         assert dialog.payment.status == PaymentStatus.PENDING
         qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
         await until(lambda: app.payments.model.rowCount() == 1, timeout=5)
-        await until(lambda: view.takings.values["pending"].text() == "40.00", timeout=5)
+        await until(lambda: view.takings.values["pending"].text() == "40.00 USD", timeout=5)
 
         view.table.selectRow(0)
         assert view.pay_button.isEnabled() and not view.refund_button.isEnabled()
         assert not view.receipt.save_button.isEnabled()  # no receipt for an unpaid payment
         qtbot.mouseClick(view.pay_button, Qt.MouseButton.LeftButton)
         await until(lambda: app.payments.model.row_at(0).status == PaymentStatus.PAID, timeout=5)
-        await until(lambda: view.takings.values["paid"].text() == "40.00", timeout=5)
+        await until(lambda: view.takings.values["paid"].text() == "40.00 USD", timeout=5)
 
         view.table.selectRow(0)
         assert view.refund_button.isEnabled()
         qtbot.mouseClick(view.refund_button, Qt.MouseButton.LeftButton)
         box = view.findChild(QMessageBox, "refund_confirm")
-        assert box is not None and box.isVisible() and "Refund 40.00" in box.text()
+        assert box is not None and box.isVisible() and "Refund 40.00 USD" in box.text()
         qtbot.mouseClick(box.findChild(type(view.pay_button), "confirm_yes"), Qt.MouseButton.LeftButton)
         await until(lambda: app.payments.model.row_at(0).status == PaymentStatus.REFUNDED, timeout=5)
-        await until(lambda: view.takings.values["refunded"].text() == "40.00", timeout=5)
+        await until(lambda: view.takings.values["refunded"].text() == "40.00 USD", timeout=5)
         await settle(app)
 
     arun(qloop, scenario(), timeout=40)

@@ -147,7 +147,7 @@ def test_cancel(client, db):
     a = _book(client, w, MONDAY_9).json()
     with recorded_events() as events:
         r = client.post(f"/appointments/{a['id']}/cancel", json={"reason": "patient ill"}, headers=auth(w["rec"]))
-    assert r.status_code == 200 and r.json()["status"] == "CANCELLED" and "patient ill" in r.json()["notes"]
+    assert r.status_code == 200 and r.json()["status"] == "CANCELLED" and r.json()["cancel_reason"] == "patient ill"
     assert names(events, f"clinic_{w['clinic'].id}") == ["appointment_cancelled"]
     r = client.post(f"/appointments/{a['id']}/cancel", headers=auth(w["rec"]))
     assert r.status_code == 409 and r.json()["current_status"] == "CANCELLED"

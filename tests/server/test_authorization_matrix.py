@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 from common.enums import PaymentStatus, Role, VisitStatus
 from server.core.config import get_settings
 from server.main import create_app
-from server.models import Appointment
+from server.models import Appointment, DisplayToken
+from server.services.display import hash_token
 from tests.factories import (
     PASSWORD,
     make_clinic,
@@ -68,7 +69,7 @@ class Case:
     expect: dict[str, Any]
     body: Body = None
     params: dict[str, Any] = field(default_factory=dict)  # with {names} from the world
-    public: bool = False  # no token needed: every caller gets the same answer
+    public: bool = False  # no bearer token needed: every caller, and every bad token, gets the same answer
     refresh: bool = False  # the body needs a fresh refresh token (the desk's, from a login in the same call)
 
 
@@ -118,6 +119,9 @@ EXPECT: dict[tuple[str, str], Case] = {
     ("PATCH", "/doctors/{doctor_id}"): Case("/doctors/{doctor}", ADMIN_ONLY, lambda w: {"specialty": "ENT"}),
     ("DELETE", "/doctors/{doctor_id}"): Case("/doctors/{doctor}", ADMIN_ONLY),
     ("GET", "/doctors/{doctor_id}/schedule"): Case("/doctors/{doctor}/schedule", CLINIC_ROW),
+    ("GET", "/doctors/{doctor_id}/free-slots"): Case(
+        "/doctors/{doctor}/free-slots", DOCTORS_ROW, params={"date": SLOT.date().isoformat(), "service_id": "{service}"}
+    ),
     ("PUT", "/doctors/{doctor_id}/schedule"): Case(
         "/doctors/{doctor}/schedule", ADMIN_ONLY, lambda w: {"slots": [{"day_of_week": 0, "hour": 9}]}
     ),
@@ -143,9 +147,9 @@ EXPECT: dict[tuple[str, str], Case] = {
     ("GET", "/patients/{patient_id}/history/{doctor_id}"): Case("/patients/{patient}/history/{doctor}", DOCTORS_ROW),
     # appointments
     ("GET", "/appointments"): Case("/appointments", CLINIC_ROW, params={"clinic_id": "{clinic}"}),
-    ("POST", "/appointments"): Case(
+    ("POST", "/appointments"): Case(  # a doctor books a follow-up for themselves, with one of their patients
         "/appointments",
-        DESK_WORK,
+        DOCTORS_ROW,
         lambda w: {
             "patient_id": w["patient"],
             "doctor_id": w["doctor"],
@@ -158,8 +162,9 @@ EXPECT: dict[tuple[str, str], Case] = {
         "/appointments/{appointment}", DESK_WORK, lambda w: {"notes": "bring the x-rays"}
     ),
     ("POST", "/appointments/{appointment_id}/cancel"): Case(
-        "/appointments/{appointment}/cancel", DESK_WORK, lambda w: {"reason": "ill"}
+        "/appointments/{appointment}/cancel", DOCTORS_ROW, lambda w: {"reason": "ill"}
     ),
+    ("POST", "/appointments/{appointment_id}/no-show"): Case("/appointments/{appointment}/no-show", DESK_WORK),
     # the queue, visits, consultations
     ("GET", "/queue"): Case("/queue", CLINIC_ROW, params={"clinic_id": "{clinic}"}),
     ("POST", "/queue/checkin"): Case(
@@ -168,8 +173,15 @@ EXPECT: dict[tuple[str, str], Case] = {
         lambda w: {"patient_id": w["walk_in"], "doctor_id": w["doctor"], "service_id": w["service"]},
     ),
     ("POST", "/queue/phase/move"): Case(
-        "/queue/phase/move", DOCTORS_ROW, lambda w: {"visit_id": w["waiting"], "phase": "with_doctor"}
+        "/queue/phase/move",
+        DOCTORS_ROW,
+        lambda w: {"visit_id": w["waiting"], "phase": "with_doctor", "confirm": True},  # the doctor has one in
     ),
+    ("POST", "/queue/priority"): Case(
+        "/queue/priority", DESK_WORK, lambda w: {"visit_id": w["waiting"], "priority": "URGENT"}
+    ),
+    ("POST", "/queue/call"): Case("/queue/call", DOCTORS_ROW, lambda w: {"visit_id": w["waiting"], "room": "2"}),
+    ("POST", "/queue/call-next"): Case("/queue/call-next", DOCTORS_ROW, lambda w: {"doctor_id": w["doctor"]}),
     ("POST", "/queue/cancel"): Case("/queue/cancel", DESK_WORK, lambda w: {"visit_id": w["waiting"]}),
     ("POST", "/queue/complete-consultation"): Case(
         "/queue/complete-consultation",
@@ -180,13 +192,35 @@ EXPECT: dict[tuple[str, str], Case] = {
         "/queue/complete", rule(OK, 403, OK, 403, 403, 404), lambda w: {"visit_id": w["in_progress"]}
     ),
     ("GET", "/visits/{visit_id}"): Case("/visits/{completed}", DOCTORS_ROW),
+    ("GET", "/visits/{visit_id}/timeline"): Case("/visits/{completed}/timeline", DOCTORS_ROW),
     # payments, the desk's dashboard
     ("GET", "/payments"): Case("/payments", DESK_WORK, params={"clinic_id": "{clinic}"}),
     ("POST", "/payments"): Case("/payments", DESK_WORK, lambda w: {"visit_id": w["unpaid"]}),
     ("GET", "/payments/{payment_id}"): Case("/payments/{paid}", DESK_WORK),
     ("POST", "/payments/{payment_id}/pay"): Case("/payments/{pending}/pay", DESK_WORK),
     ("POST", "/payments/{payment_id}/refund"): Case("/payments/{paid}/refund", DESK_WORK),
+    ("GET", "/reports/cash-up"): Case("/reports/cash-up", DESK_WORK, params={"clinic_id": "{clinic}"}),
     ("GET", "/dashboard/reception"): Case("/dashboard/reception", DESK_WORK, params={"clinic_id": "{clinic}"}),
+    # the waiting-room display: tokens are the admin's; the screen is opened with a display token, never a staff
+    # login, so every caller (and every bad bearer token) gets the same answer
+    ("POST", "/display-tokens"): Case(
+        "/display-tokens", ADMIN_ONLY, lambda w: {"clinic_id": w["clinic"], "name": "Waiting room TV"}
+    ),
+    ("GET", "/display-tokens"): Case("/display-tokens", ADMIN_ONLY, params={"clinic_id": "{clinic}"}),
+    ("DELETE", "/display-tokens/{token_id}"): Case("/display-tokens/{display_token}", ADMIN_ONLY),
+    ("GET", "/display/{clinic_id}"): Case(
+        "/display/{clinic}", ANYONE, params={"token": "{display_secret}"}, public=True
+    ),
+    ("GET", "/display/{clinic_id}/state"): Case(
+        "/display/{clinic}/state", ANYONE, params={"token": "{display_secret}"}, public=True
+    ),
+    # an open stream never ends, so the matrix asks with a revoked token: refused alike for everyone
+    ("GET", "/display/{clinic_id}/events"): Case(
+        "/display/{clinic}/events",
+        rule(403, 403, 403, 403, 403, 403),
+        params={"token": "{revoked_secret}"},
+        public=True,
+    ),
     ("PUT", "/visits/{visit_id}/draft"): Case(
         "/visits/{in_progress}/draft",
         rule(403, 403, OK, 403, 403, 404),
@@ -244,6 +278,14 @@ def world(engine) -> Iterator[W]:
             "other_doctor": other_doctor.user,
         }
         spare = make_user(db, role=Role.RECEPTIONIST, clinic=clinic)
+        display_secret, revoked_secret = unique("display-token"), unique("revoked-token")
+        display_token = DisplayToken(clinic_id=clinic.id, name="TV", token_hash=hash_token(display_secret))
+        db.add(display_token)
+        db.add(
+            DisplayToken(
+                clinic_id=clinic.id, name="Old TV", token_hash=hash_token(revoked_secret), revoked_at=datetime.now(UTC)
+            )
+        )
         db.commit()
         ids = {
             "clinic": clinic.id,
@@ -261,7 +303,10 @@ def world(engine) -> Iterator[W]:
             "pending": pending.id,
             "appointment": appointment.id,
             "spare_user": spare.id,
-            "desk_name": users["desk"].username,  # type: ignore[dict-item]
+            "display_token": display_token.id,
+            "display_secret": display_secret,  # type: ignore[dict-item]  # a str among ids
+            "revoked_secret": revoked_secret,  # type: ignore[dict-item]  # a str among ids
+            "desk_name": users["desk"].username,  # type: ignore[dict-item]  # a str among ids
         }
         ids.update({f"user:{name}": user.id for name, user in users.items()})
         yield ids
@@ -285,14 +330,14 @@ def _token(world: W, caller: str) -> str | None:
         id = world[f"user:{caller}"]
         session_version = 0
 
-    return token_for(_Id())  # type: ignore[arg-type]
+    return token_for(_Id())  # type: ignore[arg-type]  # a stand-in with a User's two fields
 
 
 @contextmanager
 def undone(db: Session) -> Iterator[None]:
     """Whatever the call writes (the services commit savepoints of the test's transaction) is rolled back."""
     db.rollback()
-    savepoint = db.bind.begin_nested()  # type: ignore[union-attr]
+    savepoint = db.bind.begin_nested()  # type: ignore[union-attr]  # bound to a Connection here
     try:
         yield
     finally:
@@ -337,6 +382,6 @@ def test_route(client, db, world, method, path):
     for bad in BAD_TOKENS:
         r = _call(client, db, world, case, method, bad)
         if case.public:
-            assert 200 <= r.status_code < 300, (bad, r.status_code, r.text[:300])
+            assert _matches(r.status_code, case.expect["admin"]), (bad, r.status_code, r.text[:300])
         else:
             assert r.status_code == 401 and r.json()["code"] == "unauthorized", (bad, r.status_code, r.text[:300])

@@ -154,6 +154,10 @@ CASES = [
     ("appt-cancel-reason-not-text", "desk", "POST", "/appointments/{appt}/cancel", lambda e: {"reason": 5}, 422, "reason"),
     ("appt-cancel-other-clinic", "desk", "POST", "/appointments/{foreign_appt}/cancel", None, 404, None),
     ("appt-cancel-unknown", "desk", "POST", f"/appointments/{MISSING}/cancel", None, 404, None),
+    ("appt-no-show-other-clinic", "desk", "POST", "/appointments/{foreign_appt}/no-show", None, 404, None),
+    ("appt-no-show-unknown", "desk", "POST", f"/appointments/{MISSING}/no-show", None, 404, None),
+    ("appt-no-show-id-not-int", "desk", "POST", "/appointments/abc/no-show", None, 422, "appointment_id"),
+    ("appt-no-show-doctor-cannot", "doctor", "POST", "/appointments/{appt}/no-show", None, 403, None),
     # check-in
     ("checkin-empty", "desk", "POST", "/queue/checkin", lambda e: {}, 422, "appointment_id"),
     ("checkin-walk-in-incomplete", "desk", "POST", "/queue/checkin", lambda e: {"patient_id": e["walk_in"].id}, 422, "doctor_id"),
@@ -185,6 +189,15 @@ CASES = [
     ("cancel-visit-not-int", "desk", "POST", "/queue/cancel", lambda e: {"visit_id": "x"}, 422, "visit_id"),
     ("cancel-other-clinic-visit", "desk", "POST", "/queue/cancel", lambda e: {"visit_id": e["foreign_visit"].id}, 404, "visit_id"),
     ("cancel-in-progress", "desk", "POST", "/queue/cancel", lambda e: {"visit_id": e["in_progress"].id}, 409, None),
+    ("priority-unknown", "desk", "POST", "/queue/priority", lambda e: {"visit_id": e["visit"].id, "priority": "LOW"}, 422, "priority"),
+    ("priority-missing", "desk", "POST", "/queue/priority", lambda e: {"visit_id": e["visit"].id}, 422, "priority"),
+    ("priority-other-clinic-visit", "desk", "POST", "/queue/priority", lambda e: {"visit_id": e["foreign_visit"].id, "priority": "URGENT"}, 404, "visit_id"),
+    ("priority-doctor-cannot", "doctor", "POST", "/queue/priority", lambda e: {"visit_id": e["visit"].id, "priority": "URGENT"}, 403, None),
+    ("call-room-too-long", "desk", "POST", "/queue/call", lambda e: {"visit_id": e["visit"].id, "room": "x" * 41}, 422, "room"),
+    ("call-other-clinic-visit", "desk", "POST", "/queue/call", lambda e: {"visit_id": e["foreign_visit"].id}, 404, "visit_id"),
+    ("call-in-progress", "desk", "POST", "/queue/call", lambda e: {"visit_id": e["in_progress"].id}, 409, None),
+    ("call-next-not-int", "desk", "POST", "/queue/call-next", lambda e: {"doctor_id": "x"}, 422, "doctor_id"),
+    ("call-next-foreign-doctor", "desk", "POST", "/queue/call-next", lambda e: {"doctor_id": e["foreign_doctor"].id}, 404, "doctor_id"),
     ("complete-empty", "doctor", "POST", "/queue/complete-consultation", lambda e: {}, 422, "visit_id"),
     ("complete-notes-not-text", "doctor", "POST", "/queue/complete-consultation",
      lambda e: {"visit_id": e["in_progress"].id, "notes": 5}, 422, "notes"),
@@ -255,7 +268,8 @@ def test_bad_input_is_refused_and_nothing_is_written(client, db, env, name, who,
 
 def test_the_sweep_covers_every_front_desk_and_doctor_write(app):
     """A new POST/PATCH route must be added to CASES (or to the admin sweep)."""
-    admin = ("/clinics", "/users", "/doctors", "/services", "/auth")
+    # admin routes (display tokens: their bad input is in tests/server/test_display.py)
+    admin = ("/clinics", "/users", "/doctors", "/services", "/auth", "/display-tokens")
     writes = {
         path
         for path, ops in app.api.openapi()["paths"].items()
@@ -267,6 +281,7 @@ def test_the_sweep_covers_every_front_desk_and_doctor_write(app):
         "/patients/{patient_id}": "/patients/{patient}",
         "/appointments/{appointment_id}": "/appointments/{appt}",
         "/appointments/{appointment_id}/cancel": "/appointments/{appt}/cancel",
+        "/appointments/{appointment_id}/no-show": "/appointments/{appt}/no-show",
         "/payments/{payment_id}/pay": "/payments/{payment}/pay",
         "/payments/{payment_id}/refund": "/payments/{payment}/refund",
     }

@@ -120,6 +120,8 @@ async def _run_the_day(url: str, w: dict[str, Any]) -> dict[str, Any]:
     facts["moved_appointment"] = moved["id"]
     dropped = await call(desk, "POST", "/appointments", booking(p[2], b, 2), 201)
     await call(desk, "POST", f"/appointments/{dropped['id']}/cancel", {"reason": "patient ill"})
+    absent = await call(desk, "POST", "/appointments", booking(p[3], b, 4), 201)
+    await call(desk, "POST", f"/appointments/{absent['id']}/no-show")
 
     # check-ins: from the kept appointment (A), walk-ins for B (with a note) and for A (then cancelled)
     v1 = await call(desk, "POST", "/queue/checkin", {"appointment_id": kept["id"]}, 201)
@@ -127,6 +129,12 @@ async def _run_the_day(url: str, w: dict[str, Any]) -> dict[str, Any]:
     v2 = await call(desk, "POST", "/queue/checkin", walk_in, 201)
     v3 = await call(desk, "POST", "/queue/checkin", {"patient_id": p[4].id, "doctor_id": a.id, "service_id": svc}, 201)
     await call(desk, "POST", "/queue/cancel", {"visit_id": v3["id"]})
+
+    # the floor: B's walk-in is triaged up, the desk calls A's patient to a room, B calls his next himself
+    await call(desk, "POST", "/queue/priority", {"visit_id": v2["id"], "priority": "EMERGENCY"})
+    await call(desk, "POST", "/queue/call", {"visit_id": v1["id"], "room": "Room 1"})
+    called = await call(b.user, "POST", "/queue/call-next", {"doctor_id": b.id, "room": "Room 2"})
+    assert called["id"] == v2["id"]
 
     # moves: to A, undone, then A takes the patient in himself and completes
     await call(desk, "POST", "/queue/phase/move", {"visit_id": v1["id"], "phase": "with_doctor"})
@@ -244,3 +252,10 @@ async def test_a_clinic_day_every_socket_gets_its_own_and_only_what_it_may_read(
     assert [d["payment"]["status"] for e, d in rec["b"].events if e == ev.PAYMENT_PROCESSED] == ["PAID"]
     assert ev.APPOINTMENT_CANCELLED in names["b"] and ev.APPOINTMENT_CANCELLED in names["c"]
     assert ev.PAYMENT_PROCESSED in names["desk2"] and ev.PATIENT_WITH_DOCTOR in names["c"]
+    # the floor: calls reach the desk and the called patient's doctor; a priority change too
+    assert names["desk"].count(ev.VISIT_CALLED) == 2 and ev.PRIORITY_CHANGED in names["desk"]
+    assert names["a"].count(ev.VISIT_CALLED) == 1 and names["b"].count(ev.VISIT_CALLED) == 1
+    assert ev.PRIORITY_CHANGED in names["b"] and ev.PRIORITY_CHANGED not in names["a"]
+    assert ev.VISIT_CALLED not in names["desk2"] and ev.VISIT_CALLED not in names["c"]
+    no_shows = [d["appointment"]["doctor_id"] for e, d in rec["b"].events if e == ev.APPOINTMENT_UPDATED]
+    assert b.id in no_shows

@@ -122,8 +122,9 @@ def test_upcoming_appointments_next_seven_days(client, db):
     _appointment(db, me, patient, service, now + timedelta(hours=3), AppointmentStatus.CANCELLED)
     _appointment(db, other, patient, service, now + timedelta(hours=1))
     body = client.get("/dashboard/doctor", headers=auth(me.user)).json()
-    assert [a["id"] for a in body["upcoming_appointments"]] == [checked.id, soon.id, late.id]
-    assert body["upcoming_appointments"][0]["service"]["name"] == service.name
+    assert body["upcoming_appointments"] == 3  # a count now: checked, soon, late (the list has its own route)
+    listed = client.get("/dashboard/doctor/appointments", headers=auth(me.user)).json()["items"]
+    assert {checked.id, soon.id, late.id} <= {a["id"] for a in listed}
 
 
 def test_appointments_endpoint_filters(client, db):
@@ -139,13 +140,17 @@ def test_appointments_endpoint_filters(client, db):
     after = _appointment(db, me, patient, service, day_end)  # next local day
     before = _appointment(db, me, patient, service, day_start - timedelta(minutes=30))
     done = _appointment(db, me, patient, service, day_start + timedelta(hours=1), AppointmentStatus.COMPLETED)
-    past = _appointment(db, me, patient, service, now - timedelta(hours=2))
+    past = _appointment(db, me, patient, service, now - timedelta(days=2))
+    this_morning = local_day_bounds(tz, today)[0]
+    earlier_today = _appointment(db, me, patient, service, this_morning)  # begun already, still today: listed
+    _appointment(db, me, patient, service, this_morning - timedelta(minutes=1))  # local yesterday: not listed
     _appointment(db, other, patient, service, day_start + timedelta(hours=2))
     h = auth(me.user)
 
     default = client.get("/dashboard/doctor/appointments", headers=h).json()
-    assert [a["id"] for a in default["items"]] == [before.id, first.id, last.id, after.id]
-    assert default["total"] == 4
+    # Without start_date the list starts at the beginning of the clinic's today, not at this minute.
+    assert [a["id"] for a in default["items"]] == [earlier_today.id, before.id, first.id, last.id, after.id]
+    assert default["total"] == 5
 
     d = (today + timedelta(days=2)).isoformat()
     one_day = client.get("/dashboard/doctor/appointments", params={"start_date": d, "end_date": d}, headers=h).json()
@@ -158,12 +163,12 @@ def test_appointments_endpoint_filters(client, db):
     ).json()
     assert [a["id"] for a in both["items"]] == [first.id, done.id, last.id]
 
-    earlier = (today - timedelta(days=1)).isoformat()
+    earlier = (today - timedelta(days=3)).isoformat()
     incl_past = client.get("/dashboard/doctor/appointments", params={"start_date": earlier}, headers=h).json()
     assert incl_past["items"][0]["id"] == past.id
 
     paged = client.get("/dashboard/doctor/appointments", params={"per_page": 2, "page": 2}, headers=h).json()
-    assert [a["id"] for a in paged["items"]] == [last.id, after.id] and paged["total"] == 4
+    assert [a["id"] for a in paged["items"]] == [first.id, last.id] and paged["total"] == 5
 
     bad = client.get("/dashboard/doctor/appointments", params={"start_date": d, "end_date": earlier}, headers=h)
     assert bad.status_code == 422

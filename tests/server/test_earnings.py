@@ -177,14 +177,24 @@ def test_csv_rows_equal_json_rows(client, seeded):
         r = client.get("/doctors/earnings", params={**params, "format": "csv"}, headers=headers)
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
         table = list(csv.reader(io.StringIO(r.text)))
-        assert table[0] == ["payment_id", "date", "patient", "service", "amount", "doctor_share", "status", "method"]
+        assert table[0] == [
+            "payment_id",
+            "date",
+            "patient",
+            "service",
+            "amount",
+            "doctor_share",
+            "status",
+            "method",
+            "currency",
+        ]
         assert len(table) - 1 == len(expected)
         for line, item in zip(table[1:], js, strict=True):
             assert int(line[0]) == item["payment_id"]
             assert datetime.fromisoformat(line[1]) == datetime.fromisoformat(item["date"].replace("Z", "+00:00"))
             assert line[2:4] == [item["patient_name"], item["service_name"]]
             assert Decimal(line[4]) == Decimal(item["amount"]) and Decimal(line[5]) == Decimal(item["doctor_share"])
-            assert line[6:] == [item["status"], item["method"]]
+            assert line[6:] == [item["status"], item["method"], "USD"]  # the clinic's currency on every row
 
 
 def test_csv_streams_in_batches_larger_than_one(client, db, seeded, monkeypatch):

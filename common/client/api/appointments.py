@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from common.client.api.transport import Transport, list_query, request_body
@@ -12,6 +13,7 @@ from common.schemas import (
     AppointmentOut,
     AppointmentsQuery,
     AppointmentUpdate,
+    FreeSlots,
     Page,
 )
 
@@ -34,3 +36,12 @@ class AppointmentsApi(Transport):
     async def cancel_appointment(self, appointment_id: int, *, reason: str = "") -> AppointmentOut:
         body = request_body(AppointmentCancel, {"reason": reason})
         return await self._call(AppointmentOut, "POST", f"/appointments/{appointment_id}/cancel", json=body)
+
+    async def free_slots(self, doctor_id: int, *, day: date, service_id: int) -> FreeSlots:
+        """Free start times of `doctor_id` on the clinic-local `day` for `service_id` (a doctor: their own id)."""
+        params = {"date": day.isoformat(), "service_id": service_id}
+        return await self._call(FreeSlots, "GET", f"/doctors/{doctor_id}/free-slots", params=params)
+
+    async def mark_no_show(self, appointment_id: int) -> AppointmentOut:
+        """A CONFIRMED appointment not checked in becomes NO_SHOW; anything else is ApiError 409."""
+        return await self._call(AppointmentOut, "POST", f"/appointments/{appointment_id}/no-show")

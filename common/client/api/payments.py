@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Any, Literal, overload
 
 from common.client.api.transport import Transport, list_query, request_body
 from common.enums import PaymentMethod, PaymentStatus
 from common.schemas import (
+    CashUpQuery,
+    CashUpReport,
     Page,
     PaymentCreate,
     PaymentDetail,
@@ -44,3 +47,24 @@ class PaymentsApi(Transport):
     async def refund(self, payment_id: int) -> PaymentDetail:
         """PAID → REFUNDED; anything else is ApiError 409."""
         return await self._call(PaymentDetail, "POST", f"/payments/{payment_id}/refund")
+
+    @overload
+    async def cash_up(
+        self, day: date | None = None, format: Literal["json"] = "json", *, clinic_id: int | None = None
+    ) -> CashUpReport: ...
+
+    @overload
+    async def cash_up(
+        self, day: date | None, format: Literal["csv", "pdf"], *, clinic_id: int | None = None
+    ) -> bytes: ...
+
+    async def cash_up(
+        self, day: date | None = None, format: str = "json", *, clinic_id: int | None = None
+    ) -> CashUpReport | bytes:
+        """The clinic-local day's cash-up (default: the clinic's today): a CashUpReport, or with format "csv" /
+        "pdf" the file's bytes (ready to save or print). `clinic_id`: admins only."""
+        params = list_query(CashUpQuery, None, {"day": day, "format": format, "clinic_id": clinic_id})
+        if format == "json":
+            return await self._call(CashUpReport, "GET", "/reports/cash-up", params=params)
+        response = await self._send("GET", "/reports/cash-up", params=params)
+        return response.content

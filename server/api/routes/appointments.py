@@ -14,6 +14,7 @@ from common.schemas import (
 )
 from server.api.deps import Id, ReceptionUser, SessionDep, StaffUser
 from server.services import appointments as appointment_service
+from server.services import no_shows as no_show_service
 
 router = APIRouter(prefix="/appointments", tags=["appointments"])
 
@@ -26,7 +27,8 @@ def list_appointments(
 
 
 @router.post("", response_model=AppointmentOut, status_code=201)
-def create_appointment(body: AppointmentCreate, session: SessionDep, me: ReceptionUser) -> AppointmentOut:
+def create_appointment(body: AppointmentCreate, session: SessionDep, me: StaffUser) -> AppointmentOut:
+    """The desk and admins for any doctor; a doctor a follow-up with one of their patients, for themselves."""
     return appointment_service.create_appointment(session, actor=me, data=body)
 
 
@@ -44,7 +46,14 @@ def update_appointment(
 
 @router.post("/{appointment_id}/cancel", response_model=AppointmentOut)
 def cancel_appointment(
-    appointment_id: Id, session: SessionDep, me: ReceptionUser, body: AppointmentCancel | None = None
+    appointment_id: Id, session: SessionDep, me: StaffUser, body: AppointmentCancel | None = None
 ) -> AppointmentOut:
+    """The desk, admins, or the appointment's own doctor; the reason is stored as `cancel_reason`."""
     reason = body.reason if body is not None else ""
     return appointment_service.cancel_appointment(session, actor=me, appointment_id=appointment_id, reason=reason)
+
+
+@router.post("/{appointment_id}/no-show", response_model=AppointmentOut)
+def mark_no_show(appointment_id: Id, session: SessionDep, me: ReceptionUser) -> AppointmentOut:
+    """A CONFIRMED appointment that was not checked in becomes NO_SHOW (409 otherwise)."""
+    return no_show_service.mark_no_show(session, actor=me, appointment_id=appointment_id)

@@ -39,9 +39,10 @@ def _csv_stream(session: Session, doctor: Doctor, query: EarningsQuery) -> Itera
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(earnings_service.CSV_HEADER)
+    currency = earnings_service.clinic_currency(session, doctor.clinic_id)
     rows = earnings_service.earnings_rows(session, doctor=doctor, query=query, batch=CSV_BATCH)
     for n, row in enumerate(rows, start=1):
-        writer.writerow(earnings_service.csv_cells(row))
+        writer.writerow(earnings_service.csv_cells(row, currency))
         # the first rows go out at once (the download starts now), then in batches
         if n == CSV_FIRST_BATCH or n % CSV_BATCH == 0:
             yield buffer.getvalue()
@@ -60,7 +61,8 @@ def earnings(
 ) -> EarningsPage | StreamingResponse:
     """Every payment on the caller's visits. Dates are clinic-local and inclusive, on the payment's date
     (paid_at, or created_at while unpaid). The summary covers the whole filtered set and its money figures are the
-    doctor's share; `group_by=date` adds per-day buckets; `format=csv` streams every filtered row instead."""
+    doctor's share; `group_by=date` adds per-day buckets, `group_by=status`
+    per-status ones; `format=csv` streams every filtered row instead."""
     if query.fmt == "csv":  # the query was validated when bound: a bad range is a 422, never a broken stream
         return StreamingResponse(
             _csv_stream(session, me, query),
@@ -86,8 +88,8 @@ def patients(
 )
 def dashboard(request: Request, session: SessionDep, me: DoctorUser) -> Response:
     """Today (the clinic's local day): visit counts, revenue by payment status (total and the doctor's share),
-    today's open visits in queue order, and CONFIRMED/CHECKED_IN appointments of the next 7 days. With an
-    `ETag`: send it back in `If-None-Match` and an unchanged dashboard answers 304."""
+    today's open visits in queue order, and how many CONFIRMED/CHECKED_IN appointments the next 7 days hold. With
+    an `ETag`: send it back in `If-None-Match` and an unchanged dashboard answers 304."""
     return etag.answer(request, cached_reads.doctor_dashboard(session, doctor=me))
 
 
@@ -96,5 +98,6 @@ def appointments(
     session: SessionDep, me: DoctorUser, query: Annotated[DoctorAppointmentsQuery, Query()]
 ) -> Page[AppointmentOut]:
     """The caller's appointments with patient and service, ascending by start time. Dates are clinic-local and
-    inclusive; without start_date the list starts now; `status` may repeat (default CONFIRMED and CHECKED_IN)."""
+    inclusive; without start_date the list starts at the beginning of the clinic's today; `status` may repeat
+    (default CONFIRMED and CHECKED_IN)."""
     return portal_service.appointments(session, doctor=me, query=query)

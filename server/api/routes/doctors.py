@@ -8,8 +8,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from common.schemas import DoctorCreate, DoctorOut, DoctorsQuery, DoctorUpdate, ScheduleOut, ScheduleUpdate
+from common.schemas import (
+    DoctorCreate,
+    DoctorOut,
+    DoctorsQuery,
+    DoctorUpdate,
+    FreeSlots,
+    FreeSlotsQuery,
+    ScheduleOut,
+    ScheduleUpdate,
+)
 from server.api.deps import AdminUser, DoctorUser, Id, SessionDep, StaffUser
+from server.services import appointments as appointment_service
 from server.services import doctors as doctor_service
 
 router = APIRouter(prefix="/doctors", tags=["doctors"])
@@ -55,3 +65,12 @@ def get_schedule(doctor_id: Id, session: SessionDep, me: StaffUser) -> ScheduleO
 @router.put("/{doctor_id}/schedule", response_model=ScheduleOut)
 def replace_schedule(doctor_id: Id, body: ScheduleUpdate, session: SessionDep, _: AdminUser) -> ScheduleOut:
     return doctor_service.replace_schedule(session, doctor_id=doctor_id, slots=body.slots)
+
+
+@router.get("/{doctor_id}/free-slots", response_model=FreeSlots)
+def free_slots(
+    doctor_id: Id, session: SessionDep, me: StaffUser, query: Annotated[FreeSlotsQuery, Query()]
+) -> FreeSlots:
+    """Free start times on a clinic-local day for a service (the doctor's schedule minus live appointments).
+    A doctor may ask only for their own id; the desk and admins for any doctor of the clinic."""
+    return appointment_service.free_slots(session, actor=me, doctor_id=doctor_id, query=query)

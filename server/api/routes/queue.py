@@ -1,14 +1,25 @@
 """The reception board, check-in and phase moves (the state machine lives in services/queue.py)."""
 
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import APIRouter, Query, Request, Response
 
 from common.enums import PHASE_TARGET, VisitStatus
-from common.schemas import CancelVisitRequest, CheckInRequest, PhaseMoveRequest, QueueBoard, QueueQuery, VisitOut
+from common.schemas import (
+    CallNextRequest,
+    CallRequest,
+    CancelVisitRequest,
+    CheckInRequest,
+    PhaseMoveRequest,
+    PriorityRequest,
+    QueueBoard,
+    QueueQuery,
+    VisitOut,
+)
 from server.api import etag
 from server.api.deps import ReceptionUser, SessionDep, StaffUser
 from server.services import cached_reads
+from server.services import calling as calling_service
 from server.services import queue as queue_service
 
 router = APIRouter(prefix="/queue", tags=["queue"])
@@ -27,9 +38,15 @@ def check_in(body: CheckInRequest, session: SessionDep, me: ReceptionUser) -> Vi
 
 @router.post("/phase/move", response_model=VisitOut)
 def move(body: PhaseMoveRequest, session: SessionDep, me: StaffUser) -> VisitOut:
-    target: VisitStatus = PHASE_TARGET[body.phase] if body.phase is not None else body.new_status  # type: ignore[assignment]
+    # PhaseMoveRequest refuses a body with neither phase nor new_status
+    target = PHASE_TARGET[body.phase] if body.phase is not None else cast(VisitStatus, body.new_status)
     return queue_service.change_visit_status(
-        session, actor=me, visit_id=body.visit_id, target=target, expected_version=body.expected_version
+        session,
+        actor=me,
+        visit_id=body.visit_id,
+        target=target,
+        expected_version=body.expected_version,
+        confirm=body.confirm,
     )
 
 
@@ -42,3 +59,21 @@ def cancel(body: CancelVisitRequest, session: SessionDep, me: ReceptionUser) -> 
         target=VisitStatus.CANCELLED,
         cancel_appointment=body.cancel_appointment,
     )
+
+
+@router.post("/priority", response_model=VisitOut)
+def set_priority(body: PriorityRequest, session: SessionDep, me: ReceptionUser) -> VisitOut:
+    """Triage: NORMAL, URGENT or EMERGENCY (audited with who and when); the waiting lists re-order."""
+    return calling_service.set_priority(session, actor=me, visit_id=body.visit_id, priority=body.priority)
+
+
+@router.post("/call", response_model=VisitOut)
+def call(body: CallRequest, session: SessionDep, me: StaffUser) -> VisitOut:
+    """WAITING -> CALLED, optionally to a room (the desk, admins, the visit's own doctor)."""
+    return calling_service.call(session, actor=me, visit_id=body.visit_id, room=body.room)
+
+
+@router.post("/call-next", response_model=VisitOut)
+def call_next(body: CallNextRequest, session: SessionDep, me: StaffUser) -> VisitOut:
+    """Call the doctor's first waiting visit of today (priority, then check-in); 404 when nobody waits."""
+    return calling_service.call_next(session, actor=me, doctor_id=body.doctor_id, room=body.room)

@@ -1,0 +1,180 @@
+"""The waiting-room display against real server processes: its Server-Sent Events stream sends the state on
+connect and again right after a call made through the API, a revoked token ends the open stream with a
+`refused` event and is refused afterwards; with Redis, a call made through one process reaches a screen
+connected to another. And the `clinic-server display-token` CLI."""
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+
+import httpx
+import pytest
+import redis
+
+from common.enums import Role
+from server.cli import main
+from tests.factories import auth, make_clinic, make_doctor, make_patient, make_service, make_user
+from tests.support.server_process import ServerProcess, running_pair
+
+pytestmark = pytest.mark.timeout(90)
+REDIS_URL = "redis://127.0.0.1:6379/13"
+
+
+class Sse:
+    """Reads one Server-Sent Events response: (event name, data) per message; comments are kept as ("#", text)."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.lines = response.aiter_lines()
+
+    async def next(self, timeout: float = 5.0) -> tuple[str, str]:
+        return await asyncio.wait_for(self._next(), timeout)
+
+    async def _next(self) -> tuple[str, str]:
+        name, data = "message", []
+        async for line in self.lines:
+            if line == "":
+                if data:
+                    return name, "\n".join(data)
+                continue
+            if line.startswith(":"):
+                return "#", line[1:].strip()
+            field, _, value = line.partition(":")
+            value = value.removeprefix(" ")
+            if field == "event":
+                name = value
+            elif field == "data":
+                data.append(value)
+        raise EOFError("the stream ended")
+
+    async def state(self, timeout: float = 5.0) -> dict:
+        name, data = await self.next(timeout)
+        assert name == "message", (name, data)
+        return json.loads(data)
+
+
+@pytest.fixture
+def desk_world(committed_db) -> dict:
+    clinic = make_clinic(committed_db, name="Harbour Clinic")
+    doctor = make_doctor(committed_db, clinic, full_name="Dr Lena Ortiz")
+    world = {
+        "clinic": clinic.id,
+        "doctor": doctor.id,
+        "service": make_service(committed_db, clinic).id,
+        "patient": make_patient(committed_db, clinic, full_name="Asher Okafor").id,
+        "desk": auth(make_user(committed_db, role=Role.RECEPTIONIST, clinic=clinic)),
+        "admin": auth(make_user(committed_db, role=Role.ADMIN)),
+    }
+    committed_db.commit()
+    return world
+
+
+async def checkin(http: httpx.AsyncClient, w: dict) -> dict:
+    body = {"patient_id": w["patient"], "doctor_id": w["doctor"], "service_id": w["service"]}
+    r = await http.post("/queue/checkin", json=body, headers=w["desk"])
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def call(http: httpx.AsyncClient, w: dict, visit_id: int) -> None:
+    r = await http.post("/queue/phase/move", json={"visit_id": visit_id, "new_status": "CALLED"}, headers=w["desk"])
+    assert r.status_code == 200, r.text
+
+
+async def new_token(http: httpx.AsyncClient, w: dict) -> dict:
+    body = {"clinic_id": w["clinic"], "name": "Waiting room TV"}
+    r = await http.post("/display-tokens", json=body, headers=w["admin"])
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+@asynccontextmanager
+async def stream(http: httpx.AsyncClient, clinic_id: int, token: str) -> AsyncIterator[Sse]:
+    async with http.stream("GET", f"/display/{clinic_id}/events", params={"token": token}) as r:
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+        yield Sse(r)
+
+
+@pytest.mark.asyncio
+async def test_stream_follows_the_calls_and_a_revocation_ends_it(live_server, desk_world):
+    w = desk_world
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=10) as http:
+        token = await new_token(http, w)
+        visit = await checkin(http, w)
+        async with stream(http, w["clinic"], token["token"]) as screen:
+            first = await screen.state()
+            assert first["now_serving"] == [] and first["next"] == [visit["queue_number"]]
+
+            started = time.monotonic()
+            await call(http, w, visit["id"])
+            state = await screen.state(timeout=2)
+            assert time.monotonic() - started < 1.0, "the call reached the screen late"
+            assert [s["queue_number"] for s in state["now_serving"]] == [visit["queue_number"]]
+            assert state["now_serving"][0]["doctor_name"] == "Dr Lena Ortiz" and state["next"] == []
+            assert "Okafor" not in json.dumps(state)
+
+            r = await http.delete(f"/display-tokens/{token['id']}", headers=w["admin"])
+            assert r.status_code == 200
+            name, data = await screen.next(timeout=2)
+            assert name == "refused" and json.loads(data)["status"] == 403
+            with pytest.raises(EOFError):
+                await screen.next(timeout=2)
+        r = await http.get(f"/display/{w['clinic']}/events", params={"token": token["token"]})
+        assert r.status_code == 403 and r.json()["code"] == "forbidden"
+
+
+@pytest.fixture(scope="module")
+def redis_pair(database_url: str) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    redis.Redis.from_url(REDIS_URL).ping()  # fail loudly if Redis is missing, rather than skip
+    with running_pair(database_url, REDIS_URL) as pair:
+        yield pair
+
+
+@pytest.mark.asyncio
+async def test_a_call_through_one_process_reaches_a_screen_on_another(redis_pair, desk_world):
+    a, b = redis_pair
+    w = desk_world
+    async with (
+        httpx.AsyncClient(base_url=a.url, timeout=10) as via_a,
+        httpx.AsyncClient(base_url=b.url, timeout=10) as via_b,
+    ):
+        token = await new_token(via_a, w)
+        visit = await checkin(via_a, w)
+        async with stream(via_b, w["clinic"], token["token"]) as screen:
+            assert (await screen.state())["next"] == [visit["queue_number"]]
+            await call(via_a, w, visit["id"])
+            state = await screen.state(timeout=2)
+            assert [s["queue_number"] for s in state["now_serving"]] == [visit["queue_number"]]
+            await via_a.delete(f"/display-tokens/{token['id']}", headers=w["admin"])  # revoked on A
+            name, _ = await screen.next(timeout=2)
+            assert name == "refused"  # the screen on B is told at once
+
+
+def cli(capsys, *args: str) -> tuple[int, str, str]:
+    """`clinic-server display-token ...`, in process (the console script's own entry point)."""
+    code = main(["display-token", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_creates_lists_and_revokes(capsys, committed_db, live_server):
+    clinic = make_clinic(committed_db)
+    committed_db.commit()
+    base = ("--base-url", live_server.url)
+    code, out, _ = cli(capsys, "create", "--clinic-id", str(clinic.id), "--name", "Lobby TV", *base)
+    assert code == 0, out
+    url = next(word for word in out.split() if word.startswith(live_server.url))
+    token_id = int(out.split()[2])
+    page = httpx.get(url, headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "Now serving" in page.text
+
+    code, out, _ = cli(capsys, "list", "--clinic-id", str(clinic.id))
+    assert code == 0 and "Lobby TV" in out and "active" in out and url.split("token=")[1] not in out
+    code, out, _ = cli(capsys, "revoke", str(token_id))
+    assert code == 0 and "revoked" in out
+    assert httpx.get(url).status_code == 403
+    code, _, err = cli(capsys, "create", "--clinic-id", "2000000000", "--name", "X")
+    assert code == 1 and "does not exist" in err
+    code, _, err = cli(capsys, "revoke", "2000000000")
+    assert code == 1 and "not found" in err

@@ -93,10 +93,18 @@ async def run(product: str, floor: str, clinics: list[SeededClinic], rounds: int
             r = await http.post(
                 "/queue/phase/move", json={"visit_id": visit_id, "phase": "with_doctor"}, headers=headers
             )
+            if r.status_code != 200:
+                raise RuntimeError(f"move refused: {r.status_code} {r.text}")
             t1 = await asyncio.wait_for(future(("product", visit_id)), 10)
-            r.raise_for_status()
             if timed:
                 product_ms.append((t1 - t0) * 1000)
+            # free the doctor again (a clinic allows max_active_per_doctor consultations at once): back to
+            # waiting, then cancelled; untimed
+            for path, body in (
+                ("/queue/phase/move", {"visit_id": visit_id, "phase": "waiting"}),
+                ("/queue/cancel", {"visit_id": visit_id}),
+            ):
+                (await http.post(path, json=body, headers=headers)).raise_for_status()
             # floor round
             t0 = time.perf_counter()
             r = await bare.post("/emit", json={"room": f"doctor_{doctor_id}", "data": {"n": i}})

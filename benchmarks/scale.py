@@ -128,7 +128,7 @@ def explain(url: str, a: dict) -> None:
     from common.schemas import DoctorPatientsQuery, EarningsQuery, HistoryQuery
     from server.services import doctor_portal, earnings, history
 
-    engine = create_engine(url)
+    engine = create_engine(url, connect_args={"options": "-c jit=off"})  # as the server (server/core/db.py)
     caught: list[tuple[str, object]] = []
 
     @event.listens_for(engine, "before_cursor_execute")
@@ -168,6 +168,10 @@ def explain(url: str, a: dict) -> None:
                 raw = s.connection().connection.dbapi_connection
                 with raw.cursor() as cur:
                     sql = cur.mogrify(statement, params).decode()
+                    if title.startswith("earnings CSV") and "LIMIT" not in sql:
+                        # the export's server-side cursor: planned for its first rows; its first fetch is shown
+                        cur.execute("SET LOCAL cursor_tuple_fraction = 0.001")
+                        sql += "\n LIMIT 100  -- (added here: the cursor's first fetch)"
                     cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
                     plan = "\n".join(r[0] for r in cur.fetchall())
                 s.rollback()

@@ -138,7 +138,7 @@ async def soak(url: str, clinic: Clinic, minutes: float, every: float, home: Pat
         counters.paints += 1
         original_paint(self, painter, option, index)
 
-    CardDelegate.paint = counting_paint  # type: ignore[method-assign]
+    CardDelegate.paint = counting_paint  # type: ignore[method-assign]  # counts paints
 
     reception_api, doctor_api = ApiClient(url), ApiClient(url)
     await reception_api.login(clinic.receptionist, f.PASSWORD)
@@ -185,7 +185,7 @@ async def soak(url: str, clinic: Clinic, minutes: float, every: float, home: Pat
     await reception.aclose()
     await reception_api.aclose()
     await doctor_api.aclose()
-    CardDelegate.paint = original_paint  # type: ignore[method-assign]
+    CardDelegate.paint = original_paint  # type: ignore[method-assign]  # restores paint
     if counters.errors:
         print(f"{len(counters.errors)} cycle errors, first: {counters.errors[0]}")
     return samples

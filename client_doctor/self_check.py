@@ -6,13 +6,17 @@ from __future__ import annotations
 import tempfile
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from common.qt.self_check import run_self_check
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 UNREACHABLE = "http://127.0.0.1:9"  # never contacted: nothing is started
 
 
-def main_screens() -> list[tuple[str, object]]:
+def main_screens() -> list[tuple[str, QWidget]]:
     from PySide6.QtCore import QSettings
 
     from client_doctor.drafts import DraftStore

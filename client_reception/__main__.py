@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
@@ -19,8 +20,8 @@ log = logging.getLogger(__name__)
 TITLE = "Clinic reception"
 
 
-def make_login_dialog(**kw: object) -> LoginDialog:
-    return LoginDialog(title=TITLE, subtitle="Front desk — sign in", allowed_roles={Role.RECEPTIONIST}, **kw)  # type: ignore[arg-type]
+def make_login_dialog(**kw: Any) -> LoginDialog:
+    return LoginDialog(title=TITLE, subtitle="Front desk — sign in", allowed_roles={Role.RECEPTIONIST}, **kw)
 
 
 async def open_session(*, dialog: LoginDialog | None = None, show: bool = True) -> ReceptionApp | None:

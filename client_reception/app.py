@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QSettings
 
 from client_reception.viewmodels.appointments import AppointmentsViewModel
 from client_reception.viewmodels.board import BoardViewModel
+from client_reception.viewmodels.cash_up import CashUpViewModel
 from client_reception.viewmodels.catalog import Catalog
 from client_reception.viewmodels.checkin import CheckInViewModel
 from client_reception.viewmodels.patients import PatientsViewModel
@@ -56,12 +57,13 @@ class ReceptionApp(QObject):
         self.appointments = AppointmentsViewModel(api, self.catalog, self)
         self.patients = PatientsViewModel(api, self)
         self.payments = PaymentsViewModel(api, self.catalog, self)
+        self.cash_up = CashUpViewModel(api, self.catalog, self)
         self.window = MainWindow(
             board=BoardView(self.board),
             checkin=CheckInView(self.checkin),
             appointments=AppointmentsView(self.appointments),
             patients=PatientsView(self.patients),
-            payments=PaymentsView(self.payments),
+            payments=PaymentsView(self.payments, self.cash_up),
             user_text=f"Signed in as {user.full_name} ({user.username})",
             clinic_name=clinic.name,
         )
@@ -80,7 +82,15 @@ class ReceptionApp(QObject):
 
     @property
     def view_models(self) -> tuple:
-        return (self.catalog, self.board, self.checkin, self.appointments, self.patients, self.payments)
+        return (
+            self.catalog,
+            self.board,
+            self.checkin,
+            self.appointments,
+            self.patients,
+            self.payments,
+            self.cash_up,
+        )
 
     def _wire(self) -> None:
         b, w = self.bridge, self.window
@@ -110,6 +120,7 @@ class ReceptionApp(QObject):
             signal.connect(self.appointments.refresh_soon)
         for signal in (b.payment_processed, b.consultation_completed):
             signal.connect(self.payments.refresh_soon)
+        b.payment_processed.connect(self.cash_up.keep_fresh)  # an open cash-up follows the day's payments
         b.resync.connect(self.resync)
         b.connection_state.connect(w.set_connection_state)
         w.set_connection_state(self.live.state)
@@ -129,6 +140,7 @@ class ReceptionApp(QObject):
         self.appointments.refresh()
         self.patients.refresh()
         self.payments.refresh()
+        self.cash_up.resync()
 
     async def start(self, *, show: bool = True) -> None:
         """Show the window, load the board, connect the live events (the app works without them)."""

@@ -3,12 +3,17 @@ data, and no server contacted."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from common.qt.self_check import run_self_check
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 UNREACHABLE = "http://127.0.0.1:9"  # never contacted: nothing is started
 
 
-def main_screens() -> list[tuple[str, object]]:
+def main_screens() -> list[tuple[str, QWidget]]:
     from client_reception.__main__ import make_login_dialog
     from client_reception.app import ReceptionApp
     from common.client import ApiClient

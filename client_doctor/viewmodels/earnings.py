@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -74,7 +75,7 @@ class EarningsViewModel(ViewModel):
             return result
         self.model.reset(result.items, result.total)
         self.summary = result.summary
-        self.groups = sorted(result.groups or [], key=lambda g: g.date)
+        self.groups = sorted(result.groups or [], key=lambda g: g.date or date.min)  # groups by date here
         self.summary_changed.emit(result.summary)
         self.groups_changed.emit(self.groups)
         if self.by_status:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -118,6 +119,7 @@ class EarningsView(QWidget):
         self.group = _combo(
             "groupBy", [("No grouping", None), ("Group by date", "date"), ("Group by status", "status")]
         )
+        widget: QWidget
         for text, widget in (("From", self.start), ("To", self.end)):
             filters.addWidget(label(text))
             filters.addWidget(widget)
@@ -212,7 +214,7 @@ class EarningsView(QWidget):
 
     def current_filters(self) -> EarningsQuery:
         def day(edit: QDateEdit) -> date | None:
-            return None if edit.date() == ANY_DATE else edit.date().toPython()
+            return None if edit.date() == ANY_DATE else cast(date, edit.date().toPython())  # stubs say object
 
         return EarningsQuery(
             start_date=day(self.start),
@@ -278,7 +280,7 @@ class EarningsView(QWidget):
         series.append(bars)
         self.chart.addSeries(series)
         x = QBarCategoryAxis()
-        x.append([g.date.strftime("%d %b") for g in groups])
+        x.append([g.date.strftime("%d %b") for g in groups if g.date is not None])  # groups by date here
         x.setLabelsAngle(-60 if len(groups) > 12 else 0)
         y = self._value_axis(max((float(g.doctor_share) for g in groups), default=0.0))
         self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
@@ -292,6 +294,8 @@ class EarningsView(QWidget):
         series.setName("Your share")
         series.setColor(QColor(ACCENT))
         for g in groups:
+            if g.date is None:  # groups by date here
+                continue
             moment = QDateTime(QDate(g.date.year, g.date.month, g.date.day), QTime(12, 0))
             series.append(float(moment.toMSecsSinceEpoch()), float(g.doctor_share))
         self.chart.addSeries(series)

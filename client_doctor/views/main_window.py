@@ -175,11 +175,11 @@ class DoctorMainWindow(QMainWindow):
 
     def _shortcuts(self) -> None:
         for i in range(len(SECTIONS)):
-            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=lambda i=i: self.nav.setCurrentRow(i))
+            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self).activated.connect(lambda i=i: self.nav.setCurrentRow(i))
         for key in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(key), self, activated=self._shortcut_complete)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self._escape)
-        QShortcut(QKeySequence("Alt+Left"), self, activated=self._go_back)
+            QShortcut(QKeySequence(key), self).activated.connect(self._shortcut_complete)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self).activated.connect(self._escape)
+        QShortcut(QKeySequence("Alt+Left"), self).activated.connect(self._go_back)
 
     def _shortcut_complete(self) -> None:
         if self.in_consultation:

@@ -96,7 +96,7 @@ class PrintPanel(QFrame):
         dialog.accepted.connect(lambda: self._print(printer))
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog
-        dialog.open()
+        dialog.open()  # type: ignore[call-arg]  # QDialog.open(); the stubs list only QPrintDialog.open(receiver, member)
 
     def _print(self, printer: QPrinter) -> None:
         content = self.source(self.kind)

@@ -53,7 +53,7 @@ TIMELINE_COLUMNS: list[Column[TimelineEntry]] = [
 ]
 
 
-def _table(name: str, model: RowTableModel) -> QTableView:  # type: ignore[type-arg]
+def _table(name: str, model: RowTableModel) -> QTableView:
     table = QTableView()
     table.setObjectName(name)
     table.setAccessibleName(name)
@@ -108,7 +108,7 @@ class VisitRecordView(QWidget):
         top.addWidget(self.status)
         root.addLayout(top)
         self.letterhead: Letterhead | None = None  # set by the window (clinic and doctor)
-        self.print_panel = PrintPanel(self._document)
+        self.print_panel: PrintPanel = PrintPanel(self._document)
         root.addWidget(self.print_panel)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import cast
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -136,8 +137,8 @@ class ScheduleView(QWidget):
 
     def _filters_changed(self, *_: object) -> None:
         self.vm.set_filters(
-            start_date=self.start.date().toPython(),
-            end_date=self.end.date().toPython(),
+            start_date=cast(date, self.start.date().toPython()),  # the stubs say object
+            end_date=cast(date, self.end.date().toPython()),
             status=self.status.currentData(),
         )
 
@@ -194,9 +195,11 @@ class ScheduleView(QWidget):
     def select(self, appointment_id: int) -> bool:
         for i in range(self.tree.topLevelItemCount()):
             top = self.tree.topLevelItem(i)
+            assert top is not None  # i < topLevelItemCount()
             for j in range(top.childCount()):
-                if top.child(j).data(0, Qt.ItemDataRole.UserRole) == appointment_id:
-                    self.tree.setCurrentItem(top.child(j))
+                child = top.child(j)
+                if child is not None and child.data(0, Qt.ItemDataRole.UserRole) == appointment_id:
+                    self.tree.setCurrentItem(child)
                     return True
         return False
 
@@ -219,8 +222,11 @@ class ScheduleView(QWidget):
         self.details.ask_cancel()
 
     def appointment_ids(self) -> list[int]:
-        ids = []
+        ids: list[int] = []
         for i in range(self.tree.topLevelItemCount()):
             top = self.tree.topLevelItem(i)
-            ids.extend(top.child(j).data(0, Qt.ItemDataRole.UserRole) for j in range(top.childCount()))
+            assert top is not None  # i < topLevelItemCount()
+            ids.extend(
+                child.data(0, Qt.ItemDataRole.UserRole) for j in range(top.childCount()) if (child := top.child(j))
+            )
         return ids

@@ -113,7 +113,9 @@ class AppointmentDetails(QFrame):
         self.reason_edit.returnPressed.connect(self._confirm)
         bar.addWidget(self.reason_edit)
         buttons = QHBoxLayout()
-        self.confirm = _button("Cancel appointment", "confirmCancelAppointment", "Confirm cancelling the appointment")
+        self.confirm: QPushButton = _button(
+            "Cancel appointment", "confirmCancelAppointment", "Confirm cancelling the appointment"
+        )
         self.confirm.setProperty("destructive", True)
         self.confirm.setEnabled(False)
         self.confirm.clicked.connect(self._confirm)

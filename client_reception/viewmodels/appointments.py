@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from enum import Enum
 
 from PySide6.QtCore import QObject, Signal
 
@@ -16,7 +17,8 @@ from common.qt.viewmodel import ViewModel
 from common.schemas import AppointmentCreate, AppointmentOut, AppointmentUpdate
 
 DAY, WEEK = "day", "week"
-UNSET = object()  # "leave this filter as it is"
+Unset = Enum("Unset", "UNSET")  # a one-member enum: a sentinel a type checker can narrow away
+UNSET = Unset.UNSET  # "leave this filter as it is"
 HOLDING = [AppointmentStatus.CONFIRMED, AppointmentStatus.CHECKED_IN, AppointmentStatus.COMPLETED]
 
 
@@ -64,17 +66,17 @@ class AppointmentsViewModel(ViewModel):
         *,
         mode: str | None = None,
         anchor: date | None = None,
-        doctor_id: object = UNSET,
-        status: object = UNSET,
+        doctor_id: int | None | Unset = UNSET,
+        status: AppointmentStatus | None | Unset = UNSET,
     ) -> None:
         if mode is not None:
             self.mode = mode
         if anchor is not None:
             self.anchor = anchor
         if doctor_id is not UNSET:
-            self.doctor_id = doctor_id  # type: ignore[assignment]
+            self.doctor_id = doctor_id
         if status is not UNSET:
-            self.status = status  # type: ignore[assignment]
+            self.status = status
         self.refresh()
 
     def step(self, direction: int) -> None:

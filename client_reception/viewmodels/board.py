@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from client_reception.viewmodels.timeline import TimelineViewModel
 from common.client import ApiClient, ApiError
 from common.enums import PaymentStatus, Phase, Priority, VisitStatus
 from common.qt.formatting import format_time
@@ -289,3 +290,24 @@ class BoardViewModel(ViewModel):
         self.info.emit(f"Called #{visit.queue_number} {visit.patient.full_name}{where}")
         self.spawn(self.fetch(), quiet=True)
         return visit
+
+    # --- cancelling -------------------------------------------------------------------------------------------
+
+    async def cancel_visit(self, visit_id: int, *, cancel_appointment: bool = False) -> VisitOut:
+        """A waiting (or called) visit is cancelled, its appointment too if asked. ApiError goes to the caller."""
+        try:
+            visit = await self.run(self.api.cancel_visit(visit_id, cancel_appointment=cancel_appointment))
+        except ApiError as exc:
+            if exc.status in (404, 409):
+                self.refresh_soon()
+            raise
+        also = " and its appointment" if cancel_appointment else ""
+        self.info.emit(f"Visit #{visit.queue_number} ({visit.patient.full_name}){also} cancelled")
+        self.spawn(self.fetch(), quiet=True)
+        return visit
+
+    def timeline(self, visit_id: int) -> TimelineViewModel:
+        """A view-model for one visit's timeline (its errors reach the same banner as the board's)."""
+        vm = TimelineViewModel(self.api, visit_id, self)
+        vm.error.connect(self.error)
+        return vm

@@ -12,6 +12,8 @@ from common.enums import AppointmentStatus, Priority
 from common.qt.viewmodel import ViewModel
 from common.schemas import AppointmentOut, PatientCreate, PatientOut, VisitOut
 
+GONE = {AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW}
+
 
 class CheckInViewModel(ViewModel):
     appointments_loaded = Signal()
@@ -32,7 +34,8 @@ class CheckInViewModel(ViewModel):
     async def load(self) -> list[AppointmentOut]:
         today = self.catalog.today()
         page = await self.api.list_appointments(start_date=today, end_date=today, per_page=500)
-        rows = sorted(page.items, key=lambda a: a.start_time)
+        # a cancelled appointment or a no-show leaves the day's list: nobody is coming to check in
+        rows = sorted((a for a in page.items if a.status not in GONE), key=lambda a: a.start_time)
         if not self._closed:
             self.model.sync_rows(rows)
             self.appointments_loaded.emit()
@@ -49,6 +52,18 @@ class CheckInViewModel(ViewModel):
         visit = await self.run(self.api.checkin(appointment_id=appointment_id, priority=priority))
         self._done(visit)
         return visit
+
+    async def mark_no_show(self, appointment: AppointmentOut) -> AppointmentOut:
+        done = await self.run(self.api.mark_no_show(appointment.id))
+        self.info.emit(f"{appointment.patient.full_name} marked as a no-show")
+        self.refresh_soon()
+        return done
+
+    async def cancel_appointment(self, appointment: AppointmentOut, reason: str) -> AppointmentOut:
+        done = await self.run(self.api.cancel_appointment(appointment.id, reason=reason.strip()))
+        self.info.emit(f"{appointment.patient.full_name}'s appointment cancelled")
+        self.refresh_soon()
+        return done
 
     # --- walk-ins ---------------------------------------------------------------------------------------------
 

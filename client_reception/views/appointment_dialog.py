@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
+from typing import cast
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QWidget
@@ -105,7 +106,7 @@ class AppointmentDialog(FormDialog):
         self._generation += 1
         mine = self._generation
         doctor_id, service_id = self.doctor.currentData(), self.service.currentData()
-        day = self.date.date().toPython()
+        day = cast(date, self.date.date().toPython())  # the stubs say object
         self.start.clear()
         if doctor_id is None or service_id is None:
             self.slots_hint.setText("Choose a doctor and a service.")

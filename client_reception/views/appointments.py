@@ -10,7 +10,7 @@ from client_reception.views.checkin import fill_doctors
 from client_reception.views.common import busy_bar, heading, selected_row, table
 from client_reception.views.forms import confirm
 from common.enums import AppointmentStatus
-from common.qt.flow_layout import flow_widget
+from common.qt.flow_layout import flow_widget, labelled
 from common.schemas import AppointmentOut
 
 CANCELLABLE = {AppointmentStatus.CONFIRMED}
@@ -56,10 +56,8 @@ class AppointmentsView(QWidget):
                 self.today_button,
                 self.next_button,
                 self.range_label,
-                QLabel("Doctor:", self),
-                self.doctor,
-                QLabel("Status:", self),
-                self.status,
+                labelled(self, "Doctor:", self.doctor),
+                labelled(self, "Status:", self.status),
             )
         )
         self.busy = busy_bar("appointments_busy", self)

@@ -11,10 +11,13 @@ from client_reception.viewmodels.board import BoardCard, BoardViewModel, card_at
 from client_reception.views.board_card import elapsed_text, is_overdue, live_wait_seconds
 from client_reception.views.board_column import MIME, BoardColumn
 from client_reception.views.call_dialog import CallDialog
+from client_reception.views.cancel_dialogs import CancelVisitDialog
 from client_reception.views.notice_bar import NoticeBar
+from client_reception.views.timeline import TimelineDialog
 from common.enums import Phase, Priority, VisitStatus
-from common.qt.flow_layout import flow_widget
+from common.qt.flow_layout import flow_widget, labelled
 
+SELECTION_WIDTH = 240  # the selected card's name in the action bar, elided beyond this
 PRIORITY_LABEL = {
     Priority.NORMAL: "Normal",
     Priority.URGENT: "Urgent",
@@ -50,7 +53,9 @@ class BoardView(QWidget):
         self.refresh_button.setObjectName("board_refresh")
         # one line when there is room, two when the window is narrow
         root.addWidget(
-            flow_widget(self, heading, self.day_label, QLabel("Doctor:", self), self.doctor_filter, self.refresh_button)
+            flow_widget(
+                self, heading, self.day_label, labelled(self, "Doctor:", self.doctor_filter), self.refresh_button
+            )
         )
 
         # After every send: "Sent … [Undo]" for a few seconds; a send beyond the doctor's limit asks here.
@@ -85,6 +90,11 @@ class BoardView(QWidget):
         self.pay_button.setObjectName("board_take_payment")
         self.call_button = QPushButton("Call…", self)
         self.call_button.setObjectName("board_call")
+        self.timeline_button = QPushButton("Timeline…", self)
+        self.timeline_button.setObjectName("board_timeline")
+        self.timeline_button.setToolTip("Status changes, priority, calls and payments of this visit, with who and when")
+        self.cancel_visit_button = QPushButton("Cancel visit…", self)
+        self.cancel_visit_button.setObjectName("board_cancel_visit")
         self.priority_button = QPushButton("Priority", self)
         self.priority_button.setObjectName("board_priority")
         self.priority_menu = QMenu(self.priority_button)
@@ -96,7 +106,7 @@ class BoardView(QWidget):
             action.triggered.connect(lambda _=False, p=priority: self.set_selected_priority(p))
             self.priority_actions[priority] = action
         self.priority_button.setMenu(self.priority_menu)
-        self.actions = flow_widget(
+        self.action_bar = flow_widget(  # not `actions`: that would hide QWidget.actions()
             self,
             self.selection_label,
             self.call_button,
@@ -104,16 +114,21 @@ class BoardView(QWidget):
             self.priority_button,
             self.back_button,
             self.pay_button,
+            self.timeline_button,
+            self.cancel_visit_button,
             name="board_actions",
         )
-        root.addWidget(self.actions)
+        root.addWidget(self.action_bar)
 
         # wiring
         self.selected_id: int | None = None  # the one selected card, whichever column it is in
         self.menu: QMenu | None = None  # the last context menu (tests)
-        self.dialog: CallDialog | None = None
+        self.dialog: CallDialog | CancelVisitDialog | None = None
+        self.timeline: TimelineDialog | None = None
         self.send_button.clicked.connect(self.send_selected)
         self.call_button.clicked.connect(self.call_selected)
+        self.cancel_visit_button.clicked.connect(self.cancel_selected)
+        self.timeline_button.clicked.connect(self.open_timeline)
         self.back_button.clicked.connect(self.back_selected)
         self.refresh_button.clicked.connect(vm.refresh)
         self.pay_button.clicked.connect(self._request_payment)
@@ -241,6 +256,28 @@ class BoardView(QWidget):
         dialog.open()
         return dialog
 
+    def cancel_selected(self) -> CancelVisitDialog | None:
+        card = self.selected_card()
+        if card is None or card.phase != Phase.WAITING:
+            return None
+        dialog = CancelVisitDialog(self.vm, card, self)
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_timeline(self) -> TimelineDialog | None:
+        card = self.selected_card()
+        if card is None:
+            return None
+        vm = self.vm.timeline(card.id)
+        dialog = TimelineDialog(vm, card, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.timeline = dialog
+        dialog.show()
+        vm.refresh()
+        return dialog
+
     def set_selected_priority(self, priority: Priority) -> None:
         card = self.selected_card()
         if card is not None and card.phase == Phase.WAITING:
@@ -257,6 +294,8 @@ class BoardView(QWidget):
         menu = QMenu(self)
         menu.setObjectName("board_card_menu")
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addAction("Timeline…", self.open_timeline)
+        menu.addSeparator()
         if card.phase == Phase.WAITING:
             call = menu.addAction("Call…", self.call_selected)
             call.setEnabled(card.entry.status == VisitStatus.WAITING)
@@ -267,6 +306,8 @@ class BoardView(QWidget):
                 action.setCheckable(True)
                 action.setChecked(card.entry.priority == priority)
                 action.triggered.connect(lambda _=False, p=priority: self.set_selected_priority(p))
+            menu.addSeparator()
+            menu.addAction("Cancel visit…", self.cancel_selected)
         elif card.phase == Phase.WITH_DOCTOR:
             menu.addAction("Back to waiting", self.back_selected)
         else:
@@ -307,6 +348,8 @@ class BoardView(QWidget):
         block = payment_block(card.entry) if card is not None and phase == Phase.COMPLETED else None
         self.pay_button.setEnabled(phase == Phase.COMPLETED and block is None)
         self.priority_button.setEnabled(phase == Phase.WAITING)
+        self.cancel_visit_button.setEnabled(phase == Phase.WAITING)
+        self.timeline_button.setEnabled(card is not None)
         called = card is not None and card.entry.status == VisitStatus.CALLED
         self.call_button.setEnabled(phase == Phase.WAITING and not called)
         self.call_button.setToolTip(
@@ -321,8 +364,12 @@ class BoardView(QWidget):
         )
         if card is None:
             self.selection_label.setText("Select a card")
+            self.selection_label.setToolTip("")
         else:
-            self.selection_label.setText(f"#{card.entry.queue_number} {card.entry.patient.full_name}")
+            full = f"#{card.entry.queue_number} {card.entry.patient.full_name}"
+            metrics = self.selection_label.fontMetrics()
+            self.selection_label.setText(metrics.elidedText(full, Qt.TextElideMode.ElideRight, SELECTION_WIDTH))
+            self.selection_label.setToolTip(full)
 
     def _loaded(self) -> None:
         if self.vm.board is not None:

@@ -27,6 +27,7 @@ OVERDUE_BG = QColor("#fdecea")
 OVERDUE_EDGE = QColor("#c62828")
 CALLED_BG = QColor("#f3eefc")
 CALLED_EDGE = QColor("#5e35b1")
+CALLED_BG_CHIP = QColor("#e4dbf7")
 PRIORITY_EDGE = {Priority.EMERGENCY: QColor("#c62828"), Priority.URGENT: QColor("#f59e0b")}
 MIN_NAME_WIDTH = 90  # below this the timer moves from the name line to the label row
 
@@ -64,9 +65,7 @@ def payment_text(status: PaymentStatus | None) -> str:
 
 
 def called_text(entry: QueueEntry) -> str:
-    room = f" → {entry.room}" if entry.room else ""
-    when = f" at {format_time(entry.called_at)}" if entry.called_at else ""
-    return f"CALLED{room}{when}"
+    return f"CALLED {format_time(entry.called_at)}" if entry.called_at else "CALLED"
 
 
 @dataclass(frozen=True)
@@ -106,6 +105,8 @@ def card_chips(entry: QueueEntry, phase: Phase, overdue: bool) -> list[Chip]:
         chips.append(CHIP_OVERDUE)
     if phase == Phase.WAITING and entry.status == VisitStatus.CALLED:
         chips.append(Chip(called_text(entry), WHITE, CALLED_EDGE))
+        if entry.room:  # a label of its own, so a narrow card wraps it rather than cutting it
+            chips.append(Chip(f"→ {entry.room}", CALLED_EDGE, CALLED_BG_CHIP))
     if phase == Phase.COMPLETED:
         fg, bg = PAYMENT_CHIPS.get(entry.payment_status, PAYMENT_CHIPS[None])
         chips.append(Chip(payment_text(entry.payment_status), fg, bg))
@@ -227,10 +228,10 @@ class CardDelegate(QStyledItemDelegate):
     # --- painting ---------------------------------------------------------------------------------------------
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
-        card = card_at(index)
-        if card is None:
+        found = card_at(index)
+        if found is None:
             return
-        entry = card.entry
+        entry = found.entry
         now = self.now()
         overdue = is_overdue(entry, self.phase, self._threshold(), now)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
@@ -239,8 +240,8 @@ class CardDelegate(QStyledItemDelegate):
         rect = option.rect.adjusted(4, 3, -4, -3)
         inner = rect.adjusted(PAD_X, PAD_TOP, -10, -6)
         layout = self.layout(entry, overdue, inner.width(), f)
-        if self._laid_out.get(card.id, layout.chip_rows) != layout.chip_rows:
-            self._laid_out[card.id] = layout.chip_rows
+        if self._laid_out.get(found.id, layout.chip_rows) != layout.chip_rows:
+            self._laid_out[found.id] = layout.chip_rows
             self.sizeHintChanged.emit(index)  # it turned overdue, was called…: the card needs another row
 
         called = self.phase == Phase.WAITING and entry.status == VisitStatus.CALLED

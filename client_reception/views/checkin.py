@@ -19,13 +19,14 @@ from qasync import asyncSlot
 
 from client_reception.viewmodels.catalog import Catalog
 from client_reception.viewmodels.checkin import CheckInViewModel
+from client_reception.views.cancel_dialogs import CancelAppointmentDialog, NoShowDialog
 from client_reception.views.common import busy_bar, heading, selected_row, table
 from client_reception.views.patient_dialog import PatientDialog
 from common.client import ApiError
 from common.enums import Priority
 from common.qt.flow_layout import flow_widget
 from common.qt.formatting import format_money
-from common.schemas import PatientCreate, PatientOut, PatientUpdate
+from common.schemas import AppointmentOut, PatientCreate, PatientOut, PatientUpdate
 
 
 def fill_doctors(combo: QComboBox, catalog: Catalog, *, placeholder: str | None = None) -> None:
@@ -95,8 +96,19 @@ class CheckInView(QWidget):
         self.checkin_button = QPushButton("Check in selected appointment", left)
         self.checkin_button.setObjectName("checkin_appointment")
         self.appointment_priority = priority_combo("checkin_priority", left)
+        self.no_show_button = QPushButton("No-show…", left)
+        self.no_show_button.setObjectName("checkin_no_show")
+        self.cancel_appointment_button = QPushButton("Cancel appointment…", left)
+        self.cancel_appointment_button.setObjectName("checkin_cancel_appointment")
         left_layout.addWidget(
-            flow_widget(left, QLabel("Priority:", left), self.appointment_priority, self.checkin_button)
+            flow_widget(
+                left,
+                QLabel("Priority:", left),
+                self.appointment_priority,
+                self.checkin_button,
+                self.no_show_button,
+                self.cancel_appointment_button,
+            )
         )
 
         # walk-in
@@ -133,10 +145,12 @@ class CheckInView(QWidget):
         splitter.setSizes([620, 420])
 
         self.patient: PatientOut | None = None
-        self.dialog: PatientDialog | None = None
+        self.dialog: PatientDialog | CancelAppointmentDialog | NoShowDialog | None = None
 
         self.refresh_button.clicked.connect(vm.refresh)
         self.checkin_button.clicked.connect(self.check_in_selected)
+        self.no_show_button.clicked.connect(self.ask_no_show)
+        self.cancel_appointment_button.clicked.connect(self.ask_cancel)
         self.table.doubleClicked.connect(lambda _: self.check_in_selected())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         vm.model.modelReset.connect(self._update_buttons)
@@ -166,6 +180,8 @@ class CheckInView(QWidget):
         appointment = self.vm.appointment_at(row) if row is not None else None
         idle = not self.vm.busy
         self.checkin_button.setEnabled(idle and self.vm.can_check_in(appointment))
+        self.no_show_button.setEnabled(idle and self.vm.can_check_in(appointment))
+        self.cancel_appointment_button.setEnabled(idle and self.vm.can_check_in(appointment))
         ready = self.patient is not None and self.doctor.currentData() is not None
         self.walkin_button.setEnabled(idle and ready and self.service.currentData() is not None)
 
@@ -210,6 +226,25 @@ class CheckInView(QWidget):
         self.set_patient(None)
         self.patient_search.clear()
         self.walkin_priority.setCurrentIndex(0)
+
+    def _selected_appointment(self) -> AppointmentOut | None:
+        row = selected_row(self.table)
+        appointment = self.vm.appointment_at(row) if row is not None else None
+        return appointment if self.vm.can_check_in(appointment) else None
+
+    def _open(self, dialog: CancelAppointmentDialog | NoShowDialog) -> CancelAppointmentDialog | NoShowDialog:
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def ask_no_show(self) -> NoShowDialog | None:
+        appointment = self._selected_appointment()
+        return self._open(NoShowDialog(self.vm, appointment, self)) if appointment else None  # type: ignore[return-value]
+
+    def ask_cancel(self) -> CancelAppointmentDialog | None:
+        appointment = self._selected_appointment()
+        return self._open(CancelAppointmentDialog(self.vm, appointment, self)) if appointment else None  # type: ignore[return-value]
 
     def open_register(self) -> PatientDialog:
         async def save(data: PatientCreate | PatientUpdate) -> PatientOut:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, Qt
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractItemModel, QStandardPaths, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QProgressBar, QTableView, QWidget
 
 
@@ -34,6 +36,17 @@ def table(name: str, model: QAbstractItemModel, parent: QWidget) -> QTableView:
 def selected_row(view: QTableView) -> int | None:
     rows = view.selectionModel().selectedRows() if view.selectionModel() else []
     return rows[0].row() if rows else None
+
+
+def documents_folder() -> Path:
+    """Where save dialogs open: the user's Documents (made if missing), never the program's folder."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    path = Path(folder) if folder else Path.home()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return Path.home()
+    return path
 
 
 def busy_bar(name: str, parent: QWidget) -> QProgressBar:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QProgressBar,
     QVBoxLayout,
@@ -27,6 +28,7 @@ from common.qt.async_tools import TaskKeeper
 from common.qt.banner import human_message
 
 log = logging.getLogger(__name__)
+W = TypeVar("W", bound=QWidget)
 
 ERROR_STYLE = "color: #b71c1c; background: #fdecea; border: 1px solid #f5c2c0; border-radius: 4px; padding: 6px;"
 INVALID_STYLE = "border: 1px solid #c62828;"
@@ -75,6 +77,7 @@ class FormDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         root.addWidget(self.buttons)
         self.result_value: Any = None
+        self._error_field: str | None = None  # the field the message shown is about
         # Background loads of the dialog (free times, visits): kept, and cancelled when it closes.
         self.tasks = TaskKeeper(on_error=self._task_failed)
         self.finished.connect(lambda _: self.tasks.cancel_all())
@@ -86,11 +89,19 @@ class FormDialog(QDialog):
         if isValid(self):
             self.show_error(human_message(exc))
 
-    def add_field(self, name: str, label: str, widget: QWidget) -> QWidget:
+    def add_field(self, name: str, label: str, widget: W) -> W:
         widget.setObjectName(f"field_{name}")
         self.fields[name] = widget
         self.form.addRow(label, widget)
+        if isinstance(widget, QLineEdit):  # a message about this field goes once it is being corrected
+            widget.textEdited.connect(lambda _=None, n=name: self._field_edited(n))
         return widget
+
+    def _field_edited(self, name: str) -> None:
+        if self._error_field == name:
+            self.fields[name].setStyleSheet("")
+            self.error_label.hide()
+            self._error_field = None
 
     # --- to override ------------------------------------------------------------------------------------------
 
@@ -104,6 +115,7 @@ class FormDialog(QDialog):
     # --- machinery --------------------------------------------------------------------------------------------
 
     def show_error(self, message: str, field: str | None = None) -> None:
+        self._error_field = field
         for widget in self.fields.values():
             widget.setStyleSheet("")
         if field and field in self.fields:

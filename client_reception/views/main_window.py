@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         self._opened: set[int] = set()
         self.nav.currentRowChanged.connect(self.show_section)
         for i in range(len(SECTIONS)):
-            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=lambda i=i: self.nav.setCurrentRow(i))
+            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self).activated.connect(lambda i=i: self.nav.setCurrentRow(i))
         self.nav.setCurrentRow(BOARD)
 
     def show_section(self, index: int) -> None:
@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
             return
         self.stack.setCurrentIndex(index)
         page = self.stack.widget(index)
-        if index != BOARD and hasattr(page, "activate"):
+        if index != BOARD and page is not None and hasattr(page, "activate"):
             page.activate()  # screens other than the board refetch when opened; events keep them fresh after
         self._opened.add(index)
 

@@ -40,9 +40,18 @@ class NoticeBar(QFrame):
     def add_button(self, text: str, name: str, action: Callable[[], None]) -> QPushButton:
         button = QPushButton(text, self)
         button.setObjectName(name)
-        button.clicked.connect(lambda: (self.dismiss(), action()))
+
+        def clicked() -> None:
+            self.dismiss()
+            action()
+
+        button.clicked.connect(clicked)
         self.row.addWidget(button)
         return button
+
+    def _answer(self, action: Callable[[], None]) -> None:
+        self.dismiss()
+        action()
 
     def show_for(self, visit_id: int, text: str, timeout_ms: int = 0) -> None:
         self.visit_id = visit_id

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import cast
+
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -15,13 +18,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client_reception.viewmodels.cash_up import CashUpViewModel
 from client_reception.viewmodels.payments import PaymentsViewModel
+from client_reception.views.cash_up import CashUpDialog
 from client_reception.views.common import busy_bar, heading, selected_row, table
 from client_reception.views.forms import confirm
 from client_reception.views.payment_dialog import PaymentDialog
 from client_reception.views.receipt_actions import ReceiptActions
 from common.enums import PaymentStatus
-from common.qt.flow_layout import FlowLayout, flow_widget
+from common.qt.flow_layout import FlowLayout, flow_widget, labelled
 from common.qt.formatting import format_money
 from common.schemas import PaymentDetail
 
@@ -57,9 +62,11 @@ class TakingsPanel(QFrame):
 
 
 class PaymentsView(QWidget):
-    def __init__(self, vm: PaymentsViewModel, parent: QWidget | None = None) -> None:
+    def __init__(self, vm: PaymentsViewModel, cash_up: CashUpViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.vm = vm
+        self.cash_up_vm = cash_up
+        self.cash_up: CashUpDialog | None = None
         self.setObjectName("payments_view")
         root = QVBoxLayout(self)
         self.all_days = QCheckBox("All days", self)
@@ -70,13 +77,23 @@ class PaymentsView(QWidget):
         self.day.setDisplayFormat("ddd yyyy-MM-dd")
         today = vm.catalog.today()
         self.day.setDate(QDate(today.year, today.month, today.day))
+        self.cash_up_button = QPushButton("Cash-up…", self)
+        self.cash_up_button.setObjectName("payments_cash_up")
+        self.cash_up_button.setToolTip("The day's takings by method and by doctor, refunds and totals; CSV and PDF")
         self.status = QComboBox(self)
         self.status.setObjectName("payments_status")
         self.status.addItem("Any status", None)
         for status in PaymentStatus:
             self.status.addItem(status.value.title(), status)
         root.addWidget(
-            flow_widget(self, heading("Payments", self), self.all_days, self.day, QLabel("Status:", self), self.status)
+            flow_widget(
+                self,
+                heading("Payments", self),
+                self.all_days,
+                self.day,
+                labelled(self, "Status:", self.status),
+                self.cash_up_button,
+            )
         )
         self.takings = TakingsPanel(self)
         root.addWidget(self.takings)
@@ -98,6 +115,7 @@ class PaymentsView(QWidget):
         self.day.dateChanged.connect(self._filters_changed)
         self.status.currentIndexChanged.connect(self._filters_changed)
         self.take_button.clicked.connect(lambda: self.open_take())
+        self.cash_up_button.clicked.connect(self.open_cash_up)
         self.pay_button.clicked.connect(self.mark_paid)
         self.refund_button.clicked.connect(self.ask_refund)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -108,7 +126,7 @@ class PaymentsView(QWidget):
 
     def _filters_changed(self, *_: object) -> None:
         self.day.setEnabled(not self.all_days.isChecked())
-        day = None if self.all_days.isChecked() else self.day.date().toPython()
+        day = None if self.all_days.isChecked() else cast(date, self.day.date().toPython())  # stubs: object
         self.vm.set_filters(day=day, status=self.status.currentData())
 
     def _busy(self, busy: bool) -> None:
@@ -140,6 +158,17 @@ class PaymentsView(QWidget):
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    def open_cash_up(self) -> CashUpDialog:
+        """Non-modal: the desk can keep working (and it follows new payments) while it is open."""
+        if self.cash_up is None:
+            self.cash_up = CashUpDialog(self.cash_up_vm, self)
+        if not self.all_days.isChecked():  # the day the Payments screen shows
+            self.cash_up.day.setDate(self.day.date())
+        self.cash_up.show()
+        self.cash_up.raise_()
+        self.cash_up.activate()
+        return self.cash_up
 
     def mark_paid(self) -> None:
         payment = self._selected()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QWidget
 
 from client_reception import receipt as receipts
 from client_reception.viewmodels.payments import PaymentsViewModel
+from client_reception.views.common import documents_folder
 from common.schemas import PaymentDetail
 
 
@@ -43,9 +43,8 @@ class ReceiptActions(QWidget):
     def ask_save(self) -> QFileDialog | None:
         if self.payment is None:
             return None
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         name = f"{receipts.receipt_number(self.payment)}.pdf"
-        dialog = QFileDialog(self, "Save receipt", str(Path(folder) / name), "PDF files (*.pdf)")
+        dialog = QFileDialog(self, "Save receipt", str(documents_folder() / name), "PDF files (*.pdf)")
         dialog.setObjectName("receipt_file_dialog")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("pdf")
@@ -75,5 +74,5 @@ class ReceiptActions(QWidget):
         dialog.accepted.connect(lambda: receipts.print_receipt(self.vm.receipt_for(payment), printer))
         dialog.finished.connect(dialog.deleteLater)
         self.print_dialog = dialog
-        dialog.open()
+        dialog.open()  # type: ignore[call-arg]  # QDialog.open(); the stubs list only QPrintDialog.open(receiver, member)
         return dialog

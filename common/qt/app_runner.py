@@ -15,7 +15,7 @@ import inspect
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import qasync
 from PySide6.QtWidgets import QApplication
@@ -141,7 +141,7 @@ def run_app(
             await runtime._run_hooks(shutdown_timeout)
 
     try:
-        return qasync.run(runner())
+        return cast(int, qasync.run(runner()))  # qasync is untyped: run() gives back runner()'s int
     except (asyncio.CancelledError, RuntimeError) as exc:
         # Qt quit first (e.g. the session is ending): the loop is gone; what could be closed was cancelled.
         log.info("event loop ended early: %s", exc)

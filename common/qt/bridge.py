@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 class EventBridge(QObject):
-    event = Signal(str, object)  # (name, typed body) for every event
+    event = Signal(str, object)  # type: ignore[assignment]  # (name, typed body) for every event; shadows QObject.event
     queue_updated = Signal(object)  # QueueUpdatedEvent
     new_checkin = Signal(object)  # VisitEvent
     visit_status_changed = Signal(object)  # VisitStatusChangedEvent

@@ -9,10 +9,14 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from common.version import VERSION
 
-Screens = Callable[[], list[tuple[str, object]]]
+if TYPE_CHECKING:  # Qt is imported when the check runs: its absence is one of the problems reported
+    from PySide6.QtWidgets import QWidget
+
+Screens = Callable[[], list[tuple[str, "QWidget"]]]
 
 # The platform plugins a desktop session needs, per OS (offscreen is what the check itself draws with).
 REQUIRED_PLATFORMS = {
@@ -61,13 +65,13 @@ def run_self_check(app_label: str, screens: Screens, out: Callable[[str], None] 
         problems.append(f"the main screens could not be built: {type(exc).__name__}: {exc}")
         built = []
     for name, widget in built:
-        image = widget.grab()  # type: ignore[attr-defined]
+        image = widget.grab()
         if image.isNull() or image.width() < 50 or image.height() < 50:
             problems.append(f"screen '{name}' rendered empty")
         else:
             out(f"ok       screen '{name}' rendered ({image.width()}x{image.height()})")
-        widget.close()  # type: ignore[attr-defined]
-        widget.deleteLater()  # type: ignore[attr-defined]
+        widget.close()
+        widget.deleteLater()
 
     if getattr(sys, "frozen", False):  # a bundle for a desk PC carries nothing of the server
         import importlib.util

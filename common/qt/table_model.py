@@ -9,6 +9,7 @@ the model sorts itself, so `QTableView.setSortingEnabled(True)` works without a 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -81,7 +82,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self,
         columns: Sequence[Column[R]],
         *,
-        key: Callable[[R], Hashable] = lambda row: row.id,  # type: ignore[attr-defined]
+        key: Callable[[R], Hashable] = operator.attrgetter("id"),
         parent: Any = None,
     ) -> None:
         super().__init__(parent)

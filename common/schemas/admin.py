@@ -1,6 +1,7 @@
 """Admin: clinics, users, doctors, services, schedules."""
 
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import Field, model_validator
 
@@ -72,13 +73,13 @@ class ServicesQuery(Schema):
 
 class ClinicOut(Schema):
     id: int
-    name: Text(200)
-    timezone: Text(64)
-    address: Text(300)
-    phone: Text(40)
+    name: Annotated[str, Text(200)]
+    timezone: Annotated[str, Text(64)]
+    address: Annotated[str, Text(300)]
+    phone: Annotated[str, Text(40)]
     overdue_wait_minutes: int
     event_seq: int
-    currency: Text(3) = "USD"
+    currency: Annotated[str, Text(3)] = "USD"
     max_active_per_doctor: int = 1
     no_show_after_minutes: int = 30
     display_names: DisplayNames = DisplayNames.NONE
@@ -141,17 +142,17 @@ class DoctorOut(Schema):
     id: int
     user_id: int
     clinic_id: int
-    full_name: Text(200)
-    specialty: Text(120)
-    phone: Text(40)
+    full_name: Annotated[str, Text(200)]
+    specialty: Annotated[str, Text(120)]
+    phone: Annotated[str, Text(40)]
     commission_rate: Decimal | None = None  # the doctor concerned, the desk and admins only
     is_active: bool
 
 
 class DoctorBrief(Schema):
     id: int
-    full_name: Text(200)
-    specialty: Text(120) = ""
+    full_name: Annotated[str, Text(200)]
+    specialty: Annotated[str, Text(120)] = ""
 
 
 class ScheduleSlot(Schema):
@@ -190,7 +191,7 @@ class ServiceUpdate(Schema):
 class ServiceOut(Schema):
     id: int
     clinic_id: int
-    name: Text(200)
+    name: Annotated[str, Text(200)]
     price: Decimal
     duration_minutes: int
     doctor_share_rate: Decimal | None
@@ -199,6 +200,6 @@ class ServiceOut(Schema):
 
 class ServiceBrief(Schema):
     id: int
-    name: Text(200)
+    name: Annotated[str, Text(200)]
     price: Decimal
     duration_minutes: int

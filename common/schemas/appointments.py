@@ -71,8 +71,8 @@ class AppointmentOut(Schema):
     start_time: datetime
     end_time: datetime
     status: AppointmentStatus
-    notes: Text(20_000)
-    cancel_reason: Text(20_000) = ""
+    notes: Annotated[str, Text(20_000)]
+    cancel_reason: Annotated[str, Text(20_000)] = ""
     created_by: int | None
     patient: PatientBrief
     doctor: DoctorBrief
@@ -96,7 +96,7 @@ class FreeSlots(Schema):
     doctor_id: int
     service_id: int
     date: date_type
-    timezone: Text(64)
+    timezone: Annotated[str, Text(64)]
     duration_minutes: int
     step_minutes: int
     slots: list[datetime]

@@ -1,5 +1,7 @@
 """Sign-in and tokens."""
 
+from typing import Annotated
+
 from common.enums import Role
 from common.schemas.base import PASSWORD_MAX, USERNAME_MAX, Code, Schema, Text, Token
 
@@ -7,8 +9,8 @@ from common.schemas.base import PASSWORD_MAX, USERNAME_MAX, Code, Schema, Text, 
 class LoginRequest(Schema):
     """Any name and password up to the longest that can exist (no strip: the name is matched as typed)."""
 
-    username: Text(USERNAME_MAX, min_length=1)
-    password: Text(PASSWORD_MAX, min_length=1)
+    username: Annotated[str, Text(USERNAME_MAX, min_length=1)]
+    password: Annotated[str, Text(PASSWORD_MAX, min_length=1)]
 
 
 class RefreshRequest(Schema):
@@ -17,8 +19,8 @@ class RefreshRequest(Schema):
 
 class UserOut(Schema):
     id: int
-    username: Text(USERNAME_MAX)
-    full_name: Text(200)
+    username: Annotated[str, Text(USERNAME_MAX)]
+    full_name: Annotated[str, Text(200)]
     role: Role
     clinic_id: int | None
     doctor_id: int | None = None

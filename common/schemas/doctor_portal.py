@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from datetime import date as date_type
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -30,8 +30,8 @@ class HistoryVisit(Schema):
     check_in_time: datetime
     start_time: datetime | None
     end_time: datetime | None
-    notes: Text(20_000) | None = None  # clinical: the doctor and admins only (None for the front desk)
-    prescription: Text(20_000) | None = None  # clinical, likewise
+    notes: Annotated[str, Text(20_000)] | None = None  # clinical: the doctor and admins only (None for the front desk)
+    prescription: Annotated[str, Text(20_000)] | None = None  # clinical, likewise
     service: ServiceBrief
     appointment: AppointmentBrief | None
     payment_status: PaymentStatus | None
@@ -96,7 +96,7 @@ class DoctorAppointmentsQuery(DateRange, ListQuery):
 class DoctorPatientsQuery(ListQuery):
     """GET /doctors/patients: unique patients who visited the caller; search matches name or phone."""
 
-    search: Text(100) | None = None
+    search: Annotated[str, Text(100)] | None = None
 
 
 class EarningRow(Schema):
@@ -106,8 +106,8 @@ class EarningRow(Schema):
     payment_id: int
     visit_id: int
     date: datetime
-    patient_name: Text(200)
-    service_name: Text(200)
+    patient_name: Annotated[str, Text(200)]
+    service_name: Annotated[str, Text(200)]
     amount: Decimal
     doctor_share: Decimal
     status: PaymentStatus
@@ -153,10 +153,10 @@ class DoctorPatient(Schema):
     doctor's visits (any status)."""
 
     id: int
-    full_name: Text(200)
-    phone: Text(40)
+    full_name: Annotated[str, Text(200)]
+    phone: Annotated[str, Text(40)]
     date_of_birth: date | None
-    gender: Text(20)
+    gender: Annotated[str, Text(20)]
     last_visit: datetime
     total_visits: int
 

@@ -1,6 +1,7 @@
 """Socket event bodies (each event also carries the EventEnvelope fields)."""
 
 from datetime import datetime
+from typing import Annotated
 
 from common.enums import Priority, VisitStatus
 from common.schemas.appointments import (
@@ -16,7 +17,7 @@ class EventEnvelope(Schema):
     "clinic_3" for the front desk, "doctor_7" for one doctor)."""
 
     seq: int
-    room: Text(64)
+    room: Annotated[str, Text(64)]
     clinic_id: int
     emitted_at: datetime
 
@@ -62,7 +63,7 @@ class VisitCalledEvent(Schema):
     visit_id: int
     queue_number: int
     doctor_id: int
-    room: Text(40)
+    room: Annotated[str, Text(40)]
 
 
 class PriorityChangedEvent(Schema):

@@ -3,6 +3,7 @@ calling, display", "Reports and audit")."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import ConfigDict, Field
 
@@ -18,7 +19,7 @@ class DisplayTokenCreate(Schema):
 class DisplayTokenOut(Schema):
     id: int
     clinic_id: int
-    name: Text(200)
+    name: Annotated[str, Text(200)]
     created_at: datetime
     revoked_at: datetime | None
     last_used_at: datetime | None
@@ -27,23 +28,23 @@ class DisplayTokenOut(Schema):
 class DisplayTokenCreated(DisplayTokenOut):
     """Answer of POST /display-tokens: the only time the token itself is shown."""
 
-    token: Text(200)
-    url: Text(400)  # the display page's path with the token, e.g. /display/3?token=…
+    token: Annotated[str, Text(200)]
+    url: Annotated[str, Text(400)]  # the display page's path with the token, e.g. /display/3?token=…
 
 
 class DisplayServing(Schema):
     queue_number: int
-    doctor_name: Text(200)
-    room: Text(40)
+    doctor_name: Annotated[str, Text(200)]
+    room: Annotated[str, Text(40)]
     called_at: datetime | None
-    patient_initials: Text(8) | None = None  # only when Clinic.display_names = initials
+    patient_initials: Annotated[str, Text(8)] | None = None  # only when Clinic.display_names = initials
 
 
 class DisplayState(Schema):
     """GET /display/{clinic_id}/state and each SSE message of /display/{clinic_id}/events."""
 
-    clinic_name: Text(200)
-    timezone: Text(64) = "UTC"  # the clinic's IANA zone: the page's clock shows the clinic's time
+    clinic_name: Annotated[str, Text(200)]
+    timezone: Annotated[str, Text(64)] = "UTC"  # the clinic's IANA zone: the page's clock shows the clinic's time
     now_serving: list[DisplayServing]
     next: list[int]  # queue numbers, in calling order (priority, then check-in)
     generated_at: datetime
@@ -56,7 +57,7 @@ class CashUpQuery(Schema):
 
     day: date | None = Field(default=None, alias="date", description="the clinic's local day; default today")
     clinic_id: Id | None = Field(default=None, description="admin only")
-    format: Text(8) = Field(default="json", pattern="^(json|csv|pdf)$")
+    format: Annotated[str, Text(8)] = Field(default="json", pattern="^(json|csv|pdf)$")
 
 
 class CashUpMethodLine(Schema):
@@ -67,7 +68,7 @@ class CashUpMethodLine(Schema):
 
 class CashUpDoctorLine(Schema):
     doctor_id: int
-    doctor_name: Text(200)
+    doctor_name: Annotated[str, Text(200)]
     count: int
     amount: Decimal
     doctor_share: Decimal
@@ -86,9 +87,9 @@ class CashUpTotals(Schema):
 
 class CashUpReport(Schema):
     clinic_id: int
-    clinic_name: Text(200)
+    clinic_name: Annotated[str, Text(200)]
     date: date
-    currency: Text(3)
+    currency: Annotated[str, Text(3)]
     by_method: list[CashUpMethodLine]
     by_doctor: list[CashUpDoctorLine]
     refunds_by_method: list[CashUpMethodLine]

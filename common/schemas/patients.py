@@ -1,6 +1,7 @@
 """Patients."""
 
 from datetime import date
+from typing import Annotated
 
 from pydantic import Field
 
@@ -37,15 +38,15 @@ class PatientsQuery(ListQuery):
 class PatientOut(Schema):
     id: int
     clinic_id: int
-    full_name: Text(200)
-    phone: Text(40)
+    full_name: Annotated[str, Text(200)]
+    phone: Annotated[str, Text(40)]
     date_of_birth: date | None
-    gender: Text(20)
-    medical_history: Text(20_000)
-    allergies: Text(20_000)
+    gender: Annotated[str, Text(20)]
+    medical_history: Annotated[str, Text(20_000)]
+    allergies: Annotated[str, Text(20_000)]
 
 
 class PatientBrief(Schema):
     id: int
-    full_name: Text(200)
-    phone: Text(40)
+    full_name: Annotated[str, Text(200)]
+    phone: Annotated[str, Text(40)]

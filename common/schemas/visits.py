@@ -30,11 +30,11 @@ class VisitOut(Schema):
     end_time: datetime | None
     # Clinical: only the visit's own doctor and admins get them (None for the front desk, DESIGN "Minimum
     # necessary"); the desk's note at check-in is `checkin_note`, seen by the desk and the doctor.
-    notes: Text(20_000) | None = None
-    prescription: Text(20_000) | None = None
-    checkin_note: Text(20_000) = ""
+    notes: Annotated[str, Text(20_000)] | None = None
+    prescription: Annotated[str, Text(20_000)] | None = None
+    checkin_note: Annotated[str, Text(20_000)] = ""
     priority: Priority = Priority.NORMAL
-    room: Text(40) = ""  # set when called
+    room: Annotated[str, Text(40)] = ""  # set when called
     called_at: datetime | None = None
     version: int
     patient: PatientBrief
@@ -163,7 +163,7 @@ class TimelineEntry(Schema):
     kind: Code
     at: datetime
     by_user_id: int | None
-    by_name: Text(200) | None
+    by_name: Annotated[str, Text(200)] | None
     from_value: Code | None = None
     to_value: Code | None = None
-    detail: Text(200) = ""
+    detail: Annotated[str, Text(200)] = ""

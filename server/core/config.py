@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     login_lockout_seconds: int = 300  # the window, and how long a lockout lasts
     login_table_size: int = 10_000  # entries the in-process lockout table holds at most (without Redis)
     password_checks_at_once: int = 4  # concurrent argon2 checks (each takes ~64 MB while it runs)
+    # argon2 cost of new hashes (a check uses the cost stored in the hash): argon2-cffi's defaults, RFC 9106's
+    # low-memory choice. Lowered only by the tests (tests/conftest.py), where every sign-in would pay it.
+    password_hash_time_cost: int = 3
+    password_hash_memory_kib: int = 65_536
     session_sweep_seconds: float = 2.0  # how often sockets of ended sessions are looked for (each process)
     no_show_sweep_seconds: float = 60.0  # how often overdue appointments become NO_SHOW (each process; 0: never)
     redis_key_prefix: str = "clinic:"  # keys this server keeps in Redis (lockouts, revoked sessions)

@@ -11,13 +11,16 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 import redis
 from cachetools import TLRUCache
 
 from server.core.errors import Unavailable
+
+_T = TypeVar("_T")
 
 
 def digest(*parts: str) -> str:
@@ -78,7 +81,7 @@ class RedisCounters:
         self.prefix = prefix
         self.window = max(1, int(window))
 
-    def _call(self, fn, *args):  # noqa: ANN001, ANN202
+    def _call(self, fn: Callable[..., _T], *args: Any) -> _T:
         try:
             return fn(*args)
         except redis.RedisError as exc:

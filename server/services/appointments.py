@@ -114,7 +114,9 @@ def _check_clash(session: Session, doctor_id: int, start: datetime, end: datetim
         )
 
 
-def _check_slot(session: Session, *, clinic: Clinic, doctor: Doctor, start: datetime, end: datetime, exclude_id):
+def _check_slot(
+    session: Session, *, clinic: Clinic, doctor: Doctor, start: datetime, end: datetime, exclude_id: int | None
+) -> None:
     _check_schedule(session, doctor, start, end, clinic.timezone)
     _check_clash(session, doctor.id, start, end, exclude_id)
 

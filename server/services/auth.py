@@ -13,7 +13,7 @@ from server.core.security import create_token, decode_claims, hash_password, ver
 from server.models import Doctor, User
 from server.services import sessions
 from server.services.login_throttle import throttle
-from server.services.serializers import user_out
+from server.services.serializers import user_out as user_out  # re-exported: the /me route answers with it
 
 # A valid hash to verify against when the user does not exist, so timing does not reveal unknown usernames.
 _DUMMY_HASH = hash_password("not-a-real-password")

@@ -4,11 +4,13 @@ A call is the WAITING -> CALLED move of services/queue.py's one state machine (`
 the room and `called_at` and emits `visit_called`; this module only picks the visit and checks who may ask.
 """
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common import events as ev
-from common.enums import VisitStatus
+from common.enums import Priority, VisitStatus
 from common.schemas import PriorityChangedEvent, QueueUpdatedEvent, VisitOut
 from server.core.db import utcnow
 from server.core.errors import Conflict, NotFound
@@ -21,7 +23,7 @@ from server.services.scope import resolve
 from server.services.serializers import visit_out
 
 
-def set_priority(session: Session, *, actor: User, visit_id: int, priority) -> VisitOut:
+def set_priority(session: Session, *, actor: User, visit_id: int, priority: Priority) -> VisitOut:
     """Change an open visit's triage priority (the route admits the desk and admins), audited with who and when;
     `priority_changed` (and `queue_updated`, the waiting order changed) to the desk and the visit's doctor."""
     visit = resolve(session, actor, Visit, visit_id, field="visit_id", lock=True)
@@ -40,7 +42,7 @@ def set_priority(session: Session, *, actor: User, visit_id: int, priority) -> V
         )
     )
     session.flush()
-    rooms = {"clinic_id": visit.clinic_id, "doctors": (visit.doctor_id,)}
+    rooms: dict[str, Any] = {"clinic_id": visit.clinic_id, "doctors": (visit.doctor_id,)}
     outbox.stage(session, ev.PRIORITY_CHANGED, PriorityChangedEvent(visit_id=visit.id, priority=priority), **rooms)
     outbox.stage(session, ev.QUEUE_UPDATED, QueueUpdatedEvent(visit_id=visit.id, reason="priority_changed"), **rooms)
     session.commit()

@@ -11,7 +11,7 @@ Three grouped statements, whatever the number of payments.
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from common.schemas import CashUpDoctorLine, CashUpMethodLine, CashUpReport, CashUpTotals
 from server.core.db import utcnow
@@ -21,7 +21,7 @@ from server.services.money import ZERO, money
 from server.services.scope import get_clinic
 
 
-def _on_day(column: ColumnElement[datetime], bounds: tuple[datetime, datetime]) -> ColumnElement[bool]:
+def _on_day(column: InstrumentedAttribute[datetime | None], bounds: tuple[datetime, datetime]) -> ColumnElement[bool]:
     return (column >= bounds[0]) & (column < bounds[1])
 
 
@@ -63,7 +63,7 @@ def _by_doctor(session: Session, clinic_id: int, when: ColumnElement[bool]) -> l
 
 
 def cash_up(
-    session: Session, *, actor, clinic_id: int | None = None, day: date | None = None, now: datetime | None = None
+    session: Session, *, actor: User, clinic_id: int | None = None, day: date | None = None, now: datetime | None = None
 ) -> CashUpReport:
     """The clinic's (the actor's own; an admin names one) cash-up of a local day (default: its today)."""
     clinic = get_clinic(session, actor, clinic_id)

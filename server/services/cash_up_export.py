@@ -73,7 +73,7 @@ class _Sheet(FPDF):
     def style(self, size: float, bold: bool = False) -> None:
         self.set_font(self.family_name, "B" if bold else "", size)
 
-    def table(self, title: str, head: list[str], rows: list[list[str]], widths: list[float]) -> None:
+    def titled_table(self, title: str, head: list[str], rows: list[list[str]], widths: list[float]) -> None:
         self.style(12, bold=True)
         self.cell(0, 9, self.text_of(title), new_x="LMARGIN", new_y="NEXT")
         self.style(9, bold=True)
@@ -115,15 +115,15 @@ def cash_up_pdf(report: CashUpReport, *, generated_at: datetime) -> bytes:
         ["Refunded", str(t.refunded_count), "- " + m(t.refunded)],
         ["Total net", "", m(t.net)],
     ]
-    pdf.table("Summary", ["", "Payments", "Amount"], summary, [84, 30, 60])
+    pdf.titled_table("Summary", ["", "Payments", "Amount"], summary, [84, 30, 60])
     methods = [[line.method.value.title(), str(line.count), m(line.amount)] for line in report.by_method]
     methods.append(["Total taken", str(t.count), m(t.amount)])
-    pdf.table("Taken by method", ["Method", "Payments", "Amount"], methods, [84, 30, 60])
+    pdf.titled_table("Taken by method", ["Method", "Payments", "Amount"], methods, [84, 30, 60])
     doctors = [
         [d.doctor_name, str(d.count), m(d.amount), m(d.doctor_share), m(d.center_share)] for d in report.by_doctor
     ]
     doctors.append(["Total", str(t.count), m(t.amount), m(t.doctor_share), m(t.center_share)])
-    pdf.table(
+    pdf.titled_table(
         "Taken by doctor",
         ["Doctor", "Payments", "Amount", "Doctor share", "Centre share"],
         doctors,
@@ -132,7 +132,7 @@ def cash_up_pdf(report: CashUpReport, *, generated_at: datetime) -> bytes:
     refunds = [[line.method.value.title(), str(line.count), m(line.amount)] for line in report.refunds_by_method]
     if refunds:
         refunds.append(["Total refunded", str(t.refunded_count), m(t.refunded)])
-    pdf.table("Refunds made this day", ["Method", "Payments", "Amount"], refunds, [84, 30, 60])
+    pdf.titled_table("Refunds made this day", ["Method", "Payments", "Amount"], refunds, [84, 30, 60])
 
     pdf.style(8)
     pdf.set_text_color(110, 110, 110)

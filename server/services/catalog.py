@@ -1,5 +1,7 @@
 """The clinic's billable services (DELETE deactivates: visits and payments refer to them)."""
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -12,7 +14,7 @@ from server.services.scope import require_clinic, resolve, visible_clinic_id
 from server.services.serializers import service_out
 
 
-def _normalized(fields: dict) -> dict:
+def _normalized(fields: dict[str, Any]) -> dict[str, Any]:
     if "price" in fields:
         fields["price"] = money(fields["price"])
     if "doctor_share_rate" in fields:

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, select
 from sqlalchemy.orm import Session
 
 from server.models import Clinic
@@ -37,7 +37,7 @@ def local_day_bounds(timezone: str, day: date) -> tuple[datetime, datetime]:
 
 
 def within_local_days(
-    column: ColumnElement[datetime], timezone: str, start: date | None, end: date | None
+    column: SQLColumnExpression[datetime], timezone: str, start: date | None, end: date | None
 ) -> list[ColumnElement[bool]]:
     """Conditions keeping `column` (a UTC instant) on the clinic-local days start..end, both inclusive; a missing
     end leaves that side open. Every list filtered by date uses this (the range itself was checked by the list's

@@ -51,7 +51,8 @@ def update_clinic(session: Session, *, clinic_id: int, data: ClinicUpdate) -> Cl
     return clinic_out(clinic)
 
 
-_REFERENCES: tuple[tuple[str, type], ...] = (
+_Referrer = type[User] | type[Doctor] | type[Service] | type[Patient] | type[Appointment] | type[Visit]
+_REFERENCES: tuple[tuple[str, _Referrer], ...] = (
     ("users", User),
     ("doctors", Doctor),
     ("services", Service),
@@ -68,7 +69,7 @@ def delete_clinic(session: Session, *, clinic_id: int) -> ClinicOut:
     if clinic is None:
         raise NotFound("clinic not found")
     used_by = [
-        name for name, model in _REFERENCES if session.scalar(select(exists().where(model.clinic_id == clinic_id)))
+        name for name, model in _REFERENCES if session.scalar(exists().where(model.clinic_id == clinic_id).select())
     ]
     if used_by:
         raise Conflict(f"clinic is still referenced by {', '.join(used_by)}", referenced_by=used_by)

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import SQLColumnExpression, func, select
 from sqlalchemy.orm import Session
 
 from common.enums import AppointmentStatus, PaymentStatus, VisitStatus
@@ -15,14 +15,20 @@ from server.services.money import ZERO, money
 from server.services.scope import get_clinic
 
 
-def _sum_payments(session: Session, clinic_id: int, status: PaymentStatus, when: ColumnElement, bounds) -> Decimal:
+def _sum_payments(
+    session: Session,
+    clinic_id: int,
+    status: PaymentStatus,
+    when: SQLColumnExpression[datetime | None],
+    bounds: tuple[datetime, datetime],
+) -> Decimal:
     start, end = bounds
     total = session.scalar(
         select(func.coalesce(func.sum(Payment.amount), ZERO))
         .join(Visit, Payment.visit_id == Visit.id)
         .where(Visit.clinic_id == clinic_id, Payment.status == status, when >= start, when < end)
     )
-    return money(total)
+    return money(total if total is not None else ZERO)
 
 
 def reception_dashboard(

@@ -16,7 +16,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import Case, and_, case, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from common.enums import PRIORITY_RANK, DisplayNames, VisitStatus
@@ -115,7 +115,7 @@ def initials(full_name: str) -> str:
     return "".join(f"{c.upper()}." for c in letters)[:8]
 
 
-def _rank():
+def _rank() -> Case[int]:
     return case(dict(PRIORITY_RANK), value=Visit.priority, else_=len(PRIORITY_RANK))
 
 

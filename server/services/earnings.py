@@ -7,6 +7,7 @@ local calendar day of that instant.
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, Date, Select, and_, cast, func, select
 from sqlalchemy.orm import Session
@@ -35,7 +36,7 @@ def _where(doctor_id: int, timezone: str, f: EarningsQuery) -> list[ColumnElemen
     return conds
 
 
-def _rows_select(doctor_id: int, timezone: str, f: EarningsQuery) -> Select:
+def _rows_select(doctor_id: int, timezone: str, f: EarningsQuery) -> Select[*tuple[Any, ...]]:
     return (
         select(
             Payment.id,
@@ -94,7 +95,7 @@ def _groups(session: Session, doctor_id: int, timezone: str, f: EarningsQuery) -
         .order_by(key)
     ).all()
     field = "status" if by_status else "date"
-    return [EarningsGroup(**{field: k}, amount=a, doctor_share=s, count=c) for k, a, s, c in rows]
+    return [EarningsGroup.model_validate({field: k, "amount": a, "doctor_share": s, "count": c}) for k, a, s, c in rows]
 
 
 def earnings_page(

@@ -1,9 +1,11 @@
 """A patient's visits with one doctor: the last few for the `patient_with_doctor` event, and the paginated
 history the doctor portal shows. Payment figures are computed in the same statement (no N+1)."""
 
+from decimal import Decimal
 from functools import partial
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from common.enums import PaymentStatus
@@ -17,7 +19,7 @@ from server.services.scope import resolve
 from server.services.serializers import history_visit
 
 
-def _paid_sum(column: ColumnElement) -> ColumnElement:
+def _paid_sum(column: SQLColumnExpression[Decimal]) -> ColumnElement[Decimal]:
     return (
         select(func.coalesce(func.sum(column), ZERO))
         .where(Payment.visit_id == Visit.id, Payment.status == PaymentStatus.PAID)
@@ -26,7 +28,7 @@ def _paid_sum(column: ColumnElement) -> ColumnElement:
     )
 
 
-def _history_select(*, patient_id: int, doctor_id: int, exclude_visit_id: int | None) -> Select:
+def _history_select(*, patient_id: int, doctor_id: int, exclude_visit_id: int | None) -> Select[*tuple[Any, ...]]:
     # The latest payment by id decides the visit's payment status; amounts count PAID payments only.
     latest_status = (
         select(Payment.status)

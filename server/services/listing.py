@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -15,7 +15,7 @@ T = TypeVar("T")
 
 def paginate(
     session: Session,
-    stmt: Select,
+    stmt: Select[*tuple[Any, ...]],
     query: ListQuery,
     *,
     schema: type[T],
@@ -29,7 +29,7 @@ def paginate(
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     result = session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
     items = [item(row) for row in result.scalars()] if scalars else [item(*row) for row in result]
-    return Page[schema](items=items, page=page, per_page=per_page, total=total)  # type: ignore[valid-type]
+    return Page[schema](items=items, page=page, per_page=per_page, total=total)  # type: ignore[valid-type]  # a runtime class: Page[schema] is Page[T]
 
 
 def like_pattern(term: str) -> str:

@@ -16,6 +16,7 @@ rollback, or a session closed without committing, drops them and their increment
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import event, update
@@ -36,7 +37,7 @@ class _Pending:
     name: str
     clinic_id: int
     doctor_id: int | None  # None: the desk room of the clinic
-    data: dict
+    data: dict[str, Any]
 
     @property
     def room(self) -> str:

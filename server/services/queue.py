@@ -8,9 +8,11 @@ at commit (services/outbox.py).
 """
 
 from datetime import datetime
+from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import ColumnElement, case, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from common import events as ev
 from common.enums import PRIORITY_RANK, AppointmentStatus, PaymentStatus, Phase, Priority, Role, VisitStatus, phase_of
@@ -77,7 +79,7 @@ def priority_rank() -> ColumnElement[int]:
     return case(*((Visit.priority == p, literal(rank)) for p, rank in PRIORITY_RANK.items()), else_=literal(99))
 
 
-def waiting_order() -> tuple[ColumnElement, ...]:
+def waiting_order() -> tuple[ColumnElement[Any] | InstrumentedAttribute[Any], ...]:
     """ORDER BY of a list of visits: waiting ones (WAITING, CALLED) by priority, then check-in; the others keep
     queue-number order after them (their two first keys are constants)."""
     waiting = Visit.status.in_(WAITING_STATUSES)
@@ -89,7 +91,7 @@ def waiting_order() -> tuple[ColumnElement, ...]:
     )
 
 
-def payment_status_column() -> ColumnElement:
+def payment_status_column() -> ColumnElement[Any]:
     """The visit's live payment's status (PENDING or PAID), else its last one's (REFUNDED), else NULL: one
     correlated subquery, so a board of any size costs one statement."""
     live = case((Payment.status.in_((PaymentStatus.PENDING, PaymentStatus.PAID)), 0), else_=1)
@@ -118,13 +120,19 @@ def _answer(visit: Visit, actor: User) -> VisitOut:
     return visit_out(visit, audience.of(actor, doctor_id=visit.doctor_id))
 
 
-def _stage(session: Session, name: str, visit: Visit, body, *, desk: bool = True) -> None:
+def _stage(session: Session, name: str, visit: Visit, body: BaseModel, *, desk: bool = True) -> None:
     """To the desk and to the visit's own doctor (the body whole; the outbox shapes it for each room)."""
     outbox.stage(session, name, body, clinic_id=visit.clinic_id, desk=desk, doctors=(visit.doctor_id,))
 
 
 def _apply_effects(
-    visit: Visit, target: VisitStatus, *, notes, prescription, room: str | None, cancel_appointment: bool
+    visit: Visit,
+    target: VisitStatus,
+    *,
+    notes: str | None,
+    prescription: str | None,
+    room: str | None,
+    cancel_appointment: bool,
 ) -> bool:
     """Set times/notes/room and keep the linked appointment in sync; True when the appointment changed."""
     now = utcnow()

@@ -11,7 +11,7 @@ A clinic named in a request body that does not exist is a 422 naming the field (
 """
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
@@ -45,7 +45,7 @@ def _clinic_of(row: Any) -> int:
         return row.id
     if isinstance(row, Payment):
         return row.visit.clinic_id
-    return row.clinic_id
+    return cast(int, row.clinic_id)
 
 
 def _doctor_knows(session: Session, doctor_id: int, patient_id: int) -> bool:

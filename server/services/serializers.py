@@ -250,7 +250,7 @@ def payment_detail(p: Payment) -> PaymentDetail:
 # --- the doctor portal's rows (columns of one select each) -----------------------------------------------------
 
 
-def earning_row(r: Row[Any]) -> EarningRow:
+def earning_row(r: Row[*tuple[Any, ...]]) -> EarningRow:
     """A row of services/earnings.py's select: payment id, visit id, date, patient, service, money, status."""
     return EarningRow(
         payment_id=r[0],

@@ -15,7 +15,7 @@ import logging
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import Session
 
 from server.core.errors import Unauthorized
@@ -68,7 +68,7 @@ def spend_refresh_token(session: Session, token: str) -> tuple[int, str]:
     return row.user_id, row.family
 
 
-def _revoke(session: Session, condition, now: datetime) -> None:  # noqa: ANN001
+def _revoke(session: Session, condition: ColumnElement[bool], now: datetime) -> None:
     session.execute(update(RefreshToken).where(condition, RefreshToken.revoked_at.is_(None)).values(revoked_at=now))
 
 

@@ -10,6 +10,7 @@ names nobody (the table keeps no paid_by/refunded_by).
 """
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import String, cast, literal, select, union_all
 from sqlalchemy.orm import Session
@@ -74,8 +75,8 @@ def _payments(session: Session, visit_id: int) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     for payment, creator in rows:
         detail = f"{payment.amount:.2f} {payment.method.value}"
-        who = {"by_user_id": payment.created_by, "by_name": creator}
-        nobody = {"by_user_id": None, "by_name": None}
+        who: dict[str, Any] = {"by_user_id": payment.created_by, "by_name": creator}
+        nobody: dict[str, Any] = {"by_user_id": None, "by_name": None}
         entries.append(TimelineEntry(kind="payment", at=payment.created_at, to_value="CREATED", detail=detail, **who))
         if payment.paid_at is not None:
             at_creation = abs(payment.paid_at - payment.created_at) <= _SAME_REQUEST

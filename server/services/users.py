@@ -19,7 +19,7 @@ from server.services.sessions import revoke_user_sessions
 
 def username_taken(session: Session, username: str) -> bool:
     # Case-insensitive, so "Reception" and "reception" cannot both exist and be confused at the login box.
-    return session.scalar(select(func.count()).where(func.lower(User.username) == username.lower())) > 0
+    return (session.scalar(select(func.count()).where(func.lower(User.username) == username.lower())) or 0) > 0
 
 
 def ensure_username_free(session: Session, username: str) -> None:
@@ -59,7 +59,9 @@ def _get_user(session: Session, user_id: int) -> User:
     return user
 
 
-def new_user(session: Session, *, username: str, password: str, full_name: str, role: Role, clinic_id: int | None):
+def new_user(
+    session: Session, *, username: str, password: str, full_name: str, role: Role, clinic_id: int | None
+) -> User:
     """Check and add a user without committing (the doctor service adds its profile in the same transaction)."""
     _check_role_clinic(session, role, clinic_id)
     ensure_username_free(session, username)

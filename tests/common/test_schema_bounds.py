@@ -52,7 +52,7 @@ def test_every_text_field_is_bounded(model):
 
 def test_the_walk_catches_a_bare_str():
     class Careless(BaseModel):
-        ok: Text(10)
+        ok: typing.Annotated[str, Text(10)]
         bad: list[str | None]
 
     assert _unbounded_strings(Careless.model_fields["bad"].annotation, [])

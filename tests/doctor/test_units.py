@@ -116,7 +116,7 @@ def test_a_burst_of_events_refetches_once(qloop, tmp_path: Path):
     )
     api = _FakeApi()
     settings = DoctorSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    vm = TodayViewModel(api, doctor, settings)  # type: ignore[arg-type]
+    vm = TodayViewModel(api, doctor, settings)  # type: ignore[arg-type]  # a fake ApiClient
 
     async def scenario() -> None:
         for _ in range(10):  # ten queue_updated events in one burst

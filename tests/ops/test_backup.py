@@ -16,9 +16,8 @@ from sqlalchemy.orm import Session
 
 import server.models  # noqa: F401  (every table on Base.metadata)
 from server.core.db import Base
-from server.core.migrations import upgrade_to_head
 from server.ops.backup import _is_newer, prune
-from tests.support.database import create_test_database, drop_test_database
+from tests.support.database import create_migrated_database, drop_test_database
 from tests.support.server_process import ROOT
 
 
@@ -76,9 +75,8 @@ def _seed_demo(url: str) -> None:
 
 @pytest.fixture
 def fresh_db() -> Iterator[str]:
-    url = create_test_database("clinic_backup")
+    url = create_migrated_database("clinic_backup")
     try:
-        upgrade_to_head(url)
         yield url
     finally:
         drop_test_database(url)

@@ -30,7 +30,7 @@ def test_desk_pc_and_server_pc_install_with_the_bundled_pip(tmp_path: Path) -> N
     source = tmp_path / "clinic-crm"
     shutil.copytree(ROOT, source, ignore=_SKIP)  # pip builds in the tree: keep the worktree out of it
     venv = tmp_path / "venv"
-    _run([sys._base_executable, "-m", "venv", str(venv)], tmp_path)  # type: ignore[attr-defined]
+    _run([sys._base_executable, "-m", "venv", str(venv)], tmp_path)  # type: ignore[attr-defined]  # undocumented: the base Python of a venv
     py = str(venv / "bin" / "python")
     pip_version = _run([py, "-m", "pip", "--version"], tmp_path).split()[1]
     assert pip_version == ensurepip.version()  # the bundled pip itself (23.2 on Python 3.11), no upgrade

@@ -58,7 +58,7 @@ def test_call_to_a_room_remembered_per_doctor_and_a_call_next_from_the_doctor(
         entry = app.board.model.card(first.id).entry
         assert entry.room == "Room 3" and entry.called_at is not None
         chips = [c.text for c in card_chips(entry, Phase.WAITING, False)]
-        assert len(chips) == 1 and chips[0].startswith("CALLED → Room 3 at ")
+        assert len(chips) == 2 and chips[0].startswith("CALLED ") and chips[1] == "→ Room 3"
         assert "Called #1 Maria Gomez to Room 3" in window.banner.text
         assert settings.value(f"rooms/doctor_{ada.id}") == "Room 3"
         # a called card cannot be called again, and the button says why
@@ -85,5 +85,18 @@ def test_call_to_a_room_remembered_per_doctor_and_a_call_next_from_the_doctor(
         assert status(second.id) == VisitStatus.WAITING
         await settle(app)
         screenshot(window, "reception_board_called")
+
+        # the called visit's timeline, from its card's menu: the call and the status change, with who
+        menu = board.card_menu(first.id)
+        next(a for a in menu.actions() if a.text() == "Timeline…").trigger()
+        menu.close()
+        timeline = board.timeline
+        await until(lambda: timeline.vm.model.rowCount() >= 1 and timeline.vm.fetch_count == 1, 10)
+        await settle(app)
+        model = timeline.table.model()
+        rows = [[model.index(r, c).data() for c in range(4)] for r in range(model.rowCount())]
+        assert any(row[1] == "Called to Room 3" and row[2] == "Rita Reception" for row in rows), rows
+        screenshot(timeline, "reception_visit_timeline")
+        timeline.close()
 
     arun(qloop, scenario(), timeout=60)

@@ -10,10 +10,10 @@ import pytest
 
 from client_reception.app import ReceptionApp
 from client_reception.viewmodels.board import card_at
-from client_reception.views.board_card import CHIP_OVERDUE, is_overdue
+from client_reception.views.board_card import CHIP_OVERDUE, card_chips, is_overdue
 from client_reception.views.main_window import SECTIONS
-from common.enums import Phase, VisitStatus
-from tests.factories import make_patient, make_visit
+from common.enums import PaymentStatus, Phase, Priority, VisitStatus
+from tests.factories import make_patient, make_payment, make_visit
 from tests.reception.conftest import Desk, settle
 from tests.support.qt import arun, screenshot, until
 
@@ -26,12 +26,18 @@ def busy_morning(committed_db, desk: Desk) -> None:
     rows = [
         (long_name, a, VisitStatus.WAITING, 95, None),  # an hour and a half: overdue, with hours on the timer
         (desk.patients[0], b, VisitStatus.WAITING, 31, None),  # overdue
-        (desk.patients[1], a, VisitStatus.WAITING, 2, None),
+        (desk.patients[1], a, VisitStatus.CALLED, 2, None),
         (desk.patients[2], b, VisitStatus.IN_PROGRESS, 40, 12),
         (desk.patients[3], a, VisitStatus.COMPLETED, 80, 60),
     ]
+    # the widest labels a card can have: an overdue emergency, a called patient with a room
+    extra = {
+        1: {"priority": Priority.EMERGENCY},
+        2: {"priority": Priority.URGENT},
+        3: {"room": "Room 12", "called_at": now - timedelta(minutes=1)},
+    }
     for number, (patient, doctor, status, arrived, started) in enumerate(rows, start=1):
-        make_visit(
+        made = make_visit(
             committed_db,
             patient=patient,
             doctor=doctor,
@@ -41,7 +47,10 @@ def busy_morning(committed_db, desk: Desk) -> None:
             check_in_time=now - timedelta(minutes=arrived),
             start_time=now - timedelta(minutes=started) if started else None,
             end_time=now - timedelta(minutes=started - 15) if status == VisitStatus.COMPLETED and started else None,
+            **extra.get(number, {}),
         )
+        if status == VisitStatus.COMPLETED:
+            make_payment(committed_db, made, amount="120.00", status=PaymentStatus.PENDING)
     committed_db.commit()
 
 
@@ -95,6 +104,7 @@ def test_the_window_fits_800_px_and_1280x720_with_timers_and_overdue_whole(
             await settle(app)
             assert window.minimumSizeHint().width() <= 800, (SECTIONS[index], window.minimumSizeHint())
         window.nav.setCurrentRow(0)
+        assert board.select_visit(app.board.model.entries(Phase.WAITING)[0].id)  # the action bar in use
 
         for width, height, name in ((800, 700, "reception_board_800"), (1280, 720, "reception_board_1280x720")):
             window.resize(width, height)
@@ -104,12 +114,25 @@ def test_the_window_fits_800_px_and_1280x720_with_timers_and_overdue_whole(
             for column in board.columns.values():  # every column keeps a usable width
                 assert column.width() >= 170, (width, column.phase, column.width())
             assert assert_cards_fit(app) == 5
-            assert board.actions.geometry().bottom() <= board.height()  # the action buttons stay on screen
+            assert board.action_bar.geometry().bottom() <= board.height()  # the action buttons stay on screen
             assert board.send_button.isVisible() and board.send_button.width() >= board.send_button.sizeHint().width()
             screenshot(window, name)
+        # the other screens at 800 px: their bars wrap, nothing is cut
+        window.resize(800, 700)
+        for index in range(1, len(SECTIONS)):
+            window.nav.setCurrentRow(index)
+            await settle(app, 0.4)
+            page = window.stack.currentWidget()
+            assert page.width() >= page.minimumSizeHint().width()
+            screenshot(window, f"reception_800_{SECTIONS[index].lower().replace(' ', '_').replace('-', '')}")
+        window.nav.setCurrentRow(0)
         # the waiting column at 800 px: wide enough for the overdue card's timer and badge
         waiting = board.columns[Phase.WAITING].list
         first = waiting.model().index(0, 0)
         assert card_at(first).entry.patient.full_name.startswith("Maximiliana")
+        # the labels that must be readable in full, at 800 px too
+        texts = {c.text for e in app.board.model.entries() for c in card_chips(e, e.phase, False)}
+        assert {"EMERGENCY", "URGENT", "Payment pending"} <= texts
+        assert "→ Room 12" in texts and any(t.startswith("CALLED ") for t in texts)
 
     arun(qloop, scenario(), timeout=60)

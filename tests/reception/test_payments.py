@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from client_reception import receipt as receipts
 from client_reception.app import ReceptionApp
+from client_reception.views.common import documents_folder
 from client_reception.views.main_window import PAYMENTS
 from client_reception.views.payment_dialog import PaymentDialog, parse_money
 from common.enums import PaymentMethod, PaymentStatus, VisitStatus
@@ -79,6 +81,8 @@ def test_take_payment_and_save_the_receipt_as_pdf(finished, reception: Reception
         qtbot.mouseClick(dialog.receipt.save_button, Qt.MouseButton.LeftButton)
         files = dialog.receipt.file_dialog
         assert isinstance(files, QFileDialog) and files.isVisible()
+        # issue 13: it opens in the user's Documents, not in the program's folder
+        assert Path(files.directory().absolutePath()) == documents_folder() != Path.cwd()
         files.selectFile(str(pdf))
         files.accept()
         await until(lambda: pdf.exists() and pdf.stat().st_size > 0)

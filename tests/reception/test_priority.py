@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import httpx
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 
@@ -13,7 +14,7 @@ from client_reception.app import ReceptionApp
 from client_reception.views.board_card import card_chips
 from client_reception.views.main_window import BOARD, CHECKIN
 from common.enums import Phase, Priority, VisitStatus
-from tests.factories import make_visit
+from tests.factories import auth, make_visit
 from tests.reception.conftest import Desk, settle
 from tests.support.qt import arun, screenshot, until
 
@@ -22,7 +23,9 @@ def waiting(app: ReceptionApp) -> list[tuple[str, Priority]]:
     return [(e.patient.full_name, e.priority) for e in app.board.model.entries(Phase.WAITING)]
 
 
-def test_priority_at_check_in_and_from_the_card(reception: ReceptionApp, qtbot, qloop, desk: Desk, committed_db):
+def test_priority_at_check_in_and_from_the_card(
+    reception: ReceptionApp, qtbot, qloop, live_server, desk: Desk, committed_db
+):
     app = reception
     window = app.window
     board = window.board_view
@@ -90,6 +93,16 @@ def test_priority_at_check_in_and_from_the_card(reception: ReceptionApp, qtbot, 
         assert board.priority_button.isEnabled() and board.priority_actions[Priority.EMERGENCY].isChecked()
         board.priority_actions[Priority.NORMAL].trigger()
         await until(lambda: waiting(app)[-1] == ("John Smith", Priority.NORMAL), 10)
+        await settle(app)
+
+        # another desk makes Aisha an emergency: this board re-orders by itself (priority_changed)
+        fetches = app.board.fetch_count
+        aisha = next(e for e in app.board.model.entries(Phase.WAITING) if e.patient.full_name == "Aisha Khan")
+        async with httpx.AsyncClient(base_url=live_server.url, headers=auth(desk.receptionist)) as other_desk:
+            r = await other_desk.post("/queue/priority", json={"visit_id": aisha.id, "priority": "EMERGENCY"})
+            assert r.status_code == 200, r.text
+        await until(lambda: waiting(app)[0] == ("Aisha Khan", Priority.EMERGENCY), 10)
+        assert app.board.fetch_count > fetches
         await settle(app)
 
     arun(qloop, scenario(), timeout=60)

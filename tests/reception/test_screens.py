@@ -167,6 +167,7 @@ def test_register_search_and_edit_patients(reception: ReceptionApp, qtbot, qloop
         await until(dialog.error_label.isVisible)
         assert "full name" in dialog.error_label.text()
         qtbot.keyClicks(dialog.name, "Zoe Field")
+        assert not dialog.error_label.isVisible()  # issue 13: the required-name message goes once a name is typed
         qtbot.keyClicks(dialog.phone, "call me")
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
         await until(lambda: "phone number" in dialog.error_label.text())

@@ -180,7 +180,7 @@ class _FlakyApi:
 
 def test_board_refetch_after_reconnect_retries_until_the_server_answers(qloop):
     api = _FlakyApi(_board((Phase.WAITING, _entry(1, VisitStatus.WAITING, 1))))
-    vm = BoardViewModel(api)  # type: ignore[arg-type]
+    vm = BoardViewModel(api)  # type: ignore[arg-type]  # a fake ApiClient
     board = arun(qloop, vm.fetch_until_ok(delays=(0.01, 0.01, 0.01)))
     assert board is not None and api.calls == 3 and vm.model.rowCount() == 1
     vm.close()
@@ -193,7 +193,7 @@ def test_board_refetch_does_not_retry_a_refusal(qloop):
             raise ApiError(403, "You are not allowed to do this")
 
     api = Forbidden(_board())
-    vm = BoardViewModel(api)  # type: ignore[arg-type]
+    vm = BoardViewModel(api)  # type: ignore[arg-type]  # a fake ApiClient
     try:
         arun(qloop, vm.fetch_until_ok(delays=(0.01,)))
     except ApiError as exc:

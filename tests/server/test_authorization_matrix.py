@@ -304,9 +304,9 @@ def world(engine) -> Iterator[W]:
             "appointment": appointment.id,
             "spare_user": spare.id,
             "display_token": display_token.id,
-            "display_secret": display_secret,  # type: ignore[dict-item]
-            "revoked_secret": revoked_secret,  # type: ignore[dict-item]
-            "desk_name": users["desk"].username,  # type: ignore[dict-item]
+            "display_secret": display_secret,  # type: ignore[dict-item]  # a str among ids
+            "revoked_secret": revoked_secret,  # type: ignore[dict-item]  # a str among ids
+            "desk_name": users["desk"].username,  # type: ignore[dict-item]  # a str among ids
         }
         ids.update({f"user:{name}": user.id for name, user in users.items()})
         yield ids
@@ -330,14 +330,14 @@ def _token(world: W, caller: str) -> str | None:
         id = world[f"user:{caller}"]
         session_version = 0
 
-    return token_for(_Id())  # type: ignore[arg-type]
+    return token_for(_Id())  # type: ignore[arg-type]  # a stand-in with a User's two fields
 
 
 @contextmanager
 def undone(db: Session) -> Iterator[None]:
     """Whatever the call writes (the services commit savepoints of the test's transaction) is rolled back."""
     db.rollback()
-    savepoint = db.bind.begin_nested()  # type: ignore[union-attr]
+    savepoint = db.bind.begin_nested()  # type: ignore[union-attr]  # bound to a Connection here
     try:
         yield
     finally:

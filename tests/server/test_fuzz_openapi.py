@@ -17,7 +17,6 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from common.enums import Role
-from server.core.migrations import upgrade_to_head
 from tests.factories import (
     auth,
     make_clinic,
@@ -28,7 +27,7 @@ from tests.factories import (
     make_user,
     make_visit,
 )
-from tests.support.database import create_test_database, drop_test_database
+from tests.support.database import create_migrated_database, drop_test_database
 from tests.support.server_process import ServerProcess
 
 pytestmark = pytest.mark.timeout(600)
@@ -39,8 +38,7 @@ CHECKS = [not_a_server_error, response_schema_conformance, status_code_conforman
 @pytest.fixture(scope="module")
 def fuzzed() -> Iterator[tuple[ServerProcess, dict[str, dict[str, str]]]]:
     """A server on a database of its own (fuzzing writes junk), with one clinic's worth of rows."""
-    url = create_test_database("clinic_fuzz")
-    upgrade_to_head(url)
+    url = create_migrated_database("clinic_fuzz")
     engine = create_engine(url)
     try:
         with Session(engine, expire_on_commit=False) as db:

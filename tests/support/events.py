@@ -22,7 +22,7 @@ def recorded_events() -> Iterator[list[rt.StagedEvent]]:
         got.extend(items)
         original(items, *args, **kwargs)
 
-    rt.bus.publish = publish  # type: ignore[method-assign]
+    rt.bus.publish = publish  # type: ignore[method-assign]  # a spy in place of the bus
     try:
         yield got
     finally:

@@ -247,7 +247,7 @@ class Transport:
         data = await self._json("GET", path, params=params)
         if isinstance(data, list):  # a route that is not paginated: present it as one page
             data = {"items": data, "page": 1, "per_page": len(data), "total": len(data)}
-        return parse_model(Page[model], data)  # type: ignore[valid-type]
+        return parse_model(Page[model], data)  # type: ignore[valid-type]  # a runtime class: Page[model] is Page[M]
 
     async def _list(self, model: type[M], path: str, params: Params | None = None) -> list[M]:
         data = await self._json("GET", path, params=params)

@@ -2,7 +2,7 @@
 staff login (`?token=`): the page, its state, and its Server-Sent Events stream. The rules live in
 services/display.py, the stream in realtime/display.py."""
 
-from typing import Annotated
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, StreamingResponse
@@ -28,7 +28,7 @@ SCREEN_REFUSALS = refusals(
 )
 # The page answers a refusal as JSON, or as the page itself to a browser: both documented, for every status.
 _ERROR_REF = {"schema": {"$ref": "#/components/schemas/ErrorOut"}}
-PAGE_RESPONSES: dict[int | str, dict] = {
+PAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "the waiting-room page", "content": {"text/html": {"schema": {"type": "string"}}}},
     **{
         code: {
@@ -43,7 +43,7 @@ PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Con
 
 
 def _hub(request: Request) -> DisplayHub:
-    return request.app.state.display_hub
+    return cast(DisplayHub, request.app.state.display_hub)  # set by create_app
 
 
 # --- tokens (admin) ------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Reports: the end-of-day cash-up (desk and admins; JSON, CSV or a printable PDF)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
@@ -12,7 +12,7 @@ from server.services import cash_up_export
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
-_FILES = {
+_FILES: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {"text/csv": {}, "application/pdf": {}},
         "description": "JSON, or a file with format=csv|pdf (the currency is named in each)",

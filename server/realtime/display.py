@@ -139,6 +139,14 @@ class DisplayHub:
         if loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(lambda: self._spawn(self.announce({"revoked": token_id})))
 
+    def clinic_changed(self, clinic_id: int) -> None:
+        """A clinic's own settings changed (thread-safe): its name, time zone or `display_names` are on the
+        screens, which are recomputed at once, in every process. Turning initials off must not wait for the next
+        queue event to take them off the wall."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(lambda: self._spawn(self.announce({"clinic_id": clinic_id})))
+
     async def announce(self, message: dict[str, int]) -> None:
         if self._redis is not None:
             try:

@@ -1,9 +1,10 @@
 """/clinics — admin CRUD; staff may read their own clinic (its time zone and overdue threshold)."""
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
 from common.schemas import ClinicCreate, ClinicOut, ClinicUpdate
 from server.api.deps import AdminUser, Id, SessionDep, StaffUser
+from server.realtime.display import DisplayHub
 from server.services import clinics as clinic_service
 
 router = APIRouter(prefix="/clinics", tags=["clinics"])
@@ -25,8 +26,11 @@ def get_clinic(clinic_id: Id, session: SessionDep, me: StaffUser) -> ClinicOut:
 
 
 @router.patch("/{clinic_id}", response_model=ClinicOut)
-def update_clinic(clinic_id: Id, body: ClinicUpdate, session: SessionDep, _: AdminUser) -> ClinicOut:
-    return clinic_service.update_clinic(session, clinic_id=clinic_id, data=body)
+def update_clinic(clinic_id: Id, body: ClinicUpdate, request: Request, session: SessionDep, _: AdminUser) -> ClinicOut:
+    out = clinic_service.update_clinic(session, clinic_id=clinic_id, data=body)
+    hub: DisplayHub = request.app.state.display_hub
+    hub.clinic_changed(out.id)  # its name, time zone and initials are on the waiting-room screens
+    return out
 
 
 @router.delete("/{clinic_id}", response_model=ClinicOut)

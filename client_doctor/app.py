@@ -13,6 +13,7 @@ from client_doctor.drafts import DraftStore
 from client_doctor.settings import DoctorSettings, data_dir
 from client_doctor.viewmodels.consultation import ConsultationViewModel
 from client_doctor.viewmodels.earnings import EarningsViewModel
+from client_doctor.viewmodels.follow_up import FollowUpViewModel
 from client_doctor.viewmodels.patients import PatientsViewModel
 from client_doctor.viewmodels.record import VisitRecordViewModel
 from client_doctor.viewmodels.schedule import ScheduleViewModel
@@ -77,6 +78,7 @@ class DoctorSession:
             patients=PatientsViewModel(api, doctor),
             schedule=ScheduleViewModel(api, doctor=doctor),
             record=VisitRecordViewModel(api),
+            follow_up=FollowUpViewModel(api, doctor),
         )
         window.set_clinic(clinic)  # printed documents are headed with it
         live = LiveEvents(api)
@@ -98,6 +100,8 @@ class DoctorSession:
         """The one place the live events reach the view-models (the window only lays out and navigates)."""
         b, w = self.bridge, self.window
         today, consultation = w.today_vm, w.consultation_vm
+        # remember_push first: today's handler may open the consultation, which then shows the push at once
+        b.patient_with_doctor.connect(consultation.remember_push)
         b.patient_with_doctor.connect(today.on_patient_with_doctor)
         for signal in (
             b.queue_updated,
@@ -105,6 +109,8 @@ class DoctorSession:
             b.visit_status_changed,
             b.consultation_completed,
             b.payment_processed,
+            b.visit_called,  # a call from the desk (or Call next) shows on the card
+            b.priority_changed,  # triage reorders the waiting patients
         ):
             signal.connect(today.refresh_soon)
         b.payment_processed.connect(w.earnings_vm.keep_fresh)
@@ -121,8 +127,8 @@ class DoctorSession:
         for vm in (today, w.earnings_vm, w.patients_vm, w.schedule_vm, w.record_vm):
             b.resync.connect(vm.resync)
         b.resync.connect(consultation.reload_if_open)
-        b.connection_state.connect(w.indicator.set_state)
-        w.indicator.set_state(b.state)
+        b.connection_state.connect(w.set_connection_state)
+        w.set_connection_state(b.state)
 
     def resync(self, *_: object) -> None:
         """Signed in again after the session ended: what was kept on this computer goes up, screens refetch."""

@@ -23,6 +23,7 @@ def main_screens() -> list[tuple[str, QWidget]]:
     from client_doctor.settings import DoctorSettings
     from client_doctor.viewmodels.consultation import ConsultationViewModel
     from client_doctor.viewmodels.earnings import EarningsViewModel
+    from client_doctor.viewmodels.follow_up import FollowUpViewModel
     from client_doctor.viewmodels.patients import PatientsViewModel
     from client_doctor.viewmodels.record import VisitRecordViewModel
     from client_doctor.viewmodels.schedule import ScheduleViewModel
@@ -54,6 +55,7 @@ def main_screens() -> list[tuple[str, QWidget]]:
         patients=PatientsViewModel(api, doctor),
         schedule=ScheduleViewModel(api),
         record=VisitRecordViewModel(api),
+        follow_up=FollowUpViewModel(api, doctor),
     )
     login = LoginDialog(title="Consulting room", subtitle="Doctors sign in here", allowed_roles={Role.DOCTOR})
     return [("sign-in", login), ("main window", window)]

@@ -1,4 +1,4 @@
-"""clinic-server run | migrate | create-admin | demo | backup | restore | check | display-token"""
+"""clinic-server run | migrate | create-admin | demo | backup | restore | check | display-token | seed-scale"""
 
 from __future__ import annotations
 
@@ -51,7 +51,13 @@ def _serve(host: str, port: int, *, migrate: bool = True) -> None:
     # A waiting-room screen's event stream never ends by itself: a stop waits this long for open requests, then
     # cancels them (the screens reconnect to the next server).
     uvicorn.run(
-        create_app(), host=host, port=port, log_level="info", ws="websockets-sansio", timeout_graceful_shutdown=3
+        create_app(),
+        host=host,
+        port=port,
+        log_level="info",
+        ws="websockets-sansio",
+        timeout_graceful_shutdown=3,
+        access_log=get_settings().access_log,
     )
 
 
@@ -196,7 +202,31 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--clinic-id", type=int)
     revoke = actions.add_parser("revoke", help="revoke a token: its screens are refused")
     revoke.add_argument("token_id", type=int)
+    scale = sub.add_parser("seed-scale", help="grow a clinic to benchmark size in SQL (a test or demo database!)")
+    scale.add_argument("--clinic-id", type=int, help="default: the first clinic")
+    scale.add_argument("--doctor", help="username of the doctor who gets every visit (default: the clinic's first)")
+    scale.add_argument("--patients", type=int, default=50_000)
+    scale.add_argument("--visits", type=int, default=200_000)
+    scale.add_argument("--payments-per-visit", type=int, default=5)
     return parser
+
+
+def _seed_scale(args: argparse.Namespace) -> int:
+    from server.core.db import new_session
+    from server.scale import seed_scale
+
+    _migrate()
+    with new_session() as session:
+        result = seed_scale(
+            session,
+            clinic_id=args.clinic_id,
+            doctor_username=args.doctor,
+            patients=args.patients,
+            visits=args.visits,
+            payments_per_visit=args.payments_per_visit,
+        )
+    print(result)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -228,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
         return _check(args.min_free_gb)
     elif command == "display-token":
         return _display_token(args)
+    elif command == "seed-scale":
+        return _seed_scale(args)
     return 0
 
 

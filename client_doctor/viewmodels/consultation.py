@@ -17,7 +17,15 @@ from client_doctor.drafts import Draft, DraftStore
 from common.client.api import ApiClient, ApiError
 from common.enums import VisitStatus
 from common.qt.viewmodel import ViewModel
-from common.schemas import DoctorOut, HistoryVisit, VisitDetail, VisitEvent, VisitOut, VisitStatusChangedEvent
+from common.schemas import (
+    DoctorOut,
+    HistoryVisit,
+    PatientWithDoctorEvent,
+    VisitDetail,
+    VisitEvent,
+    VisitOut,
+    VisitStatusChangedEvent,
+)
 
 HISTORY_PAGE = 50
 
@@ -51,13 +59,27 @@ class ConsultationViewModel(ViewModel):
         self._in_flight: dict[int, Draft] = {}  # being sent now
         self._sending: set[int] = set()
         self._finished: set[int] = set()  # completed here: a late draft save for them is moot
+        self._pushed: dict[int, PatientWithDoctorEvent] = {}  # the last push per visit: shown at once on open
 
     # --- opening ----------------------------------------------------------------------------------------------
+
+    def remember_push(self, event: PatientWithDoctorEvent) -> None:
+        """Keep what reception's push carried (the visit, the patient, the last 10 visits with this doctor), so
+        opening that visit shows it at once instead of waiting for two requests."""
+        if event.visit.doctor_id == self.doctor.id:
+            self._pushed = {event.visit.id: event}  # only the newest push is worth keeping
 
     def open(self, visit_id: int) -> None:
         self.visit_id = visit_id
         self.data = None
-        self.refresh()
+        pushed = self._pushed.pop(visit_id, None)
+        if pushed is None:
+            self.refresh()
+            return
+        # Render the push now (the doctor can read and type at once); the whole visit replaces it quietly behind.
+        self.data = _from_push(pushed)
+        self.loaded.emit(self.data)
+        self.spawn(self._load_counted(), quiet=True)
 
     def leave(self) -> None:
         """Back to Today's Work: nothing is open (saves already queued still go to their own visits)."""
@@ -203,6 +225,14 @@ class ConsultationViewModel(ViewModel):
             self.leave()
         self.completed.emit(visit)
         return visit
+
+
+def _from_push(event: PatientWithDoctorEvent) -> ConsultationData:
+    """What the push already says, in the shape the view shows; the appointment and payments come with the
+    refresh that follows (the push has neither: a visit just sent in has no payment yet)."""
+    visit = VisitDetail(**event.visit.model_dump(), patient_detail=event.patient, appointment=None, payments=[])
+    history = [h for h in event.visit_history if h.id != visit.id]
+    return ConsultationData(visit=visit, history=history, history_total=len(history))
 
 
 def _draft_refusal(exc: ApiError, data: ConsultationData | None) -> str:

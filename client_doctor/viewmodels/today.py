@@ -23,6 +23,7 @@ class TodayViewModel(ViewModel):
     open_requested = Signal(int)  # visit id to open in the consultation view (the doctor asked for it)
     sent_in = Signal(int, str)  # visit id, patient name: reception sent this patient in (a push)
     toast = Signal(str)
+    called = Signal(object)  # VisitOut: the patient "Call next" called
 
     def __init__(self, api: ApiClient, doctor: DoctorOut, settings: DoctorSettings, parent: QObject | None = None):
         super().__init__(parent)
@@ -60,13 +61,50 @@ class TodayViewModel(ViewModel):
         if event.visit.doctor_id != self.doctor.id:
             return
         self.highlighted_visit_id = event.visit.id
+        self._apply_push(event.visit)  # shown at once from the push; the refetch below only confirms it
         self.highlight_changed.emit(event.visit.id)
         self.toast.emit(f"{event.patient.full_name} was sent in ({event.visit.service.name})")
         self.refresh_soon()
         # The window decides where it goes: never over an open consultation (issue 10, part 2).
         self.sent_in.emit(event.visit.id, event.patient.full_name)
 
+    def _apply_push(self, visit: VisitOut) -> None:
+        """Move the pushed visit into "With you now" on the dashboard already on screen (no request)."""
+        dashboard = self.dashboard
+        if dashboard is None:
+            return
+        was_waiting = any(v.id == visit.id for v in dashboard.waiting_visits)
+        was_active = any(v.id == visit.id for v in dashboard.active_visits)
+        active = [v for v in dashboard.active_visits if v.id != visit.id]
+        self.dashboard = dashboard.model_copy(
+            update={
+                "active_visits": [*active, visit],
+                "waiting_visits": [v for v in dashboard.waiting_visits if v.id != visit.id],
+                "waiting": max(0, dashboard.waiting - was_waiting),
+                "active_consultations": dashboard.active_consultations + (not was_active),
+                "today_visits": dashboard.today_visits + (not was_waiting and not was_active),
+            }
+        )
+        self.dashboard_changed.emit(self.dashboard)
+
     # --- actions --------------------------------------------------------------------------------------------
+
+    def call_next(self) -> None:
+        self.spawn(self.call_next_now())
+
+    async def call_next_now(self) -> VisitOut | None:
+        """POST /queue/call-next for this doctor: the first waiting patient (priority, then check-in) is called;
+        the waiting-room display and the desk hear it (visit_called)."""
+        try:
+            visit = await self.run(self.api.call_next(self.doctor.id))
+        except ApiError as exc:
+            if exc.status == 404 and exc.code == "nobody_waiting":
+                self.toast.emit("Nobody is waiting for you.")
+                return None
+            raise
+        self.called.emit(visit)
+        self.refresh_soon()
+        return visit
 
     def start_consultation(self, visit: VisitOut) -> None:
         # A card drawn before the push arrived still says WAITING; the push already made it ours to open.

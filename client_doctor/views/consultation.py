@@ -46,6 +46,7 @@ HISTORY_COLUMNS: list[Column[HistoryVisit]] = [
 class ConsultationView(QWidget):
     back_requested = Signal()
     open_record = Signal(int)  # a previous visit's id: show its full record
+    follow_up_requested = Signal(int, str, int)  # patient id, name, the visit's service id
 
     def __init__(self, vm: ConsultationViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,7 +64,8 @@ class ConsultationView(QWidget):
         top = QHBoxLayout()
         self.back = QPushButton("← Back")
         self.back.setObjectName("backButton")
-        self.back.setToolTip("Back to Today's Work (Esc)")
+        self.back.setToolTip("Back to Today's Work (Esc or Alt+Left)")
+        self.back.setAccessibleName("Back to Today's Work")
         self.back.clicked.connect(self.back_requested.emit)
         top.addWidget(self.back)
         self.title = label("Consultation", "pageTitle")
@@ -97,11 +99,15 @@ class ConsultationView(QWidget):
         rl.addWidget(label("Notes", "sectionTitle"))
         self.notes = QPlainTextEdit()
         self.notes.setObjectName("notesEdit")
+        self.notes.setAccessibleName("Notes")
+        self.notes.setTabChangesFocus(True)  # Tab leaves the editor: the page is usable without a mouse
         self.notes.setPlaceholderText("Findings, diagnosis…")
         rl.addWidget(self.notes, 2)
         rl.addWidget(label("Prescription", "sectionTitle"))
         self.prescription = QPlainTextEdit()
         self.prescription.setObjectName("prescriptionEdit")
+        self.prescription.setAccessibleName("Prescription")
+        self.prescription.setTabChangesFocus(True)
         self.prescription.setPlaceholderText("Medication, dose, duration…")
         rl.addWidget(self.prescription, 1)
 
@@ -117,12 +123,18 @@ class ConsultationView(QWidget):
         self.print_summary.setObjectName("printSummary")
         self.print_summary.setAccessibleName("Print or save the visit summary as PDF")
         self.print_summary.clicked.connect(lambda: self.print_panel.start(SUMMARY))
+        self.follow_up = QPushButton("Book follow-up…")
+        self.follow_up.setObjectName("bookFollowUp")
+        self.follow_up.setAccessibleName("Book a follow-up appointment for this patient")
+        self.follow_up.clicked.connect(self._ask_follow_up)
+        actions.addWidget(self.follow_up)
         actions.addWidget(self.print_rx)
         actions.addWidget(self.print_summary)
         self.complete = QPushButton("Complete consultation")
         self.complete.setObjectName("completeButton")
         self.complete.setProperty("primary", True)
-        self.complete.setToolTip("Ctrl+Enter")
+        self.complete.setToolTip("Complete the consultation (Ctrl+Enter)")
+        self.complete.setAccessibleName("Complete the consultation")
         self.complete.clicked.connect(self.ask_complete)
         actions.addWidget(self.complete)
         rl.addLayout(actions)
@@ -202,6 +214,12 @@ class ConsultationView(QWidget):
         if kind == PRESCRIPTION:
             return prescription_html(self.letterhead, visit), stem
         return summary_html(self.letterhead, visit), stem
+
+    def _ask_follow_up(self) -> None:
+        data = self.vm.data
+        if data is not None and data.visit.id == self.bound_visit_id:
+            visit = data.visit
+            self.follow_up_requested.emit(visit.patient_id, visit.patient_detail.full_name, visit.service_id)
 
     def _open_history_row(self, index) -> None:  # noqa: ANN001 (QModelIndex)
         visit = self.history_model.row_at(index.row()) if index.isValid() else None

@@ -23,21 +23,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client_doctor.notifier import PushNotifier
 from client_doctor.printing import Letterhead
 from client_doctor.viewmodels.consultation import ConsultationViewModel
 from client_doctor.viewmodels.earnings import EarningsViewModel
+from client_doctor.viewmodels.follow_up import FollowUpViewModel
 from client_doctor.viewmodels.patients import PatientsViewModel
 from client_doctor.viewmodels.record import VisitRecordViewModel
 from client_doctor.viewmodels.schedule import ScheduleViewModel
 from client_doctor.viewmodels.today import TodayViewModel
 from client_doctor.views.consultation import ConsultationView
 from client_doctor.views.earnings import EarningsView
+from client_doctor.views.follow_up import FollowUpDialog
 from client_doctor.views.patients import PatientsView
 from client_doctor.views.record import VisitRecordView
 from client_doctor.views.schedule import ScheduleView
 from client_doctor.views.style import STYLE
-from client_doctor.views.today import TodayView
+from client_doctor.views.today import CALL_NEXT_KEY, TodayView
 from client_doctor.views.widgets import SentInBar, Toast, label
+from common.qt.accessibility import name_controls
 from common.qt.banner import ErrorBanner
 from common.qt.indicator import ConnectionIndicator
 from common.schemas import ClinicOut, DoctorOut, VisitOut
@@ -61,6 +65,7 @@ class DoctorMainWindow(QMainWindow):
         patients: PatientsViewModel,
         schedule: ScheduleViewModel,
         record: VisitRecordViewModel,
+        follow_up: FollowUpViewModel,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -72,6 +77,8 @@ class DoctorMainWindow(QMainWindow):
         self.today_vm, self.consultation_vm = today, consultation
         self.earnings_vm, self.patients_vm, self.schedule_vm = earnings, patients, schedule
         self.record_vm = record
+        self.follow_up_vm = follow_up
+        self.follow_up_dialog = FollowUpDialog(follow_up, self)
         self._record_return: QWidget | None = None  # the page the visit record was opened from
         self._loaded: set[int] = set()
         self._was_shown = False
@@ -149,6 +156,7 @@ class DoctorMainWindow(QMainWindow):
             self.tray.show()
         self.notifications: list[str] = []  # what was announced (toast), newest last
         self.alerts: list[str] = []  # what was also announced by tray message and sound (window not active)
+        self.notifier = PushNotifier(today.settings, self.tray, self)
 
         self.nav.currentRowChanged.connect(self.show_section)
         for vm in (today, consultation, earnings, patients, schedule, record):
@@ -156,8 +164,9 @@ class DoctorMainWindow(QMainWindow):
         self.patients_view.open_record.connect(self.open_record)
         self.consultation_view.open_record.connect(self.open_record)
         self.schedule_view.open_record.connect(self.open_record)
-        for vm in (schedule, earnings):
-            vm.info.connect(self.notify_info)
+        for confirming in (schedule, earnings, follow_up):
+            confirming.info.connect(self.notify_info)
+        self.consultation_view.follow_up_requested.connect(self.follow_up_dialog.begin)
         self.record_view.back_requested.connect(self.record_back)
         self.set_clinic(None)
         for view in (self.record_view, self.consultation_view):  # the paper chosen last is kept
@@ -169,7 +178,9 @@ class DoctorMainWindow(QMainWindow):
         self.consultation_view.back_requested.connect(self.back)
         consultation.completed.connect(self._completed)
         self._shortcuts()
+        self.nav.setAccessibleName("Sections (Ctrl+1 to Ctrl+4)")
         self.nav.setCurrentRow(TODAY)
+        name_controls(self)  # the rest get an accessible name from what they show
 
     # --- navigation -------------------------------------------------------------------------------------------
 
@@ -180,10 +191,16 @@ class DoctorMainWindow(QMainWindow):
             QShortcut(QKeySequence(key), self).activated.connect(self._shortcut_complete)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self).activated.connect(self._escape)
         QShortcut(QKeySequence("Alt+Left"), self).activated.connect(self._go_back)
+        QShortcut(QKeySequence(CALL_NEXT_KEY), self).activated.connect(self._shortcut_call_next)
 
     def _shortcut_complete(self) -> None:
         if self.in_consultation:
             self.consultation_view.ask_complete()
+
+    def _shortcut_call_next(self) -> None:
+        if not self.consultation_open and not self.in_record:
+            self.nav.setCurrentRow(TODAY)
+            self.today_vm.call_next()
 
     def _go_back(self) -> None:
         if self.in_record:
@@ -230,9 +247,20 @@ class DoctorMainWindow(QMainWindow):
             self.consultation_vm.leave()
         self._record_return = None
         self.stack.setCurrentIndex(index)
+        self._focus_section(index)
         if index not in self._loaded:  # each section loads on first visit; app.py keeps it fresh after
             self._loaded.add(index)
             self._reload(index)
+
+    def _focus_section(self, index: int) -> None:
+        """Without a mouse: the section's first control takes the keyboard (Ctrl+1…4 then Tab through it)."""
+        first = (
+            self.today_view.call_next,
+            self.earnings_view.start,
+            self.patients_view.search,
+            self.schedule_view.tree,
+        )[index]
+        first.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _reload(self, index: int) -> None:
         (self.today_vm, self.earnings_vm, self.patients_vm, self.schedule_vm)[index].refresh()
@@ -302,6 +330,12 @@ class DoctorMainWindow(QMainWindow):
 
     # --- messages ---------------------------------------------------------------------------------------------
 
+    def set_connection_state(self, state: str) -> None:
+        """The dot in the sidebar, and the same banner as reception's: offline says so; back online clears what
+        the outage left (an old "Cannot reach the server" under a green "Connected")."""
+        self.indicator.set_state(state)
+        self.banner.follow_connection(state)
+
     def banner_error(self, message: str) -> None:
         self.banner.show_error(message)
 
@@ -313,13 +347,16 @@ class DoctorMainWindow(QMainWindow):
         """A toast in the window; when the window is not the active one, also a tray message and a sound."""
         self.notifications.append(text)
         self.toast.show_message(text)
-        if self.isActiveWindow():
+        if not self.in_background:
             return
         self.alerts.append(text)
-        if self.tray is not None and QSystemTrayIcon.supportsMessages():
-            self.tray.showMessage("Patient sent in", text, QSystemTrayIcon.MessageIcon.Information, 5000)
-        QApplication.beep()
+        self.notifier.alert("Patient sent in", text)  # tray message, and the chime unless muted
         QApplication.alert(self)  # flash the task bar entry
+
+    @property
+    def in_background(self) -> bool:
+        """The doctor is not looking at this window: minimised, hidden, or another program is in front."""
+        return self.isMinimized() or not self.isVisible() or not self.isActiveWindow()
 
     # --- window -----------------------------------------------------------------------------------------------
 
@@ -343,6 +380,7 @@ class DoctorMainWindow(QMainWindow):
             self.patients_vm,
             self.schedule_vm,
             self.record_vm,
+            self.follow_up_vm,
         ):
             vm.close()
         if self.tray is not None:

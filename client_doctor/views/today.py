@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from client_doctor import fmt
 from client_doctor.viewmodels.today import TodayViewModel
 from client_doctor.views.widgets import PatientCard, StatCard, clear_layout, label
-from common.schemas import DoctorDashboard
+from common.schemas import DoctorDashboard, VisitOut
+
+CALL_NEXT_KEY = "Ctrl+N"  # the shortcut the window binds (shown in the tooltip)
 
 
 class TodayView(QWidget):
@@ -32,11 +34,26 @@ class TodayView(QWidget):
         self.title = label("Today's Work", "pageTitle")
         header.addWidget(self.title)
         header.addStretch(1)
+        self.call_next = QPushButton("Call next")
+        self.call_next.setObjectName("callNextButton")
+        self.call_next.setProperty("primary", True)
+        self.call_next.setToolTip(f"Call the next waiting patient ({CALL_NEXT_KEY})")
+        self.call_next.setAccessibleName("Call the next waiting patient")
+        self.call_next.clicked.connect(vm.call_next)
+        header.addWidget(self.call_next)
         self.auto_open = QCheckBox("Open the consultation automatically when a patient is sent in")
         self.auto_open.setObjectName("autoOpenToggle")
+        self.auto_open.setAccessibleName("Open the consultation automatically when a patient is sent in")
         self.auto_open.setChecked(vm.settings.auto_open_consultation)
         self.auto_open.toggled.connect(self._on_auto_open)
         header.addWidget(self.auto_open)
+        self.mute = QCheckBox("Mute the alert sound")
+        self.mute.setObjectName("muteToggle")
+        self.mute.setAccessibleName("Mute the sound played when a patient is sent in while the window is hidden")
+        self.mute.setToolTip("A patient sent in while this window is minimised or behind another program rings once")
+        self.mute.setChecked(vm.settings.muted)
+        self.mute.toggled.connect(self._on_mute)
+        header.addWidget(self.mute)
         layout.addLayout(header)
 
         self.success = label("", "successMessage", wrap=True)
@@ -71,9 +88,18 @@ class TodayView(QWidget):
         self.cards: dict[int, PatientCard] = {}
         vm.dashboard_changed.connect(self.show_dashboard)
         vm.highlight_changed.connect(self._apply_highlight)
+        vm.called.connect(self._called)
+        vm.busy_changed.connect(lambda busy: self.call_next.setEnabled(not busy))
 
     def _on_auto_open(self, on: bool) -> None:
         self.vm.settings.auto_open_consultation = on
+
+    def _on_mute(self, on: bool) -> None:
+        self.vm.settings.muted = on
+
+    def _called(self, visit: VisitOut) -> None:
+        room = f" to {visit.room}" if visit.room else ""
+        self.show_success(f"Called #{visit.queue_number} {visit.patient.full_name}{room}.")
 
     def show_success(self, text: str) -> None:
         self.success.setText(text)
@@ -81,7 +107,8 @@ class TodayView(QWidget):
 
     def show_dashboard(self, dashboard: DoctorDashboard) -> None:
         self.title.setText(f"Today's Work — {fmt.day(dashboard.date)}")
-        self.stat_visits.set(str(dashboard.today_visits))
+        upcoming = dashboard.upcoming_appointments  # a count; the list is on Schedule
+        self.stat_visits.set(str(dashboard.today_visits), f"{upcoming} booked in the next 7 days")
         self.stat_active.set(str(dashboard.active_consultations))
         self.stat_waiting.set(str(dashboard.waiting))
         self.stat_completed.set(str(dashboard.completed))

@@ -85,6 +85,7 @@ class PatientCard(QFrame):
         active = visit.status == VisitStatus.IN_PROGRESS
         self.button = QPushButton("Open consultation" if active else "Start consultation")
         self.button.setObjectName("startButton")
+        self.button.setAccessibleName(f"{self.button.text()} with {visit.patient.full_name}")
         self.button.setProperty("primary", True)
         self.button.clicked.connect(lambda: self.start_clicked.emit(self.visit))
         grid.addWidget(self.button, 2, 1, 1, 1)
@@ -96,7 +97,9 @@ class PatientCard(QFrame):
 
     def set_highlighted(self, on: bool) -> None:
         self.setProperty("highlighted", on)
-        self.badge.setText("● Just sent in" if on else "")
+        called = self.visit.status == VisitStatus.CALLED
+        room = f" · {self.visit.room}" if self.visit.room else ""
+        self.badge.setText("● Just sent in" if on else (f"Called{room}" if called else ""))
         repolish(self)
 
 
@@ -151,6 +154,8 @@ class SentInBar(QFrame):
         self.dismiss_button = QPushButton("✕")
         self.dismiss_button.setObjectName("sentInDismiss")
         self.dismiss_button.setToolTip("Dismiss; the patient stays under Today's Work")
+        self.dismiss_button.setAccessibleName("Dismiss the announcement")
+        self.open_button.setAccessibleName("Open the patient who was sent in")
         for button in (self.open_button, self.dismiss_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a click works; typing elsewhere is never interrupted
         row.addWidget(self.open_button)

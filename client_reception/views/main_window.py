@@ -130,10 +130,7 @@ class MainWindow(QMainWindow):
 
     def set_connection_state(self, state: str) -> None:
         self.indicator.set_state(state)
-        if state == "offline":
-            self.banner.show_warning("The server cannot be reached. Changes will show again once it is back.")
-        elif state == "connected" and (self.banner.kind == "warning" or self.banner.text.startswith("Cannot reach")):
-            self.banner.dismiss()  # the outage is over: its messages are no longer true
+        self.banner.follow_connection(state)  # the kit's rule, shared with the doctor app
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.board_view.shutdown()

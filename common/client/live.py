@@ -8,6 +8,12 @@ were missed, so listeners are told to refetch (`on_resync("gap")`); so are they 
 (`on_resync("reconnect")`), since nothing said while the socket was down is replayed. Events of one change share
 their room's seq, so seq <= last is a sibling or a duplicate and is delivered as is.
 
+Several server processes (docs/realtime.md) each deliver their own events in order, but two processes' events of
+one room can cross on the way: seq 8 from one can overtake seq 7 from the other. So an event that jumps ahead is
+held for up to `reorder_window` seconds (and at most MAX_HELD per room) waiting for the missing ones; listeners get
+the room's events in seq order. Only when the missing seq does not come in time is it a gap (resync, then the held
+events in order).
+
 States: "connected"; "reconnecting" from a drop until the first failed attempt; "offline" while the server
 cannot be reached (attempts go on in the background with backoff) and after `close()`.
 """
@@ -38,6 +44,8 @@ RESYNC_RECONNECT = "reconnect"
 RESYNC_GAP = "gap"
 
 _REFUSED_PREFIX = "One or more namespaces failed to connect"
+REORDER_WINDOW = 1.0  # seconds an early event waits for the seqs before it (as long as the server bus holds one)
+MAX_HELD = 200  # early events held per room before the missing ones are declared lost
 
 
 class LiveListener(Protocol):
@@ -66,6 +74,7 @@ class LiveEvents:
         max_delay: float = 5.0,
         connect_timeout: float = 5.0,
         transports: list[str] | None = None,
+        reorder_window: float = REORDER_WINDOW,
     ) -> None:
         self._api = api
         self.initial_delay = initial_delay
@@ -74,6 +83,11 @@ class LiveEvents:
         self.transports = transports
         self.url: str | None = None
         self.last_seq: dict[str, int] = {}  # room → the last seq seen in it
+        self.reorder_window = reorder_window
+        self.reordered = 0  # early events that were put back in order (diagnostics, benchmarks)
+        self._held: dict[str, list[tuple[int, int, str, dict[str, Any]]]] = {}  # room → (seq, order, name, data)
+        self._held_order = 0
+        self._expiry: dict[str, asyncio.TimerHandle] = {}
         self.error: str | None = None  # why the connection gave up, when it did
         self._token: str | None = None
         self._state: ConnectionState = OFFLINE
@@ -122,20 +136,81 @@ class LiveEvents:
     # --- events -----------------------------------------------------------------------------------------------
 
     def handle_event(self, name: str, payload: Any) -> None:
-        """Track seq per room, ask for a resync on a gap in any room, and hand the event to every listener."""
+        """Track seq per room and hand events to every listener in seq order: an early one waits briefly for the
+        seqs before it; a seq that never comes is a gap (resync)."""
         data: dict[str, Any] = payload if isinstance(payload, dict) else {"data": payload}
         seq, room = data.get("seq"), data.get("room")
-        gap = False
-        if type(seq) is int and isinstance(room, str):
-            last = self.last_seq.get(room)
+        if type(seq) is not int or not isinstance(room, str):
+            self._deliver(name, data)  # not tracked
+            return
+        last = self.last_seq.get(room)
+        if last is None or seq <= last + 1:
             if last is None or seq > last:
-                gap = last is not None and seq > last + 1
                 self.last_seq[room] = seq
-        if gap:
-            log.info("seq gap in room %s (now %s): resync", room, seq)
-            self._resync(RESYNC_GAP)
+            self._deliver(name, data)  # the next one, a sibling, a duplicate or a stale one: as is
+            if room in self._held and last is not None and seq == last + 1:
+                self._release_in_order(room)
+            return
+        if not self._hold(room, seq, name, data):  # no loop to wait on, or no waiting wanted: a gap now
+            self._gap(room, [(seq, 0, name, data)])
+
+    def _deliver(self, name: str, data: dict[str, Any]) -> None:
         for listener in list(self._listeners):
             _safely(listener.on_event, name, data)
+
+    def _hold(self, room: str, seq: int, name: str, data: dict[str, Any]) -> bool:
+        if self.reorder_window <= 0:
+            return False
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        held = self._held.setdefault(room, [])
+        self._held_order += 1
+        held.append((seq, self._held_order, name, data))
+        if len(held) > MAX_HELD:
+            self._expire(room)
+        elif room not in self._expiry:
+            self._expiry[room] = loop.call_later(self.reorder_window, self._expire, room)
+        return True
+
+    def _release_in_order(self, room: str) -> None:
+        """Deliver the held events that follow on from the room's last seq, in seq order."""
+        held = sorted(self._held.get(room, []))
+        last = self.last_seq[room]
+        while held and held[0][0] <= last + 1:
+            seq, _, name, data = held.pop(0)
+            last = max(last, seq)
+            self.last_seq[room] = last
+            self.reordered += 1
+            self._deliver(name, data)
+        if held:
+            self._held[room] = held
+        else:
+            self._held.pop(room, None)
+            timer = self._expiry.pop(room, None)
+            if timer is not None:
+                timer.cancel()
+
+    def _expire(self, room: str) -> None:
+        """The missing seqs did not come: a gap. Refetch, then the held events in order."""
+        self._expiry.pop(room, None)
+        held = self._held.pop(room, None)
+        if held:
+            self._gap(room, sorted(held))
+
+    def _gap(self, room: str, events: list[tuple[int, int, str, dict[str, Any]]]) -> None:
+        log.info("seq gap in room %s (now %s): resync", room, events[0][0])
+        self._resync(RESYNC_GAP)
+        for seq, _, name, data in events:
+            self.last_seq[room] = max(self.last_seq.get(room, seq), seq)
+            self._deliver(name, data)
+
+    def _forget_held(self) -> None:
+        for timer in self._expiry.values():
+            timer.cancel()
+        self._expiry.clear()
+        self._held.clear()
 
     def _make_client(self) -> socketio.AsyncClient:
         sio = socketio.AsyncClient(reconnection=False, logger=False, engineio_logger=False)
@@ -179,6 +254,7 @@ class LiveEvents:
         await self.close()
         self.url, self._token, self._closing, self.error = normalize_url(url), token, False, None
         self.last_seq.clear()
+        self._forget_held()
         first: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._set_state(RECONNECTING)
         self._task = asyncio.create_task(self._run(first), name="live-events")
@@ -193,6 +269,7 @@ class LiveEvents:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         await self._drop_client()
+        self._forget_held()
         self._set_state(OFFLINE)
 
     async def _drop_client(self) -> None:
@@ -243,6 +320,7 @@ class LiveEvents:
                     delay, refreshed = self.initial_delay, False
                     if was_connected:
                         self.last_seq.clear()  # the baseline is unknown after a gap in the connection
+                        self._forget_held()
                     self._set_state(CONNECTED)
                     if was_connected:
                         self._resync(RESYNC_RECONNECT)

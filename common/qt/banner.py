@@ -29,6 +29,10 @@ def human_message(exc: BaseException) -> str:
     return f"Something went wrong: {text[:200]}"
 
 
+OFFLINE_MESSAGE = "The server cannot be reached. Changes will show again once it is back."
+UNREACHABLE = "Cannot reach"  # how ApiClient's unreachable errors begin ("Cannot reach the server at …")
+
+
 class ErrorBanner(QFrame):
     """Hidden until a message arrives. `show_error()` stays until dismissed; info/success hide by themselves."""
 
@@ -93,6 +97,17 @@ class ErrorBanner(QFrame):
 
     def show_exception(self, exc: BaseException) -> None:
         self.show_error(human_message(exc))
+
+    def follow_connection(self, state: str) -> None:
+        """The live connection's state, the same way in both apps: offline → a warning that stays; connected
+        again → any message the outage caused (that warning, a "Cannot reach the server" error) goes, since it
+        is no longer true. Other errors stay."""
+        if state == "offline":
+            self.show_warning(OFFLINE_MESSAGE)
+        elif (
+            state == "connected" and self.isVisible() and (self.kind == "warning" or self.text.startswith(UNREACHABLE))
+        ):
+            self.dismiss()
 
     def dismiss(self) -> None:
         self._timer.stop()

@@ -61,6 +61,14 @@ UNUSED_QT = [
 ]
 
 
+# What one app needs beyond the shared set: the doctor's alert chime (a WAV in the package) and QtMultimedia to
+# play it (client_doctor/notifier.py; without them the tray message still shows and the chime is skipped).
+APP_DATAS: dict[str, list[tuple[str, str]]] = {
+    "doctor": [(str(ROOT / "client_doctor" / "sounds" / "sent_in.wav"), "client_doctor/sounds")],
+}
+APP_QT: dict[str, list[str]] = {"doctor": ["PySide6.QtMultimedia"]}
+
+
 def version() -> str:
     text = (ROOT / "common" / "version.py").read_text()
     match = re.search(r'^VERSION = "([^"]+)"', text, re.M)
@@ -82,7 +90,8 @@ def build(app: str, spec_globals: dict[str, Any]) -> None:
         [str(HERE / "launchers" / f"{app}.py")],
         pathex=[str(ROOT)],  # this checkout's code, whatever is installed in the build venv
         hiddenimports=["aiohttp"],  # engineio imports it inside try/except: make sure it is never left out
-        excludes=SERVER_SIDE + UNUSED_QT,
+        excludes=SERVER_SIDE + [m for m in UNUSED_QT if m not in APP_QT.get(app, [])],
+        datas=APP_DATAS.get(app, []),
         noarchive=False,
     )
     pyz = g["PYZ"](analysis.pure)

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     no_show_sweep_seconds: float = 60.0  # how often overdue appointments become NO_SHOW (each process; 0: never)
     redis_key_prefix: str = "clinic:"  # keys this server keeps in Redis (lockouts, revoked sessions)
     sql_echo: bool = False
+    # uvicorn's line per HTTP request. Off by default: on the 2-core reference machine it cost a measurable share
+    # of every read (issue 11); errors and warnings are logged either way.
+    access_log: bool = False
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> "Settings":

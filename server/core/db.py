@@ -1,10 +1,15 @@
 """Engine, session factory and the declarative Base."""
 
-from collections.abc import Iterator
+import asyncio
+import time
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, func
+import anyio
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, func
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from server.core.config import get_settings
@@ -73,14 +78,49 @@ def get_engine() -> Engine:
         settings = get_settings()
         _engine = create_engine(
             database_url(),
-            pool_pre_ping=True,  # a connection left over from before a database restart is replaced, not used
-            pool_size=10,
+            # Enough kept connections for a busy desk: a connection over pool_size is closed when given back, and
+            # opening one costs several milliseconds (issue 11's read profile at 32 concurrent requests).
+            pool_size=POOL_SIZE,
             max_overflow=20,
+            pool_use_lifo=True,  # the busy connections stay hot; the idle ones are the ones pinged
             echo=settings.sql_echo,
-            connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},  # an unreachable host fails, not hangs
+            connect_args={
+                "connect_timeout": CONNECT_TIMEOUT_SECONDS,  # an unreachable host fails, not hangs
+                # No JIT: it compiles a plan whose estimated cost is high (a million payments make the earnings
+                # CSV one) for hundreds of milliseconds to seconds; this server's queries are short (issue 11).
+                "options": "-c jit=off",
+            },
         )
+        _ping_when_idle(_engine)
         _session_factory = sessionmaker(bind=_engine, expire_on_commit=False)
     return _engine
+
+
+PING_AFTER_IDLE_SECONDS = 1.0
+POOL_SIZE = 20
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """A connection left over from before a database restart is replaced, not used: like `pool_pre_ping`, but
+    only for a connection that sat in the pool over PING_AFTER_IDLE_SECONDS. pre_ping cost one more round trip
+    on EVERY request (issue 11's push profile); a connection used a moment ago is alive, and should the database
+    die in that moment, the failed statement invalidates the pool and the next request gets fresh connections."""
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get("returned_at")
+        if returned is None or time.monotonic() - returned < PING_AFTER_IDLE_SECONDS:
+            return  # fresh from connect(), or used a moment ago
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError("the database connection is gone") from exc
+        if not alive:
+            raise DisconnectionError("the database connection is gone")
 
 
 def reset_engine() -> None:
@@ -98,7 +138,34 @@ def new_session() -> Session:
     return _session_factory()
 
 
-def get_session() -> Iterator[Session]:
-    """FastAPI dependency: one session per request, closed afterwards."""
-    with new_session() as session:
+async def get_session() -> AsyncIterator[Session]:
+    """FastAPI dependency: one session per request, closed afterwards.
+
+    Async on purpose: making a Session does no I/O, and neither does closing one whose transaction has ended (a
+    write route has committed), so neither needs a trip to the thread pool; each trip is a wake-up of a worker
+    thread and of the event loop on the request's path (issue 11's push profile). Closing a session still in a
+    transaction rolls back over the network, so that close runs in a worker thread: psycopg2 never runs on the
+    event loop."""
+    session = new_session()
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            # Its own limiter, as FastAPI does for dependency exits: were it to wait for a token of the shared
+            # pool, whose threads may all be waiting for a database connection, the connection this close would
+            # give back could never be given back.
+            await anyio.to_thread.run_sync(session.close, limiter=_close_limiter())
+        else:
+            session.close()
+
+
+_closers: tuple[object, anyio.CapacityLimiter] | None = None
+
+
+def _close_limiter() -> anyio.CapacityLimiter:
+    """One per event loop (a test suite runs several loops, one server runs one)."""
+    global _closers
+    loop = asyncio.get_running_loop()
+    if _closers is None or _closers[0] is not loop:
+        _closers = (loop, anyio.CapacityLimiter(4))
+    return _closers[1]

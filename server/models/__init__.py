@@ -5,6 +5,7 @@ from server.models.catalog import Service
 from server.models.clinic import Clinic
 from server.models.display import DisplayToken
 from server.models.doctor import Doctor, DoctorSchedule
+from server.models.earnings import PaymentDayTotal
 from server.models.patient import Patient
 from server.models.payment import Payment
 from server.models.session import RefreshToken
@@ -19,6 +20,7 @@ __all__ = [
     "DoctorSchedule",
     "Patient",
     "Payment",
+    "PaymentDayTotal",
     "RefreshToken",
     "Service",
     "User",

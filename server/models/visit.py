@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.enums import Priority, VisitStatus
@@ -24,6 +24,8 @@ class Visit(TimestampMixin, Base):
         Index("ix_visits_doctor_checkin", "doctor_id", "check_in_time"),
         Index("ix_visits_clinic_status", "clinic_id", "status"),
         Index("ix_visits_patient_doctor", "patient_id", "doctor_id"),
+        Index("ix_visits_doctor_day", "doctor_id", "queue_date"),  # migration 0005
+        Index("ix_visits_patient_doctor_checkin", "patient_id", "doctor_id", text("check_in_time DESC")),
         CheckConstraint("queue_number > 0", name="queue_number_positive"),
     )
 

@@ -10,7 +10,7 @@ from common.schemas import TokenPair
 from server.core.config import get_settings
 from server.core.errors import Forbidden, Unauthorized, Unavailable
 from server.core.security import create_token, decode_claims, hash_password, verify_password
-from server.models import Doctor, User
+from server.models import Clinic, Doctor, User
 from server.services import sessions
 from server.services.login_throttle import throttle
 from server.services.serializers import user_out as user_out  # re-exported: the /me route answers with it
@@ -42,7 +42,16 @@ def _token_pair(session: Session, user: User, *, family: str | None = None) -> T
 
 
 def _get_user(session: Session, user_id: int) -> User | None:
-    return session.scalar(select(User).options(joinedload(User.doctor)).where(User.id == user_id))
+    """The user with their doctor profile, and their clinic's row in the same statement: most requests read the
+    clinic next (its time zone, its seq for the board's cache key), and `session.get` then finds it in the
+    identity map instead of asking the database again (issue 11: one round trip less per request)."""
+    row = session.execute(
+        select(User, Clinic)
+        .options(joinedload(User.doctor))
+        .outerjoin(Clinic, Clinic.id == User.clinic_id)
+        .where(User.id == user_id)
+    ).first()
+    return row[0] if row is not None else None
 
 
 def login(session: Session, *, username: str, password: str, address: str) -> TokenPair:

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, select
+from sqlalchemy import ColumnElement, SQLColumnExpression
 from sqlalchemy.orm import Session
 
 from server.models import Clinic
@@ -51,5 +51,7 @@ def within_local_days(
 
 
 def clinic_timezone(session: Session, clinic_id: int) -> str:
-    """The IANA zone of a clinic, read on its own (callers that hold a Clinic row use `clinic.timezone`)."""
-    return session.scalar(select(Clinic.timezone).where(Clinic.id == clinic_id)) or "UTC"
+    """The IANA zone of a clinic (callers that hold a Clinic row use `clinic.timezone`). The caller's own clinic
+    is usually in the session already (read with the user, services/auth.py): then no statement is sent."""
+    clinic = session.get(Clinic, clinic_id)
+    return (clinic.timezone if clinic is not None else None) or "UTC"

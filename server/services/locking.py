@@ -9,6 +9,7 @@ Lock order, so concurrent requests cannot deadlock:
    They are locked only for the numbering and the commit, never while a change is being worked out.
 """
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
@@ -21,15 +22,19 @@ _QUEUE_NUMBER_LOCK = 1
 _DOCTOR_SENDS_LOCK = 2
 
 
-def lock_row(session: Session, model: type[M], row_id: int, *, key_share: bool = False) -> M | None:
+def lock_row(
+    session: Session, model: type[M], row_id: int, *, key_share: bool = False, options: Sequence[Any] = ()
+) -> M | None:
     """The row with this id, read under a row lock and re-read from the database (populate_existing), so the
     copy the caller checks is never a stale one from the identity map.
 
     key_share=True takes FOR NO KEY UPDATE: it serialises the requests that lock this row, but other
-    transactions may still insert rows that reference it (their foreign-key check takes FOR KEY SHARE)."""
+    transactions may still insert rows that reference it (their foreign-key check takes FOR KEY SHARE).
+    `options`: joined eager loads read in the same statement (only the row itself is locked)."""
     entity: Any = model
     stmt = (
         select(entity)
+        .options(*options)
         .where(entity.id == row_id)
         .with_for_update(key_share=key_share, of=entity)  # `of`: never the rows of joined eager loads
         .execution_options(populate_existing=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, case, func, literal, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
 
 from common import events as ev
 from common.enums import PRIORITY_RANK, AppointmentStatus, PaymentStatus, Phase, Priority, Role, VisitStatus, phase_of
@@ -105,6 +105,9 @@ def payment_status_column() -> ColumnElement[Any]:
     )
 
 
+VISIT_LOCK_LOAD = (*VISIT_LOAD, joinedload(Visit.appointment))
+
+
 # --- the state machine ---------------------------------------------------------------------------------------
 
 
@@ -180,7 +183,8 @@ def change_visit_status(
 
     room: where a call (-> CALLED) sends the patient. confirm: send (-> IN_PROGRESS) even to a doctor who
     already has `Clinic.max_active_per_doctor` patients with them (else Conflict coded `doctor_busy`)."""
-    visit = resolve(session, actor, Visit, visit_id, field="visit_id", lock=True)
+    # the briefs the answer and the events carry come in the same statement as the lock (no lazy loads after)
+    visit = resolve(session, actor, Visit, visit_id, field="visit_id", lock=True, options=VISIT_LOCK_LOAD)
     current = visit.status
     if target == S.COMPLETED and actor.role == Role.RECEPTIONIST:
         raise Forbidden("only the doctor can complete a consultation")

@@ -85,7 +85,9 @@ def resolve(
     lock / key_share: read it under `locking.lock_row`. colleagues=True: a doctor may read another doctor's
     row of their clinic (the directory of doctors and their schedules)."""
     row: M | None = (
-        lock_row(session, model, row_id, key_share=key_share) if lock else session.get(model, row_id, options=options)
+        lock_row(session, model, row_id, key_share=key_share, options=options)
+        if lock
+        else session.get(model, row_id, options=options)
     )
     what = _NAMES[model]
     if row is None or not can_see(actor, _clinic_of(row)):

@@ -7,7 +7,7 @@ import pytest
 
 from common.client import ApiClient, ApiError
 from common.enums import Role
-from common.schemas import Page, PatientOut
+from common.schemas import Page, PatientOut, UserOut
 from tests.factories import PASSWORD, make_clinic, make_user
 from tests.support.server_process import free_port
 
@@ -191,3 +191,56 @@ async def test_list_and_page_shapes_are_both_accepted():
         assert isinstance(page, Page) and page.total == 1
         assert isinstance(page.items[0], PatientOut) and page.items[0].full_name == "Ada"
         assert await api.list_doctors() == []
+
+
+@pytest.mark.asyncio
+async def test_refetch_sends_if_none_match_and_reuses_the_copy_on_304():
+    board = {
+        "date": "2026-11-30",
+        "clinic_id": 1,
+        "overdue_wait_minutes": 20,
+        "waiting": [],
+        "with_doctor": [],
+        "completed": [],
+    }
+    seen: list[str | None] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("if-none-match"))
+        if request.headers.get("if-none-match") == '"v1"':
+            return httpx.Response(304, headers={"ETag": '"v1"'})
+        return httpx.Response(200, json=board, headers={"ETag": '"v1"'})
+
+    async with ApiClient("http://clinic.test", transport=httpx.MockTransport(handler)) as api:
+        api.access_token = "token"
+        first = await api.queue_board()
+        second = await api.queue_board()
+        assert seen == [None, '"v1"']  # the refetch carried the ETag of the copy it holds
+        assert second is first  # 304: the copy already parsed, no new request body
+        assert api.not_modified_count == 1
+        # Another filter is another answer: no If-None-Match borrowed from the unfiltered board.
+        await api.queue_board(doctor_id=7)
+        assert seen[-1] is None
+
+
+@pytest.mark.asyncio
+async def test_cached_copies_are_forgotten_when_another_user_signs_in():
+    user = {"id": 1, "username": "desk", "full_name": "Desk", "role": "RECEPTIONIST", "clinic_id": 1, "is_active": True}
+    board = {"date": "2026-11-30", "clinic_id": 1, "overdue_wait_minutes": 20, "waiting": [], "with_doctor": []}
+    board["completed"] = []
+    seen: list[str | None] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/auth/login":
+            other = {**user, "id": 2, "username": "dr", "role": "DOCTOR"}
+            return httpx.Response(200, json={"access_token": "a2", "refresh_token": "r2", "user": other})
+        seen.append(request.headers.get("if-none-match"))
+        return httpx.Response(200, json=board, headers={"ETag": '"v1"'})
+
+    async with ApiClient("http://clinic.test", transport=httpx.MockTransport(handler)) as api:
+        api.access_token = "token"
+        api.user = UserOut.model_validate(user)
+        await api.queue_board()
+        await api.login("dr", "secret123")
+        await api.queue_board()
+        assert seen == [None, None]  # the doctor never sends (nor gets) the desk's copy

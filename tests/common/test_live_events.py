@@ -50,7 +50,7 @@ def _envelope(room: str, seq: int) -> dict[str, Any]:
 
 
 def test_seq_gaps_ask_for_resync_and_duplicates_are_delivered():
-    live, rec = LiveEvents(), Recorder()
+    live, rec = LiveEvents(reorder_window=0), Recorder()  # no waiting for late events: a jump is a gap at once
     live.add_listener(rec)
     feed = [
         (ev.NEW_CHECKIN, "clinic_1", 5),  # first seen: baseline, no resync
@@ -72,7 +72,7 @@ def test_seq_gaps_ask_for_resync_and_duplicates_are_delivered():
 def test_each_room_has_its_own_seq_and_a_gap_in_any_room_resyncs():
     """A doctor's room and the desk room of the same clinic count separately (the server numbers each room on
     its own): interleaved, neither is a gap; a jump in the doctor's room alone is one."""
-    live, rec = LiveEvents(), Recorder()
+    live, rec = LiveEvents(reorder_window=0), Recorder()
     live.add_listener(rec)
     for room, seq in [("clinic_1", 40), ("doctor_7", 3), ("clinic_1", 41), ("doctor_7", 4), ("clinic_1", 42)]:
         live.handle_event(ev.QUEUE_UPDATED, _envelope(room, seq))
@@ -85,6 +85,37 @@ def test_each_room_has_its_own_seq_and_a_gap_in_any_room_resyncs():
     live.handle_event(ev.QUEUE_UPDATED, {"seq": 99})  # no room: delivered, not tracked
     assert live.last_seq == {"clinic_1": 43, "doctor_7": 6} and rec.resyncs == ["gap"]
     assert len(rec.events) == 9  # every event is delivered, tracked or not
+
+
+@pytest.mark.asyncio
+async def test_an_early_event_waits_for_the_ones_before_it():
+    """Two server processes: seq 8 may overtake seq 7 on the way. The listener still gets 7 then 8, no resync."""
+    live, rec = LiveEvents(reorder_window=0.3), Recorder()
+    live.add_listener(rec)
+    live.handle_event(ev.QUEUE_UPDATED, _envelope("clinic_1", 6))
+    live.handle_event(ev.QUEUE_UPDATED, _envelope("clinic_1", 8))  # early: held
+    live.handle_event(ev.NEW_CHECKIN, _envelope("clinic_1", 9))  # early: held
+    assert [e[1]["seq"] for e in rec.events] == [6]
+    live.handle_event(ev.VISIT_STATUS_CHANGED, _envelope("clinic_1", 7))  # the missing one: all three go, in order
+    assert [e[1]["seq"] for e in rec.events] == [6, 7, 8, 9]
+    assert rec.resyncs == [] and live.last_seq == {"clinic_1": 9} and live.reordered == 2
+    await asyncio.sleep(0.4)
+    assert rec.resyncs == []  # nothing left to expire
+
+
+@pytest.mark.asyncio
+async def test_a_seq_that_never_comes_is_a_gap_after_the_window():
+    live, rec = LiveEvents(reorder_window=0.1), Recorder()
+    live.add_listener(rec)
+    live.handle_event(ev.QUEUE_UPDATED, _envelope("clinic_1", 6))
+    live.handle_event(ev.QUEUE_UPDATED, _envelope("clinic_1", 9))
+    live.handle_event(ev.QUEUE_UPDATED, _envelope("clinic_1", 8))
+    live.handle_event(ev.QUEUE_UPDATED, _envelope("doctor_2", 4))  # another room is not held up
+    assert [(e[1]["room"], e[1]["seq"]) for e in rec.events] == [("clinic_1", 6), ("doctor_2", 4)]
+    await asyncio.sleep(0.25)
+    assert rec.resyncs == ["gap"]  # 7 never came: refetch, then what was held, in order
+    assert [e[1]["seq"] for e in rec.events] == [6, 4, 8, 9]
+    assert live.last_seq == {"clinic_1": 9, "doctor_2": 4}
 
 
 def test_parse_event_gives_the_typed_body():

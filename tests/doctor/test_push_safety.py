@@ -24,7 +24,9 @@ SECOND = "no radiation, ECG sinus rhythm, BP 130/85."
 
 async def send_in(url: str, scene: Scene, visit_id: int) -> None:
     async with reception_http(url, scene.receptionist) as http:
-        ok(await http.post("/queue/phase/move", json={"visit_id": visit_id, "phase": "with_doctor"}))
+        # confirm: a second patient while one is in consultation is a deliberate send (Clinic.max_active_per_doctor)
+        body = {"visit_id": visit_id, "phase": "with_doctor", "confirm": True}
+        ok(await http.post("/queue/phase/move", json=body))
 
 
 async def type_at_focus(qtbot, text: str) -> None:

@@ -41,6 +41,9 @@ def test_schedule_details_open_record_and_cancel_reaches_reception(
         session = await open_app(scene.doctor_username)
         w = session.window
         vm, view = w.schedule_vm, w.schedule_view
+        # Today's Work counts what is booked ahead (the dashboard's upcoming_appointments is a count now).
+        note = w.today_view.stat_visits.note
+        await until(lambda: note.text() == "1 booked in the next 7 days", 10, note.text())
         w.nav.setCurrentRow(3)
         await until(lambda: appt.id in view.appointment_ids() and vm.pending == 0, 10)
         assert view.select(appt.id)

@@ -133,3 +133,118 @@ def test_a_burst_of_events_refetches_once(qloop, tmp_path: Path):
         arun(qloop, scenario())
     finally:
         vm.close()
+
+
+class _SlowApi:
+    """Answers nothing until released: what the doctor sees before any request returns is the push alone."""
+
+    def __init__(self) -> None:
+        self.release = asyncio.Event()
+        self.calls: list[str] = []
+
+    async def doctor_dashboard(self):
+        self.calls.append("dashboard")
+        await self.release.wait()
+        raise AssertionError("not released in this test")
+
+    async def visit(self, visit_id: int):
+        self.calls.append("visit")
+        await self.release.wait()
+        raise AssertionError("not released in this test")
+
+    async def history(self, *args: Any, **kw: Any):
+        self.calls.append("history")
+        await self.release.wait()
+        raise AssertionError("not released in this test")
+
+
+def _push_event(visit_id: int, doctor_id: int) -> Any:
+    from common.schemas import PatientWithDoctorEvent
+
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    service = {"id": 3, "name": "Check-up", "price": "100.00", "duration_minutes": 30}
+    visit = {
+        "id": visit_id,
+        "clinic_id": 1,
+        "patient_id": 5,
+        "doctor_id": doctor_id,
+        "service_id": 3,
+        "appointment_id": None,
+        "queue_date": "2026-11-30",
+        "queue_number": 4,
+        "status": "IN_PROGRESS",
+        "check_in_time": now.isoformat(),
+        "start_time": now.isoformat(),
+        "end_time": None,
+        "notes": "",
+        "prescription": "",
+        "version": 2,
+        "patient": {"id": 5, "full_name": "Alice Harper", "phone": "+1"},
+        "doctor": {"id": doctor_id, "full_name": "Dr D"},
+        "service": service,
+    }
+    past = {
+        "id": 77,
+        "status": "COMPLETED",
+        "check_in_time": "2026-10-01T09:00:00+00:00",
+        "start_time": None,
+        "end_time": None,
+        "notes": "BP stable",
+        "service": service,
+        "appointment": None,
+        "payment_status": "PAID",
+        "amount": "100.00",
+        "doctor_share": "60.00",
+    }
+    patient = {
+        "id": 5,
+        "clinic_id": 1,
+        "full_name": "Alice Harper",
+        "phone": "+1",
+        "date_of_birth": None,
+        "gender": "",
+        "medical_history": "Hypertension",
+        "allergies": "Penicillin",
+    }
+    return PatientWithDoctorEvent.model_validate({"visit": visit, "patient": patient, "visit_history": [past]})
+
+
+def test_the_push_is_shown_at_once_and_refreshed_behind(qloop, tmp_path: Path):
+    """Issue 11: the pushed payload is rendered before any request answers (Today's Work and the consultation),
+    and the refetch behind it does not make the consultation busy."""
+    from client_doctor.drafts import DraftStore
+    from client_doctor.viewmodels.consultation import ConsultationViewModel
+
+    doctor = DoctorOut(
+        id=1, user_id=1, clinic_id=1, full_name="D", specialty="", phone="", commission_rate=None, is_active=True
+    )
+    api = _SlowApi()
+    settings = DoctorSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    today = TodayViewModel(api, doctor, settings)  # type: ignore[arg-type]
+    consultation = ConsultationViewModel(api, doctor, DraftStore(tmp_path / "drafts"))  # type: ignore[arg-type]
+    event = _push_event(visit_id=9, doctor_id=1)
+    waiting = event.visit.model_copy(update={"status": "WAITING", "start_time": None, "version": 1})
+    shown: list[Any] = []
+    today.dashboard_changed.connect(shown.append)
+    loaded: list[Any] = []
+    consultation.loaded.connect(loaded.append)
+
+    async def scenario() -> None:
+        empty = await _FakeApi().doctor_dashboard()
+        today.dashboard = empty.model_copy(update={"waiting": 1, "today_visits": 1, "waiting_visits": [waiting]})
+        consultation.remember_push(event)
+        today.on_patient_with_doctor(event)
+        # Today's Work: the card moved to "With you now" already, no request answered yet.
+        assert [v.id for v in shown[-1].active_visits] == [9] and shown[-1].waiting_visits == []
+        assert shown[-1].waiting == 0 and shown[-1].active_consultations == 1
+        consultation.open(9)
+        assert loaded and loaded[-1].visit.patient_detail.full_name == "Alice Harper"
+        assert [h.id for h in loaded[-1].history] == [77]
+        assert consultation.can_complete and not consultation.busy  # the refresh behind is quiet
+        await until(lambda: "visit" in api.calls, 2)  # ... and it does happen
+
+    try:
+        arun(qloop, scenario())
+    finally:
+        today.close()
+        consultation.close()

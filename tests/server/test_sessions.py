@@ -165,7 +165,17 @@ async def test_the_sweeper_of_another_process_disconnects_within_5s(redis_pair, 
 
 
 @pytest.mark.asyncio
-async def test_the_server_log_never_holds_passwords_or_tokens(live_server, people):
+async def test_the_server_log_never_holds_passwords_or_tokens(database_url, people):
+    # with the access log on (ACCESS_LOG; off by default), the most the server ever writes about a request
+    live_server = ServerProcess(database_url, env={"ACCESS_LOG": "true"})
+    live_server.start()
+    try:
+        await _log_holds_no_secrets(live_server, people)
+    finally:
+        live_server.stop()
+
+
+async def _log_holds_no_secrets(live_server: ServerProcess, people) -> None:
     guess = "Guess-Only-In-This-Test-7f3a"
     async with httpx.AsyncClient(base_url=live_server.url, timeout=30) as http:
         wrong = await http.post("/auth/login", json={"username": people["bystander"].username, "password": guess})

@@ -86,6 +86,9 @@ class Transport:
         self._refresh_lock = asyncio.Lock()
         self._session_expired_listeners: list[Callable[[], None]] = []
         self._token_listeners: list[Callable[[str | None], None]] = []
+        # The last answer of each GET that came with an ETag: sent back as If-None-Match, reused on a 304.
+        self._validated: dict[tuple[str, str], _Conditional] = {}
+        self.not_modified_count = 0  # how many GETs the server answered 304 (tests and diagnostics)
 
     # --- configuration and session ---------------------------------------------------------------------------
 
@@ -112,6 +115,8 @@ class Transport:
     def _set_tokens(self, pair: TokenPair | None) -> None:
         self.access_token = pair.access_token if pair else None
         self.refresh_token = pair.refresh_token if pair else None
+        if pair is None or self.user is None or pair.user.id != self.user.id:
+            self._validated.clear()  # another user (or none): what the last one was shown is not theirs
         if pair is not None:
             self.user = pair.user
         for callback in list(self._token_listeners):
@@ -175,8 +180,11 @@ class Transport:
         json: Any,
         token: str | None,
         stream: bool,
+        etag: str | None = None,
     ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if etag:
+            headers["If-None-Match"] = etag
         try:
             request = self._http.build_request(method, path, params=params, json=json, headers=headers)
             return await self._http.send(request, stream=stream)
@@ -208,17 +216,18 @@ class Transport:
         json: Any = None,
         authed: bool = True,
         stream: bool = False,
+        etag: str | None = None,
     ) -> httpx.Response:
         """Send a request; on 401 refresh once and retry once; any error status → ApiError."""
         if authed and self.access_token is None and self.refresh_token is None:
             raise ApiError(401, "You are not logged in", code="not_logged_in")
         token = self.access_token if authed else None
-        response = await self._send_once(method, path, params=params, json=json, token=token, stream=stream)
+        response = await self._send_once(method, path, params=params, json=json, token=token, stream=stream, etag=etag)
         if response.status_code == 401 and authed and self.refresh_token:
             await response.aclose()
             await self._refresh_after_401(token)
             response = await self._send_once(
-                method, path, params=params, json=json, token=self.access_token, stream=stream
+                method, path, params=params, json=json, token=self.access_token, stream=stream, etag=etag
             )
         if response.status_code >= 400:
             if stream:
@@ -232,16 +241,37 @@ class Transport:
         return response
 
     async def _json(self, method: str, path: str, **kw: Any) -> Any:
-        response = await self._send(method, path, **kw)
+        return (await self._json_validated(method, path, **kw))[0]
+
+    async def _json_validated(self, method: str, path: str, **kw: Any) -> tuple[Any, _Conditional | None]:
+        """The JSON answer; for a GET also the remembered answer it is (when the server said 304 or sent an
+        ETag), so `_call` can reuse the model it parsed last time."""
+        key = (path, repr(sorted((kw.get("params") or {}).items()))) if method == "GET" else None
+        known = self._validated.get(key) if key is not None else None
+        response = await self._send(method, path, etag=known.etag if known else None, **kw)
+        if response.status_code == 304 and known is not None:
+            self.not_modified_count += 1
+            return known.data, known
         if response.status_code == 204 or not response.content:
-            return None
+            return None, None
         try:
-            return response.json()
+            data = response.json()
         except ValueError as exc:
             raise ApiError(response.status_code, "The server sent an answer that could not be read") from exc
+        etag = response.headers.get("etag")
+        if key is not None and etag:
+            known = self._validated[key] = _Conditional(etag, data)
+            return data, known
+        return data, None
 
     async def _call(self, model: type[M], method: str, path: str, **kw: Any) -> M:
-        return parse_model(model, await self._json(method, path, **kw))
+        data, known = await self._json_validated(method, path, **kw)
+        if known is None:
+            return parse_model(model, data)
+        parsed = known.models.get(model)
+        if parsed is None:
+            parsed = known.models[model] = parse_model(model, data)
+        return parsed  # type: ignore[return-value]
 
     async def _page(self, model: type[M], path: str, params: Params) -> Page[M]:
         data = await self._json("GET", path, params=params)
@@ -256,6 +286,17 @@ class Transport:
         if not isinstance(data, list):
             raise ApiError(200, "The server sent an unexpected answer", code="bad_response")
         return [parse_model(model, item) for item in data]
+
+
+class _Conditional:
+    """One GET's last answer: its ETag, the JSON, and the models parsed from it."""
+
+    __slots__ = ("data", "etag", "models")
+
+    def __init__(self, etag: str, data: Any) -> None:
+        self.etag = etag
+        self.data = data
+        self.models: dict[type, BaseModel] = {}
 
 
 def parse_model(model: type[M], data: Any) -> M:

@@ -5,7 +5,7 @@ import io
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
@@ -19,9 +19,11 @@ from common.schemas import (
     EarningsQuery,
     Page,
 )
+from server.api import etag
 from server.api.deps import DoctorUser, SessionDep
 from server.api.responses import refusals
 from server.models import Doctor
+from server.services import cached_reads
 from server.services import doctor_portal as portal_service
 from server.services import earnings as earnings_service
 
@@ -29,6 +31,7 @@ router = APIRouter(tags=["doctor_portal"])
 
 _DOCTOR_ONLY = refusals({401: "not authenticated", 403: "not a doctor / no doctor profile"})
 CSV_BATCH = 1000
+CSV_FIRST_BATCH = 100  # rows read (and sent) before the first chunk leaves
 
 
 def _csv_stream(session: Session, doctor: Doctor, query: EarningsQuery) -> Iterator[str]:
@@ -37,9 +40,11 @@ def _csv_stream(session: Session, doctor: Doctor, query: EarningsQuery) -> Itera
     writer = csv.writer(buffer)
     writer.writerow(earnings_service.CSV_HEADER)
     currency = earnings_service.clinic_currency(session, doctor.clinic_id)
-    for n, row in enumerate(earnings_service.earnings_rows(session, doctor=doctor, query=query, batch=CSV_BATCH)):
+    rows = earnings_service.earnings_rows(session, doctor=doctor, query=query, batch=CSV_BATCH)
+    for n, row in enumerate(rows, start=1):
         writer.writerow(earnings_service.csv_cells(row, currency))
-        if n % CSV_BATCH == CSV_BATCH - 1:
+        # the first rows go out at once (the download starts now), then in batches
+        if n == CSV_FIRST_BATCH or n % CSV_BATCH == 0:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
@@ -76,11 +81,16 @@ def patients(
     return portal_service.patients(session, doctor=me, query=query)
 
 
-@router.get("/dashboard/doctor", response_model=DoctorDashboard, responses=_DOCTOR_ONLY)
-def dashboard(session: SessionDep, me: DoctorUser) -> DoctorDashboard:
+@router.get(
+    "/dashboard/doctor",
+    response_model=DoctorDashboard,
+    responses={**_DOCTOR_ONLY, 304: {"description": "If-None-Match holds the current ETag"}},
+)
+def dashboard(request: Request, session: SessionDep, me: DoctorUser) -> Response:
     """Today (the clinic's local day): visit counts, revenue by payment status (total and the doctor's share),
-    today's open visits in queue order, and how many CONFIRMED/CHECKED_IN appointments the next 7 days hold."""
-    return portal_service.dashboard(session, doctor=me)
+    today's open visits in queue order, and how many CONFIRMED/CHECKED_IN appointments the next 7 days hold. With
+    an `ETag`: send it back in `If-None-Match` and an unchanged dashboard answers 304."""
+    return etag.answer(request, cached_reads.doctor_dashboard(session, doctor=me))
 
 
 @router.get("/dashboard/doctor/appointments", response_model=Page[AppointmentOut], responses=_DOCTOR_ONLY)

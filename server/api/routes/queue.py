@@ -2,7 +2,7 @@
 
 from typing import Annotated, cast
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
 from common.enums import PHASE_TARGET, VisitStatus
 from common.schemas import (
@@ -16,16 +16,19 @@ from common.schemas import (
     QueueQuery,
     VisitOut,
 )
+from server.api import etag
 from server.api.deps import ReceptionUser, SessionDep, StaffUser
+from server.services import cached_reads
 from server.services import calling as calling_service
 from server.services import queue as queue_service
 
 router = APIRouter(prefix="/queue", tags=["queue"])
 
 
-@router.get("", response_model=QueueBoard)
-def get_queue(session: SessionDep, me: StaffUser, query: Annotated[QueueQuery, Query()]) -> QueueBoard:
-    return queue_service.queue_board(session, actor=me, query=query)
+@router.get("", response_model=QueueBoard, responses={304: {"description": "If-None-Match holds the current ETag"}})
+def get_queue(request: Request, session: SessionDep, me: StaffUser, query: Annotated[QueueQuery, Query()]) -> Response:
+    """The board, with an `ETag`: send it back in `If-None-Match` and an unchanged board answers 304."""
+    return etag.answer(request, cached_reads.board(session, actor=me, query=query))
 
 
 @router.post("/checkin", response_model=VisitOut, status_code=201)

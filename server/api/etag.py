@@ -1,0 +1,22 @@
+"""Answers from services/read_cache.py with an `ETag`, and `304 Not Modified` to a matching `If-None-Match`."""
+
+from __future__ import annotations
+
+from fastapi import Request, Response
+
+from server.services.read_cache import Cached
+
+CACHE_CONTROL = "private, no-cache"  # a client may keep it, but must ask (with If-None-Match) before reusing it
+
+
+def _matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    return any(tag.strip().removeprefix("W/") in (etag, "*") for tag in header.split(","))
+
+
+def answer(request: Request, cached: Cached) -> Response:
+    headers = {"ETag": cached.etag, "Cache-Control": CACHE_CONTROL, "Vary": "Authorization"}
+    if _matches(request.headers.get("if-none-match"), cached.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(cached.body, media_type="application/json", headers=headers)

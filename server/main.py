@@ -12,7 +12,7 @@ from server.api.display_feed import check_display_token, display_channel, displa
 from server.api.responses import COMMON
 from server.api.routes import ROUTERS
 from server.api.socket_auth import authenticate_socket, still_valid_identities
-from server.core import revocations
+from server.core import logredact, revocations
 from server.core.config import get_settings
 from server.core.dbwatch import DatabaseWatch, database_problem
 from server.core.errors import install_error_handlers
@@ -40,6 +40,7 @@ class ClinicApp(socketio.ASGIApp):
 
 def create_app() -> ClinicApp:
     settings = get_settings()
+    logredact.install()  # display tokens ride in URLs: never in the access log
     sio = create_sio(authenticate_socket, redis_url=settings.redis_url, max_message_bytes=settings.max_body_bytes)
     sweeper = SessionSweeper(sio, still_valid_identities, interval=settings.session_sweep_seconds)
     # Appointments not checked in in time become NO_SHOW (safe with several processes: see services/no_shows.py).
@@ -51,6 +52,7 @@ def create_app() -> ClinicApp:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        logredact.install()  # again, in case the runner configured its logging after create_app()
         sink = await attach_to_bus(sio)
         await display_hub.start()
         bus.add_sink(display_hub.sink)

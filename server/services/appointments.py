@@ -30,6 +30,7 @@ from server.services._updates import sent_fields
 from server.services.clinic_time import clinic_tz, local_day_bounds, within_local_days
 from server.services.listing import paginate
 from server.services.locking import lock_row
+from server.services.no_shows import refuse_before_start
 from server.services.scope import doctor_filter, get_clinic, resolve
 from server.services.serializers import APPOINTMENT_LOAD, appointment_out
 
@@ -218,6 +219,7 @@ def update_appointment(
     if changes.get("notes") is not None:
         appt.notes = changes["notes"]
     if changes.get("status") == AppointmentStatus.NO_SHOW:
+        refuse_before_start(appt)  # after a reschedule too: the new start counts
         appt.status = AppointmentStatus.NO_SHOW
     session.flush()
     session.expire(appt, ["doctor", "service"])  # ids may have changed; reload the relationships for the event

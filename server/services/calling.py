@@ -17,6 +17,7 @@ from server.core.errors import Conflict, NotFound
 from server.models import Clinic, Doctor, User, Visit, VisitPriorityChange
 from server.services import audience, outbox
 from server.services.clinic_time import local_today
+from server.services.locking import lock_row
 from server.services.queue import ACTIVE_STATUSES, change_visit_status, priority_rank
 from server.services.scope import resolve
 from server.services.serializers import visit_out
@@ -57,18 +58,30 @@ def call_next(session: Session, *, actor: User, doctor_id: int, room: str = "") 
     """Call the doctor's first WAITING visit of the clinic's today, by priority then check-in. A doctor may call
     only their own next patient (scope.resolve: another doctor's id is 403, another clinic's 404).
 
-    The candidate is locked FOR UPDATE SKIP LOCKED, so two call-next at once take two different visits: the
-    second skips the row the first holds (and sees it CALLED once the first commits)."""
+    The candidate is then locked (FOR UPDATE, waiting for whoever holds it) and re-checked: when another call
+    (a second call-next, or the desk calling or cancelling it) took it meanwhile, the next candidate is tried.
+    So two call-next at once call two different patients, and the head of the queue is never passed over merely
+    because some other transaction holds a lock on its row (a payment being taken references it: SKIP LOCKED
+    used to skip it and call the next patient instead of the emergency)."""
     doctor = resolve(session, actor, Doctor, doctor_id, field="doctor_id")
     timezone = session.scalar(select(Clinic.timezone).where(Clinic.id == doctor.clinic_id)) or "UTC"
     today = local_today(timezone, utcnow())
-    visit_id = session.scalar(
-        select(Visit.id)
-        .where(Visit.doctor_id == doctor.id, Visit.queue_date == today, Visit.status == VisitStatus.WAITING)
-        .order_by(priority_rank(), Visit.check_in_time, Visit.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
-    if visit_id is None:
-        raise NotFound(f"nobody is waiting for {doctor.full_name}", field="doctor_id", code="nobody_waiting")
-    return call(session, actor=actor, visit_id=visit_id, room=room)
+    passed: list[int] = []  # candidates someone else took while this call waited for them
+    while True:
+        visit_id = session.scalar(
+            select(Visit.id)
+            .where(
+                Visit.doctor_id == doctor.id,
+                Visit.queue_date == today,
+                Visit.status == VisitStatus.WAITING,
+                Visit.id.not_in(passed),
+            )
+            .order_by(priority_rank(), Visit.check_in_time, Visit.id)
+            .limit(1)
+        )
+        if visit_id is None:
+            raise NotFound(f"nobody is waiting for {doctor.full_name}", field="doctor_id", code="nobody_waiting")
+        candidate = lock_row(session, Visit, visit_id)  # a fresh read once the lock is ours
+        if candidate is not None and candidate.status == VisitStatus.WAITING:
+            return call(session, actor=actor, visit_id=visit_id, room=room)
+        passed.append(visit_id)

@@ -11,6 +11,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 from common.schemas import CashUpReport
+from server.services.csv_cells import text_cell
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 CSV_COLUMNS = ("section", "name", "count", "amount", "doctor_share", "center_share", "currency")
@@ -26,7 +27,7 @@ def cash_up_csv(report: CashUpReport) -> str:
     out = io.StringIO()
     w = csv.writer(out)
     cur = report.currency
-    w.writerow(["cash-up", report.clinic_name, "date", report.date.isoformat(), "currency", cur])
+    w.writerow(["cash-up", text_cell(report.clinic_name), "date", report.date.isoformat(), "currency", cur])
     w.writerow(CSV_COLUMNS)
     for line in report.by_method:
         w.writerow(["taken_by_method", line.method.value, line.count, _amount(line.amount), "", "", cur])
@@ -34,7 +35,7 @@ def cash_up_csv(report: CashUpReport) -> str:
         w.writerow(
             [
                 "taken_by_doctor",
-                d.doctor_name,
+                text_cell(d.doctor_name),
                 d.count,
                 _amount(d.amount),
                 _amount(d.doctor_share),

@@ -16,6 +16,7 @@ from common.enums import PaymentStatus
 from common.schemas import EarningRow, EarningsGroup, EarningsPage, EarningsQuery, EarningsSummary
 from server.models import Clinic, Doctor, Patient, Payment, PaymentDayTotal, Service, Visit
 from server.services.clinic_time import clinic_timezone, local_today, within_local_days
+from server.services.csv_cells import text_cell
 from server.services.money import ZERO
 from server.services.serializers import earning_row
 
@@ -173,8 +174,8 @@ def csv_cells(row: EarningRow, currency: str) -> tuple[str, ...]:
     return (
         str(row.payment_id),
         row.date.astimezone(UTC).isoformat(),
-        row.patient_name,
-        row.service_name,
+        text_cell(row.patient_name),  # names are typed in by people: never a live spreadsheet formula
+        text_cell(row.service_name),
         f"{row.amount:.2f}",
         f"{row.doctor_share:.2f}",
         row.status.value,

@@ -34,12 +34,25 @@ def _tell(session: Session, appt: Appointment) -> None:
     outbox.stage(session, ev.APPOINTMENT_UPDATED, body, clinic_id=appt.clinic_id, doctors=(appt.doctor_id,))
 
 
+def refuse_before_start(appt: Appointment, now: datetime | None = None) -> None:
+    """A patient can only fail to show up once their appointment has begun: marking a later one NO_SHOW would
+    free its slot while the patient may still come (to call it off, cancel it). 409 coded `not_started`."""
+    if (now or utcnow()) < appt.start_time:
+        raise Conflict(
+            "this appointment has not started yet; cancel it instead if the patient will not come",
+            code="not_started",
+            current_status=appt.status.value,
+            start_time=appt.start_time.isoformat(),
+        )
+
+
 def mark_no_show(session: Session, *, actor: User, appointment_id: int) -> AppointmentOut:
-    """The desk marks a CONFIRMED appointment (not checked in) a no-show; anything else is 409."""
+    """The desk marks a CONFIRMED appointment (not checked in) that has begun a no-show; anything else is 409."""
     appt = resolve(session, actor, Appointment, appointment_id, lock=True)
     if appt.status != AppointmentStatus.CONFIRMED:
         what = "checked in" if appt.status == AppointmentStatus.CHECKED_IN else appt.status.value.lower()
         raise Conflict(f"a {what} appointment cannot be marked a no-show", current_status=appt.status.value)
+    refuse_before_start(appt)
     appt.status = AppointmentStatus.NO_SHOW
     session.flush()
     _tell(session, appt)

@@ -25,7 +25,7 @@ def floor(committed_db):
         "service": make_service(db, clinic, price="40.00"),
         "patients": [make_patient(db, clinic) for _ in range(3)],
     }
-    start = datetime.now(UTC) + timedelta(hours=2)
+    start = datetime.now(UTC) - timedelta(minutes=5)  # begun: only then can it be a no-show
     w["appointment"] = Appointment(
         clinic_id=clinic.id,
         patient_id=w["patients"][0].id,

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from client_reception.app import ReceptionApp
 from client_reception.views.main_window import CHECKIN
 from common.enums import AppointmentStatus, Phase
+from server.models import Appointment
 from tests.factories import auth, make_visit
 from tests.reception.conftest import Desk, make_appointment, settle
 from tests.support.qt import arun, screenshot, until
@@ -94,8 +95,13 @@ def test_no_show_and_cancel_with_a_reason_from_the_check_in_screen(
         doctor=desk.doctors[0],
         start=datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=40),
     )
-    committed_db.commit()
     aisha, tom = desk.appointments
+    begun = datetime.now(UTC).replace(second=0, microsecond=0)
+    for appointment, minutes in ((aisha, 2), (tom, 1)):  # only an appointment that has begun can be a no-show
+        row = committed_db.get(Appointment, appointment.id)
+        row.start_time = begun - timedelta(minutes=minutes)
+        row.end_time = row.start_time + timedelta(minutes=30)
+    committed_db.commit()
 
     def listed() -> list[str]:
         return [a.patient.full_name for a in app.checkin.model.rows]

@@ -136,6 +136,10 @@ def test_update_rechecks_and_recomputes(client, db):
     r = client.patch(f"/appointments/{a['id']}", json={"status": "COMPLETED"}, headers=rec)
     assert r.status_code == 422
     r = client.patch(f"/appointments/{a['id']}", json={"status": "NO_SHOW"}, headers=rec)
+    assert r.status_code == 409 and r.json()["code"] == "not_started"  # a 2030 appointment has not begun
+    db.get(Appointment, a["id"]).start_time = datetime.now(UTC) - timedelta(minutes=1)
+    db.flush()
+    r = client.patch(f"/appointments/{a['id']}", json={"status": "NO_SHOW"}, headers=rec)
     assert r.json()["status"] == "NO_SHOW"
     r = client.patch(f"/appointments/{a['id']}", json={"start_time": MONDAY_9.isoformat()}, headers=rec)
     assert r.status_code == 409 and r.json()["current_status"] == "NO_SHOW"

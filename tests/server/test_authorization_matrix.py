@@ -164,7 +164,7 @@ EXPECT: dict[tuple[str, str], Case] = {
     ("POST", "/appointments/{appointment_id}/cancel"): Case(
         "/appointments/{appointment}/cancel", DOCTORS_ROW, lambda w: {"reason": "ill"}
     ),
-    ("POST", "/appointments/{appointment_id}/no-show"): Case("/appointments/{appointment}/no-show", DESK_WORK),
+    ("POST", "/appointments/{appointment_id}/no-show"): Case("/appointments/{begun_appointment}/no-show", DESK_WORK),
     # the queue, visits, consultations
     ("GET", "/queue"): Case("/queue", CLINIC_ROW, params={"clinic_id": "{clinic}"}),
     ("POST", "/queue/checkin"): Case(
@@ -269,6 +269,15 @@ def world(engine) -> Iterator[W]:
             end_time=SLOT + timedelta(days=1, minutes=30),
         )
         db.add(appointment)
+        begun = Appointment(  # only an appointment that has begun can be marked a no-show
+            clinic_id=clinic.id,
+            patient_id=patient.id,
+            doctor_id=doctor.id,
+            service_id=service.id,
+            start_time=datetime.now(UTC) - timedelta(minutes=5),
+            end_time=datetime.now(UTC) + timedelta(minutes=25),
+        )
+        db.add(begun)
         users = {
             "admin": make_user(db, role=Role.ADMIN),
             "desk": make_user(db, role=Role.RECEPTIONIST, clinic=clinic),
@@ -302,6 +311,7 @@ def world(engine) -> Iterator[W]:
             "paid": paid.id,
             "pending": pending.id,
             "appointment": appointment.id,
+            "begun_appointment": begun.id,
             "spare_user": spare.id,
             "display_token": display_token.id,
             "display_secret": display_secret,  # type: ignore[dict-item]  # a str among ids

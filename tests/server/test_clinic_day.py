@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from common import events as ev
 from common.enums import Role
 from common.events import EVENT_SCHEMAS, parse_event
-from server.models import Clinic, Doctor
+from server.models import Appointment, Clinic, Doctor
 from server.services.audience import ALLOWED, Audience
 from tests.factories import auth, make_clinic, make_doctor, make_patient, make_service, make_user, token_for
 from tests.support.events import SocketRecorder
@@ -91,6 +91,16 @@ def day(committed_db):
         "patients": [make_patient(db, one) for _ in range(5)],
         "patient2": make_patient(db, two),
     }
+    begun = datetime.now(UTC) - timedelta(minutes=10)  # only an appointment that has begun can be a no-show
+    w["late"] = Appointment(
+        clinic_id=one.id,
+        patient_id=w["patients"][3].id,
+        doctor_id=w["b"].id,
+        service_id=w["service"].id,
+        start_time=begun,
+        end_time=begun + timedelta(minutes=30),
+    )
+    db.add(w["late"])
     db.commit()
     return w
 
@@ -120,8 +130,8 @@ async def _run_the_day(url: str, w: dict[str, Any]) -> dict[str, Any]:
     facts["moved_appointment"] = moved["id"]
     dropped = await call(desk, "POST", "/appointments", booking(p[2], b, 2), 201)
     await call(desk, "POST", f"/appointments/{dropped['id']}/cancel", {"reason": "patient ill"})
-    absent = await call(desk, "POST", "/appointments", booking(p[3], b, 4), 201)
-    await call(desk, "POST", f"/appointments/{absent['id']}/no-show")
+    await call(desk, "POST", "/appointments", booking(p[3], b, 4), 201)
+    await call(desk, "POST", f"/appointments/{w['late'].id}/no-show")  # began 10 minutes ago
 
     # check-ins: from the kept appointment (A), walk-ins for B (with a note) and for A (then cancelled)
     v1 = await call(desk, "POST", "/queue/checkin", {"appointment_id": kept["id"]}, 201)

@@ -151,6 +151,25 @@ async def test_the_clinics_settings_reach_its_screens(live_server, desk_world):
             assert state["now_serving"][0]["patient_initials"] == "A.O."
 
 
+async def test_turning_initials_off_takes_them_off_the_open_screens_at_once(live_server, desk_world):
+    """The clinic's display settings are on the screens too: PATCH /clinics (no queue event at all) is pushed, so
+    initials switched off leave the wall at once, not at the next call; a new name shows at once."""
+    w = desk_world
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=10) as http:
+        clinic = f"/clinics/{w['clinic']}"
+        assert (await http.patch(clinic, json={"display_names": "initials"}, headers=w["admin"])).status_code == 200
+        token = await new_token(http, w)
+        await call(http, w, (await checkin(http, w))["id"])
+        async with stream(http, w["clinic"], token["token"]) as screen:
+            first = await screen.state()
+            assert [s["patient_initials"] for s in first["now_serving"]] == ["A.O."]
+            r = await http.patch(clinic, json={"display_names": "none", "name": "Harbour Health"}, headers=w["admin"])
+            assert r.status_code == 200, r.text
+            state = await screen.state(timeout=2)
+            assert [s["patient_initials"] for s in state["now_serving"]] == [None]
+            assert state["clinic_name"] == "Harbour Health"
+
+
 @pytest.fixture(scope="module")
 def redis_pair(database_url: str) -> Iterator[tuple[ServerProcess, ServerProcess]]:
     redis.Redis.from_url(REDIS_URL).ping()  # fail loudly if Redis is missing, rather than skip

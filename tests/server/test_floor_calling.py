@@ -5,7 +5,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from common.enums import PaymentStatus, Priority, Role, VisitStatus
@@ -229,6 +229,51 @@ def test_concurrent_call_next_never_calls_one_visit_twice(engine, committed_db):
     committed_db.expire_all()
     trail = committed_db.scalars(select(VisitStatusChange).where(VisitStatusChange.visit_id.in_(called))).all()
     assert len(trail) == n - 2  # one WAITING -> CALLED each
+
+
+def test_call_next_waits_for_a_locked_head_of_the_queue_instead_of_passing_it_over(engine, committed_db):
+    """A payment being taken for the emergency patient holds a key-share lock on its visit row (the foreign key
+    check of the insert); call-next used SKIP LOCKED and so called the next, normal patient instead."""
+    w = _world(committed_db)
+    normal = _visit(committed_db, w, minutes_ago=30)
+    emergency = _visit(committed_db, w, minutes_ago=1, priority=Priority.EMERGENCY)
+    committed_db.commit()
+    rec_id, doctor_id = w["rec"].id, w["doctor"].id
+    with Session(engine) as cashier:
+        cashier.execute(select(Visit.id).where(Visit.id == emergency.id).with_for_update(key_share=True, read=True))
+
+        def press() -> int:
+            with Session(engine, expire_on_commit=False) as session:
+                return call_next(session, actor=session.get(User, rec_id), doctor_id=doctor_id).id
+
+        with ThreadPoolExecutor(1) as pool:
+            pressed = pool.submit(press)
+            threading.Event().wait(0.5)  # call-next is now waiting for the cashier's lock (or done, wrongly)
+            cashier.commit()
+            assert pressed.result(timeout=30) == emergency.id
+    committed_db.expire_all()
+    assert committed_db.get(Visit, normal.id).status == S.WAITING
+
+
+def test_call_next_tries_the_next_one_when_its_candidate_was_taken_meanwhile(engine, committed_db):
+    """The desk calls the head of the queue while call-next waits for its row: call-next calls the next one."""
+    w = _world(committed_db)
+    first, second = _visit(committed_db, w, minutes_ago=20), _visit(committed_db, w, minutes_ago=10)
+    committed_db.commit()
+    rec_id, doctor_id = w["rec"].id, w["doctor"].id
+    with Session(engine) as desk:
+        desk.scalars(select(Visit).where(Visit.id == first.id).with_for_update()).one()
+
+        def press() -> int:
+            with Session(engine, expire_on_commit=False) as session:
+                return call_next(session, actor=session.get(User, rec_id), doctor_id=doctor_id).id
+
+        with ThreadPoolExecutor(1) as pool:
+            pressed = pool.submit(press)
+            threading.Event().wait(0.5)
+            desk.execute(update(Visit).where(Visit.id == first.id).values(status=S.CALLED))
+            desk.commit()
+            assert pressed.result(timeout=30) == second.id
 
 
 # --- the send limit ------------------------------------------------------------------------------------------

@@ -81,6 +81,22 @@ def test_a_checked_in_appointment_is_not_a_no_show(client, db):
     assert client.post(f"/appointments/{appt.id}/no-show", headers=auth(w["doctor"].user)).status_code == 403
 
 
+def test_an_appointment_that_has_not_begun_is_not_a_no_show(client, db):
+    """The patient of an appointment later today or next week may still come: the desk cannot mark it a no-show
+    (which would free the slot), by the route or by PATCH status; once it has begun, it can."""
+    w = _world(db)
+    later = _appointment(db, w, minutes_ago=-60 * 24 * 7)
+    with recorded_events() as events:
+        r = client.post(f"/appointments/{later.id}/no-show", headers=auth(w["rec"]))
+        patched = client.patch(f"/appointments/{later.id}", json={"status": "NO_SHOW"}, headers=auth(w["rec"]))
+    for answer in (r, patched):
+        assert answer.status_code == 409 and answer.json()["code"] == "not_started", answer.text
+        assert answer.json()["current_status"] == "CONFIRMED"
+    assert events == [] and _status(db, later) == A.CONFIRMED
+    begun = _appointment(db, w, minutes_ago=1)
+    assert client.post(f"/appointments/{begun.id}/no-show", headers=auth(w["rec"])).status_code == 200
+
+
 def test_the_day_list_leaves_no_shows_out_unless_asked(client, db):
     w = _world(db)
     kept, gone = _appointment(db, w, minutes_ago=5), _appointment(db, w, minutes_ago=10, status=A.NO_SHOW)

@@ -145,8 +145,10 @@ def _apply_effects(
             visit.room = room
     elif target == S.IN_PROGRESS:
         visit.start_time = now
-    elif target == S.WAITING:  # undo of "with doctor"
-        visit.start_time = None
+    elif target == S.WAITING:  # undo of "with doctor": back in the queue, no longer called (the waiting-room
+        visit.start_time = None  # screen must not show the old call if they are sent in without a new one)
+        visit.called_at = None
+        visit.room = ""
     elif target == S.COMPLETED:
         visit.end_time = now
         if notes is not None:
@@ -200,7 +202,10 @@ def change_visit_status(
     if actor.role not in allowed:
         raise Forbidden(f"a {actor.role.value.lower()} cannot move a visit from {current.value} to {target.value}")
     if target == S.IN_PROGRESS:
-        _refuse_busy_doctor(session, visit, confirm=confirm)
+        # The limit protects a doctor from being sent more patients than they asked for; a doctor who takes a
+        # patient in themselves has decided (their app has nowhere to confirm, and needs none).
+        own_doctor = actor.doctor is not None and actor.doctor.id == visit.doctor_id
+        _refuse_busy_doctor(session, visit, confirm=confirm or own_doctor)
 
     visit.status = target
     visit.version += 1

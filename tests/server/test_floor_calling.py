@@ -306,6 +306,30 @@ def test_send_limit_follows_the_clinic_and_the_doctor(client, db):
     assert r.status_code == 409 and r.json()["code"] == "doctor_busy" and "2 patients" in r.json()["detail"]
 
 
+def test_the_limit_is_the_desks_a_doctor_taking_a_patient_in_needs_no_confirmation(client, db):
+    """Found in use: the doctor app pressing "Start" on a second patient got doctor_busy with nowhere to confirm."""
+    w = _world(db)
+    _visit(db, w, status=S.IN_PROGRESS)
+    second = _visit(db, w)
+    move = {"visit_id": second.id, "phase": "with_doctor"}
+    r = client.post("/queue/phase/move", json=move, headers=auth(w["doctor"].user))
+    assert r.status_code == 200 and r.json()["status"] == "IN_PROGRESS"
+
+
+def test_undo_of_a_send_clears_the_call(client, db):
+    """Back to waiting is back in the queue: the old call (room, time) must not reappear on the waiting-room
+    screen when the patient is later sent in without a new call."""
+    w = _world(db)
+    visit = _visit(db, w)
+    r = client.post("/queue/call", json={"visit_id": visit.id, "room": "Room 4"}, headers=auth(w["rec"]))
+    assert r.status_code == 200 and r.json()["room"] == "Room 4"
+    sent = client.post("/queue/phase/move", json={"visit_id": visit.id, "phase": "with_doctor"}, headers=auth(w["rec"]))
+    assert sent.status_code == 200
+    back = client.post("/queue/phase/move", json={"visit_id": visit.id, "phase": "waiting"}, headers=auth(w["rec"]))
+    assert back.status_code == 200
+    assert back.json()["status"] == "WAITING" and back.json()["room"] == "" and back.json()["called_at"] is None
+
+
 # --- the board's payment status ------------------------------------------------------------------------------
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from PySide6.QtCore import QObject, Signal
 
 from client_reception.viewmodels.catalog import Catalog
@@ -47,6 +49,12 @@ class CheckInViewModel(ViewModel):
     @staticmethod
     def can_check_in(appointment: AppointmentOut | None) -> bool:
         return appointment is not None and appointment.status == AppointmentStatus.CONFIRMED
+
+    @staticmethod
+    def can_mark_no_show(appointment: AppointmentOut | None, now: datetime | None = None) -> bool:
+        """Only an appointment that has begun can be a no-show (the server refuses the others: 409 not_started)."""
+        begun = appointment is not None and appointment.start_time <= (now or datetime.now(UTC))
+        return begun and CheckInViewModel.can_check_in(appointment)
 
     async def check_in_appointment(self, appointment_id: int, priority: Priority = Priority.NORMAL) -> VisitOut:
         visit = await self.run(self.api.checkin(appointment_id=appointment_id, priority=priority))

@@ -180,7 +180,13 @@ class CheckInView(QWidget):
         appointment = self.vm.appointment_at(row) if row is not None else None
         idle = not self.vm.busy
         self.checkin_button.setEnabled(idle and self.vm.can_check_in(appointment))
-        self.no_show_button.setEnabled(idle and self.vm.can_check_in(appointment))
+        no_show = self.vm.can_mark_no_show(appointment)
+        self.no_show_button.setEnabled(idle and no_show)
+        self.no_show_button.setToolTip(
+            "Mark the selected appointment as a no-show"
+            if no_show or appointment is None
+            else "Only an appointment that has begun can be marked a no-show"
+        )
         self.cancel_appointment_button.setEnabled(idle and self.vm.can_check_in(appointment))
         ready = self.patient is not None and self.doctor.currentData() is not None
         self.walkin_button.setEnabled(idle and ready and self.service.currentData() is not None)

@@ -115,6 +115,10 @@ def test_no_show_and_cancel_with_a_reason_from_the_check_in_screen(
         await until(lambda: window.indicator.state == "connected", 10)
         await settle(app)
         assert not view.no_show_button.isEnabled() and not view.cancel_appointment_button.isEnabled()
+        # an appointment still to come can be cancelled, not marked a no-show (the server would refuse it)
+        select(later.id)
+        assert view.cancel_appointment_button.isEnabled() and not view.no_show_button.isEnabled()
+        assert "begun" in view.no_show_button.toolTip()
 
         # no-show, confirmed
         select(aisha.id)

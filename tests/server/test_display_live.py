@@ -151,6 +151,7 @@ async def test_the_clinics_settings_reach_its_screens(live_server, desk_world):
             assert state["now_serving"][0]["patient_initials"] == "A.O."
 
 
+@pytest.mark.asyncio
 async def test_turning_initials_off_takes_them_off_the_open_screens_at_once(live_server, desk_world):
     """The clinic's display settings are on the screens too: PATCH /clinics (no queue event at all) is pushed, so
     initials switched off leave the wall at once, not at the next call; a new name shows at once."""

@@ -30,7 +30,7 @@ class PatientPanel(QWidget):
         left_layout = QVBoxLayout(self)
         left_layout.setContentsMargins(0, 0, 8, 0)
         patient_card, pl = card_frame("patientPanel")
-        self.patient_name = label("", "cardName", elide=True)
+        self.patient_name = label("", "cardName", wrap=True)  # read in full: it wraps
         self.patient_name.setObjectName("patientName")
         pl.addWidget(self.patient_name)
         self.allergies = label("", "allergiesLabel", wrap=True)

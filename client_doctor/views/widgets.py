@@ -177,7 +177,9 @@ class SentInBar(QFrame):
         self.visit_id: int | None = None
         row = QHBoxLayout(self)
         row.setContentsMargins(12, 6, 8, 6)
-        self.text = label("", "sentInText")
+        self.text = ElidedLabel("")  # a long name gives way to the buttons; "was sent in" stays readable
+        self.text.setObjectName("sentInText")
+        self.text.mode = Qt.TextElideMode.ElideMiddle
         row.addWidget(self.text)
         self.open_button = QPushButton("Open")
         self.open_button.setObjectName("sentInOpen")

@@ -11,8 +11,11 @@ MIN_CHARS = 8  # the least it shrinks to: a few characters and the ellipsis
 
 
 class ElidedLabel(QLabel):
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self, text: str = "", parent: QWidget | None = None, *, mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight
+    ) -> None:
         super().__init__(text, parent)
+        self.mode = mode  # ElideMiddle keeps the end of a sentence ("… was sent in") readable
         self._own_tooltip = ""
         self.setWordWrap(False)
         self.setMinimumWidth(0)
@@ -38,7 +41,7 @@ class ElidedLabel(QLabel):
 
     def shown_text(self) -> str:
         """What is painted: the text, cut with "…" to the width there is."""
-        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width())
+        return self.fontMetrics().elidedText(self.text(), self.mode, self.contentsRect().width())
 
     def _update_tooltip(self) -> None:
         if not self._own_tooltip:

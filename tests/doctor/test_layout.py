@@ -113,12 +113,30 @@ def test_every_page_fits_800_px_and_1280x720(busy_day: Scene, open_app, qloop):
             if index == 2:  # My Patients: a patient selected, their visits shown
                 await until(lambda: w.patients_vm.model.total >= 1 and w.patients_vm.pending == 0, 10)
                 w.patients_view.table.selectRow(0)
+            if index == 3:  # Schedule: the appointment's details open beside the list
+                view = w.schedule_view
+                await until(lambda v=view: scene.appointment.id in v.appointment_ids(), 10)
+                assert view.select(scene.appointment.id)
+                view.show_details()
+                await until(lambda v=view: v.details.isVisible() and v.details.history_model.rowCount() > 0, 10)
             await page_shots(section.lower().replace("'", "").replace(" ", "_"))
+            if index == 0:  # the long name is cut with "…" on its card, and whole in the tooltip
+                card = next(c for c in w.today_view.cards.values() if c.visit.patient.full_name == LONG_NAME)
+                assert card.name.text() == LONG_NAME and card.name.toolTip() == LONG_NAME
+                assert card.name.shown_text().endswith("…")  # type: ignore[attr-defined]
         w.nav.setCurrentRow(0)
         active = next(c.visit for c in w.today_view.cards.values() if c.visit.status == VisitStatus.IN_PROGRESS)
         w.open_consultation(active.id)
         await until(lambda: w.in_consultation and w.consultation_vm.data is not None, 10)
+        w.sent_in_bar.announce(0, LONG_NAME)  # another patient sent in meanwhile: the bar over the page
+        w.consultation_view.print_panel.start("prescription")  # the print options open too
         await page_shots("consultation")
+        assert w.sent_in_bar.open_button.isVisible()
+        w.resize(800, 700)
+        await asyncio.sleep(0.2)
+        assert w.sent_in_bar.text.toolTip() == f"{LONG_NAME} was sent in — "  # cut at 800 px: whole in the tooltip
+        w.sent_in_bar.dismiss()
+        w.consultation_view.print_panel.hide()
         w.open_record(scene.own_history[0].id)
         await until(lambda: w.in_record and w.record_vm.record is not None, 10)
         await page_shots("visit_record")

@@ -95,6 +95,8 @@ class ScheduleView(QWidget):
         self.tree.setIndentation(12)
         self.tree.setItemsExpandable(False)
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setMinimumSectionSize(40)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the columns share the width
         self.empty = label(EMPTY_TEXT, "scheduleEmpty", wrap=True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         # One of the two fills the page: the list, or the empty state in its place.
@@ -175,6 +177,8 @@ class ScheduleView(QWidget):
                     ]
                 )
                 child.setData(0, Qt.ItemDataRole.UserRole, appt.id)  # for tests and actions
+                for col in range(self.tree.columnCount()):  # a narrow column ends in "…": the whole text on hover
+                    child.setToolTip(col, child.text(col))
                 header.addChild(child)
             header.setExpanded(True)
         self.body.setCurrentWidget(self.tree if groups else self.empty)

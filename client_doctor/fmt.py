@@ -32,8 +32,8 @@ def wait(minutes: int | None) -> str:
     return shared.format_wait(minutes)
 
 
-def minutes_since(value: datetime) -> int:
-    return shared.minutes_since(value)
+def minutes_since(value: datetime, now: datetime | None = None) -> int:
+    return shared.minutes_since(value, now)
 
 
 def minutes_between(start: datetime, end: datetime) -> int:

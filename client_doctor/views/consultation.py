@@ -23,6 +23,7 @@ from client_doctor.views.print_panel import PrintPanel
 from client_doctor.views.style import MESSAGE_STYLES
 from client_doctor.views.widgets import label
 from common.enums import VisitStatus
+from common.qt.flow_layout import flow_widget
 from common.qt.paged_model import PagedTableModel
 from common.qt.table_model import Column
 from common.schemas import HistoryVisit, VisitOut
@@ -68,7 +69,7 @@ class ConsultationView(QWidget):
         self.back.setAccessibleName("Back to Today's Work")
         self.back.clicked.connect(self.back_requested.emit)
         top.addWidget(self.back)
-        self.title = label("Consultation", "pageTitle")
+        self.title = label("Consultation", "pageTitle", elide=True)
         top.addWidget(self.title, 1)
         self.status = label("", "cardBadge")
         self.status.setObjectName("visitStatus")
@@ -111,10 +112,9 @@ class ConsultationView(QWidget):
         self.prescription.setPlaceholderText("Medication, dose, duration…")
         rl.addWidget(self.prescription, 1)
 
-        actions = QHBoxLayout()
-        self.draft_state = label("", "statNote")
+        self.draft_state = label("", "statNote", wrap=True)
         self.draft_state.setObjectName("draftState")
-        actions.addWidget(self.draft_state, 1)
+        rl.addWidget(self.draft_state)
         self.print_rx = QPushButton("Print prescription…")
         self.print_rx.setObjectName("printPrescription")
         self.print_rx.setAccessibleName("Print or save the prescription as PDF")
@@ -127,17 +127,16 @@ class ConsultationView(QWidget):
         self.follow_up.setObjectName("bookFollowUp")
         self.follow_up.setAccessibleName("Book a follow-up appointment for this patient")
         self.follow_up.clicked.connect(self._ask_follow_up)
-        actions.addWidget(self.follow_up)
-        actions.addWidget(self.print_rx)
-        actions.addWidget(self.print_summary)
         self.complete = QPushButton("Complete consultation")
         self.complete.setObjectName("completeButton")
         self.complete.setProperty("primary", True)
         self.complete.setToolTip("Complete the consultation (Ctrl+Enter)")
         self.complete.setAccessibleName("Complete the consultation")
         self.complete.clicked.connect(self.ask_complete)
-        actions.addWidget(self.complete)
-        rl.addLayout(actions)
+        self.action_bar = flow_widget(
+            right, self.complete, self.follow_up, self.print_rx, self.print_summary, name="consultationActions"
+        )
+        rl.addWidget(self.action_bar)
 
         # A non-blocking confirmation: an inline bar instead of a modal dialog.
         self.confirm_bar = QFrame()

@@ -37,6 +37,7 @@ from client_doctor.viewmodels.earnings import EarningsQuery, EarningsViewModel
 from client_doctor.views.style import ACCENT
 from client_doctor.views.widgets import StatCard, label
 from common.enums import PaymentMethod, PaymentStatus
+from common.qt.flow_layout import FlowLayout, flow_widget, labelled
 from common.qt.paged_model import PagedTableModel
 from common.qt.table_model import RIGHT, Column
 from common.schemas import EarningsGroup, EarningsSummary
@@ -89,8 +90,7 @@ class EarningsView(QWidget):
         root.setContentsMargins(24, 20, 24, 20)
         root.setSpacing(12)
         header = QHBoxLayout()
-        header.addWidget(label("My Earnings", "pageTitle"))
-        header.addStretch(1)
+        header.addWidget(label("My Earnings", "pageTitle", elide=True), 1)
         self.export = QPushButton("Export CSV…")
         self.export.setObjectName("exportButton")
         self.export.clicked.connect(self.choose_export_path)
@@ -102,16 +102,17 @@ class EarningsView(QWidget):
         self.export_status.hide()
         root.addWidget(self.export_status)
 
-        cards = QHBoxLayout()
+        cards_box = QWidget()
+        cards_box.setObjectName("earningsCards")
+        cards = FlowLayout(cards_box, spacing=10)
         self.card_paid = StatCard("Total paid (your share)", "total_paid")
         self.card_pending = StatCard("Pending", "pending")
         self.card_refunded = StatCard("Refunded", "refunded")
         self.card_month = StatCard("This month", "this_month")
         for card in (self.card_paid, self.card_pending, self.card_refunded, self.card_month):
             cards.addWidget(card)
-        root.addLayout(cards)
+        root.addWidget(cards_box)
 
-        filters = QHBoxLayout()
         self.start = _date_edit("startDate")
         self.end = _date_edit("endDate")
         self.status = _combo("statusFilter", [("All statuses", None)] + [(fmt.title(s), s) for s in PaymentStatus])
@@ -119,19 +120,20 @@ class EarningsView(QWidget):
         self.group = _combo(
             "groupBy", [("No grouping", None), ("Group by date", "date"), ("Group by status", "status")]
         )
-        widget: QWidget
-        for text, widget in (("From", self.start), ("To", self.end)):
-            filters.addWidget(label(text))
-            filters.addWidget(widget)
-        filters.addWidget(self.status)
-        filters.addWidget(self.method)
         self.clear = QPushButton("Clear filters")
         self.clear.setObjectName("clearFilters")
         self.clear.clicked.connect(self.clear_filters)
-        filters.addWidget(self.clear)
-        filters.addStretch(1)
-        filters.addWidget(self.group)
-        root.addLayout(filters)
+        self.filters = flow_widget(
+            self,
+            labelled(self, "From", self.start),
+            labelled(self, "To", self.end),
+            self.status,
+            self.method,
+            self.clear,
+            self.group,
+            name="earningsFilters",
+        )
+        root.addWidget(self.filters)
         self.count = label("", "statNote")
         self.count.setObjectName("earningsCount")
         root.addWidget(self.count)

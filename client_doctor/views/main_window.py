@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 
 TODAY, EARNINGS, PATIENTS, SCHEDULE = range(4)
 SECTIONS = ("Today's Work", "My Earnings", "My Patients", "Schedule")
+SIDEBAR_WIDTH = 180  # 800 px side by side leaves the pages 620
 
 
 class DoctorMainWindow(QMainWindow):
@@ -91,11 +92,11 @@ class DoctorMainWindow(QMainWindow):
 
         sidebar = QWidget()
         sidebar.setObjectName("sidebar")
-        sidebar.setFixedWidth(220)
+        sidebar.setFixedWidth(SIDEBAR_WIDTH)
         side = QVBoxLayout(sidebar)
         side.setContentsMargins(0, 0, 0, 0)
         side.setSpacing(0)
-        side.addWidget(label("Consulting room", "appTitle"))
+        side.addWidget(label("Consulting room", "appTitle", wrap=True))
         side.addWidget(
             label(doctor.full_name + (f" · {doctor.specialty}" if doctor.specialty else ""), "doctorName", wrap=True)
         )

@@ -11,6 +11,8 @@ from client_doctor.views.style import ALLERGY_STYLE, NO_ALLERGY_STYLE
 from client_doctor.views.widgets import label
 from common.schemas import VisitDetail, VisitOut
 
+MIN_WIDTH = 250  # beside the editors at 800 px: the labels and a phone number still on one line
+
 
 def card_frame(name: str) -> tuple[QFrame, QVBoxLayout]:
     frame = QFrame()
@@ -24,15 +26,17 @@ def card_frame(name: str) -> tuple[QFrame, QVBoxLayout]:
 class PatientPanel(QWidget):
     def __init__(self, parent: QWidget | None = None, *, visit_title: str = "Current visit") -> None:
         super().__init__(parent)
+        self.setMinimumWidth(MIN_WIDTH)
         left_layout = QVBoxLayout(self)
         left_layout.setContentsMargins(0, 0, 8, 0)
         patient_card, pl = card_frame("patientPanel")
-        self.patient_name = label("", "cardName")
+        self.patient_name = label("", "cardName", wrap=True)  # read in full: it wraps
         self.patient_name.setObjectName("patientName")
         pl.addWidget(self.patient_name)
         self.allergies = label("", "allergiesLabel", wrap=True)
         pl.addWidget(self.allergies)
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.phone = label(name="patientPhone")
         self.age = label(name="patientAge")
         self.gender = label(name="patientGender")
@@ -47,10 +51,11 @@ class PatientPanel(QWidget):
         visit_card, vl = card_frame("currentVisit")
         vl.addWidget(label(visit_title, "sectionTitle"))
         vform = QFormLayout()
-        self.service = label(name="visitService")
-        self.appointment = label(name="visitAppointment")
-        self.checkin = label(name="visitCheckin")
-        self.wait = label(name="visitWait")
+        vform.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.service = label(name="visitService", wrap=True)
+        self.appointment = label(name="visitAppointment", wrap=True)
+        self.checkin = label(name="visitCheckin", wrap=True)
+        self.wait = label(name="visitWait", wrap=True)
         vform.addRow("Service", self.service)
         vform.addRow("Appointment", self.appointment)
         vform.addRow("Checked in", self.checkin)

@@ -9,10 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QComboBox, QFileDialog, QFrame, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QFileDialog, QFrame, QPushButton, QWidget
 
 from client_doctor.printing import PAGE_SIZES, TITLES, print_to, write_pdf
 from client_doctor.views.widgets import label
+from common.qt.flow_layout import FlowLayout
 
 # kind ("prescription" | "summary") -> (the document's HTML, a file name stem), or None when nothing is loaded
 ContentSource = Callable[[str], tuple[str, str] | None]
@@ -27,8 +28,7 @@ class PrintPanel(QFrame):
         self.kind = "prescription"
         self.last_pdf: Path | None = None
         self.dialog: QFileDialog | QPrintDialog | None = None
-        row = QHBoxLayout(self)
-        row.setContentsMargins(12, 6, 8, 6)
+        row = FlowLayout(self, spacing=6, margins=6)  # wraps when the page is narrow
         self.title = label("", "sectionTitle")
         row.addWidget(self.title)
         self.page = QComboBox()
@@ -54,7 +54,10 @@ class PrintPanel(QFrame):
             row.addWidget(button)
         self.status = label("", "statNote", wrap=True)
         self.status.setObjectName("printStatus")
-        row.addWidget(self.status, 1)
+        row.addWidget(self.status)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         self.hide()
 
     @property

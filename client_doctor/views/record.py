@@ -20,6 +20,7 @@ from client_doctor.viewmodels.record import VisitRecord, VisitRecordViewModel
 from client_doctor.views.patient_panel import PatientPanel
 from client_doctor.views.print_panel import PrintPanel
 from client_doctor.views.widgets import label
+from common.qt.flow_layout import flow_widget
 from common.qt.table_model import RIGHT, Column, RowTableModel
 from common.schemas import PaymentOut, TimelineEntry
 
@@ -91,7 +92,7 @@ class VisitRecordView(QWidget):
         self.back.setToolTip("Back (Esc or Alt+Left)")
         self.back.clicked.connect(self.back_requested.emit)
         top.addWidget(self.back)
-        self.title = label("Visit record", "pageTitle")  # styled by its object name
+        self.title = label("Visit record", "pageTitle", elide=True)  # styled by its object name
         top.addWidget(self.title, 1)
         self.print_rx = QPushButton("Print prescription…")
         self.print_rx.setObjectName("recordPrintPrescription")
@@ -101,12 +102,11 @@ class VisitRecordView(QWidget):
         self.print_summary.setObjectName("recordPrintSummary")
         self.print_summary.setAccessibleName("Print or save the visit summary as PDF")
         self.print_summary.clicked.connect(lambda: self.print_panel.start(SUMMARY))
-        top.addWidget(self.print_rx)
-        top.addWidget(self.print_summary)
         self.status = label("", "cardBadge")
         self.status.setObjectName("recordStatus")
         top.addWidget(self.status)
         root.addLayout(top)
+        root.addWidget(flow_widget(self, self.print_rx, self.print_summary, name="recordActions"))
         self.letterhead: Letterhead | None = None  # set by the window (clinic and doctor)
         self.print_panel: PrintPanel = PrintPanel(self._document)
         root.addWidget(self.print_panel)

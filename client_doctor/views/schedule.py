@@ -10,7 +10,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QHBoxLayout,
     QHeaderView,
     QPushButton,
     QSplitter,
@@ -26,6 +25,7 @@ from client_doctor.viewmodels.schedule import DEFAULT_DAYS, ScheduleViewModel
 from client_doctor.views.schedule_details import AppointmentDetails
 from client_doctor.views.widgets import label
 from common.enums import AppointmentStatus
+from common.qt.flow_layout import flow_widget, labelled
 from common.schemas import AppointmentOut
 
 EMPTY_TEXT = "No upcoming appointments"
@@ -49,9 +49,8 @@ class ScheduleView(QWidget):
         root = QVBoxLayout(self)
         root.setContentsMargins(24, 20, 24, 20)
         root.setSpacing(10)
-        root.addWidget(label("Schedule", "pageTitle"))
+        root.addWidget(label("Schedule", "pageTitle", elide=True))
 
-        filters = QHBoxLayout()
         self.start = _date_edit("scheduleStart", vm.start_date)
         self.end = _date_edit("scheduleEnd", vm.end_date)
         self.status = QComboBox()
@@ -59,23 +58,23 @@ class ScheduleView(QWidget):
         self.status.addItem("Upcoming (confirmed, checked in)", None)
         for status in AppointmentStatus:
             self.status.addItem(fmt.title(status), status)
-        filters.addWidget(label("From"))
-        filters.addWidget(self.start)
-        filters.addWidget(label("To"))
-        filters.addWidget(self.end)
-        filters.addWidget(self.status)
         self.next30 = QPushButton(f"Next {DEFAULT_DAYS} days")
         self.next30.setObjectName("scheduleDefault")
         self.next30.clicked.connect(self.reset_filters)
-        filters.addWidget(self.next30)
-        filters.addStretch(1)
         self.refresh = QPushButton("Refresh")
         self.refresh.setObjectName("scheduleRefresh")
         self.refresh.clicked.connect(vm.refresh)
-        filters.addWidget(self.refresh)
-        root.addLayout(filters)
+        self.filters = flow_widget(
+            self,
+            labelled(self, "From", self.start),
+            labelled(self, "To", self.end),
+            self.status,
+            self.next30,
+            self.refresh,
+            name="scheduleFilters",
+        )
+        root.addWidget(self.filters)
 
-        actions = QHBoxLayout()
         self.details_button = QPushButton("View details")
         self.details_button.setObjectName("scheduleDetails")
         self.details_button.setAccessibleName("View the selected appointment's details")
@@ -86,10 +85,7 @@ class ScheduleView(QWidget):
         self.cancel_button.setAccessibleName("Cancel the selected appointment")
         self.cancel_button.setToolTip("Cancel the selected appointment, with a reason reception will see")
         self.cancel_button.clicked.connect(self.ask_cancel)
-        actions.addWidget(self.details_button)
-        actions.addWidget(self.cancel_button)
-        actions.addStretch(1)
-        root.addLayout(actions)
+        root.addWidget(flow_widget(self, self.details_button, self.cancel_button, name="scheduleActions"))
 
         self.tree = QTreeWidget()
         self.tree.setObjectName("scheduleTree")
@@ -99,7 +95,9 @@ class ScheduleView(QWidget):
         self.tree.setIndentation(12)
         self.tree.setItemsExpandable(False)
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.empty = label(EMPTY_TEXT, "scheduleEmpty")
+        self.tree.header().setMinimumSectionSize(40)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the columns share the width
+        self.empty = label(EMPTY_TEXT, "scheduleEmpty", wrap=True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         # One of the two fills the page: the list, or the empty state in its place.
         self.body = QStackedWidget()
@@ -179,6 +177,8 @@ class ScheduleView(QWidget):
                     ]
                 )
                 child.setData(0, Qt.ItemDataRole.UserRole, appt.id)  # for tests and actions
+                for col in range(self.tree.columnCount()):  # a narrow column ends in "…": the whole text on hover
+                    child.setToolTip(col, child.text(col))
                 header.addChild(child)
             header.setExpanded(True)
         self.body.setCurrentWidget(self.tree if groups else self.empty)

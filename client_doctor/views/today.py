@@ -2,26 +2,40 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QCheckBox, QLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from client_doctor import fmt
 from client_doctor.viewmodels.today import TodayViewModel
 from client_doctor.views.widgets import PatientCard, StatCard, clear_layout, label
+from common.qt.flow_layout import FlowLayout, flow_widget
 from common.schemas import DoctorDashboard, VisitOut
 
 CALL_NEXT_KEY = "Ctrl+N"  # the shortcut the window binds (shown in the tooltip)
+TICK_MS = 30_000  # how often the "waiting N min" lines are brought up to the clock
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class TodayView(QWidget):
-    def __init__(self, vm: TodayViewModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, vm: TodayViewModel, parent: QWidget | None = None, *, now: Callable[[], datetime] = utc_now
+    ) -> None:
         super().__init__(parent)
         self.vm = vm
+        self.now = now  # the clock the waiting times are counted on (a test moves it)
         self.setObjectName("todayView")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # it wraps instead
         outer.addWidget(scroll)
         body = QWidget()
         body.setObjectName("contentArea")
@@ -30,37 +44,35 @@ class TodayView(QWidget):
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(12)
 
-        header = QHBoxLayout()
-        self.title = label("Today's Work", "pageTitle")
-        header.addWidget(self.title)
-        header.addStretch(1)
+        self.title = label("Today's Work", "pageTitle", elide=True)
+        layout.addWidget(self.title)
         self.call_next = QPushButton("Call next")
         self.call_next.setObjectName("callNextButton")
         self.call_next.setProperty("primary", True)
         self.call_next.setToolTip(f"Call the next waiting patient ({CALL_NEXT_KEY})")
         self.call_next.setAccessibleName("Call the next waiting patient")
         self.call_next.clicked.connect(vm.call_next)
-        header.addWidget(self.call_next)
         self.auto_open = QCheckBox("Open the consultation automatically when a patient is sent in")
         self.auto_open.setObjectName("autoOpenToggle")
         self.auto_open.setAccessibleName("Open the consultation automatically when a patient is sent in")
         self.auto_open.setChecked(vm.settings.auto_open_consultation)
         self.auto_open.toggled.connect(self._on_auto_open)
-        header.addWidget(self.auto_open)
         self.mute = QCheckBox("Mute the alert sound")
         self.mute.setObjectName("muteToggle")
         self.mute.setAccessibleName("Mute the sound played when a patient is sent in while the window is hidden")
         self.mute.setToolTip("A patient sent in while this window is minimised or behind another program rings once")
         self.mute.setChecked(vm.settings.muted)
         self.mute.toggled.connect(self._on_mute)
-        header.addWidget(self.mute)
-        layout.addLayout(header)
+        self.toolbar = flow_widget(body, self.call_next, self.auto_open, self.mute, name="todayToolbar", spacing=12)
+        layout.addWidget(self.toolbar)
 
         self.success = label("", "successMessage", wrap=True)
         self.success.hide()
         layout.addWidget(self.success)
 
-        stats = QHBoxLayout()
+        stats_box = QWidget()
+        stats_box.setObjectName("statCards")
+        stats = FlowLayout(stats_box, spacing=10)
         self.stat_visits = StatCard("Today's visits", "today_visits")
         self.stat_active = StatCard("Active consultations", "active")
         self.stat_waiting = StatCard("Waiting", "waiting")
@@ -68,20 +80,18 @@ class TodayView(QWidget):
         self.stat_earnings = StatCard("Today's earnings", "earnings")
         for card in (self.stat_visits, self.stat_active, self.stat_waiting, self.stat_completed, self.stat_earnings):
             stats.addWidget(card)
-        layout.addLayout(stats)
+        layout.addWidget(stats_box)
 
         layout.addWidget(label("With you now", "sectionTitle"))
         self.active_box = QWidget()
         self.active_box.setObjectName("activeCards")
-        self.active_layout = QHBoxLayout(self.active_box)
-        self.active_layout.setContentsMargins(0, 0, 0, 0)
+        self.active_layout = FlowLayout(self.active_box, spacing=10)
         layout.addWidget(self.active_box)
 
         layout.addWidget(label("Next waiting", "sectionTitle"))
         self.waiting_box = QWidget()
         self.waiting_box.setObjectName("waitingCards")
-        self.waiting_layout = QHBoxLayout(self.waiting_box)
-        self.waiting_layout.setContentsMargins(0, 0, 0, 0)
+        self.waiting_layout = FlowLayout(self.waiting_box, spacing=10)
         layout.addWidget(self.waiting_box)
         layout.addStretch(1)
 
@@ -90,6 +100,15 @@ class TodayView(QWidget):
         vm.highlight_changed.connect(self._apply_highlight)
         vm.called.connect(self._called)
         vm.busy_changed.connect(lambda busy: self.call_next.setEnabled(not busy))
+        self.ticker = QTimer(self)  # the waits count up on the clock, with no call to the server
+        self.ticker.setInterval(TICK_MS)
+        self.ticker.timeout.connect(self.tick)
+        self.ticker.start()
+
+    def tick(self) -> None:
+        now = self.now()
+        for card in self.cards.values():
+            card.tick(now)
 
     def _on_auto_open(self, on: bool) -> None:
         self.vm.settings.auto_open_consultation = on
@@ -120,16 +139,16 @@ class TodayView(QWidget):
         self._fill(self.active_layout, self.vm.active_visits, "No patient is with you right now.")
         self._fill(self.waiting_layout, self.vm.next_waiting, "Nobody is waiting.")
 
-    def _fill(self, layout: QHBoxLayout, visits: list, empty_text: str) -> None:  # noqa: ANN001
+    def _fill(self, layout: QLayout, visits: list[VisitOut], empty_text: str) -> None:
         clear_layout(layout)
         if not visits:
-            layout.addWidget(label(empty_text, "emptyState"))
+            layout.addWidget(label(empty_text, "emptyState", wrap=True))
+        now = self.now()
         for visit in visits:
-            card = PatientCard(visit, highlighted=visit.id == self.vm.highlighted_visit_id)
+            card = PatientCard(visit, highlighted=visit.id == self.vm.highlighted_visit_id, now=now)
             card.start_clicked.connect(self.vm.start_consultation)
             self.cards[visit.id] = card
             layout.addWidget(card)
-        layout.addStretch(1)
 
     def _apply_highlight(self, visit_id: int) -> None:
         for vid, card in self.cards.items():

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from datetime import datetime
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from client_doctor import fmt
 from client_doctor.views.style import repolish
 from common.enums import VisitStatus
+from common.qt.elided_label import ElidedLabel
 from common.schemas import VisitOut
 
 
-def label(text: str = "", name: str | None = None, *, wrap: bool = False) -> QLabel:
-    widget = QLabel(text)
+def label(text: str = "", name: str | None = None, *, wrap: bool = False, elide: bool = False) -> QLabel:
+    """A label; `elide`: one line that ends in "…" when narrow, the whole text in its tooltip."""
+    widget = ElidedLabel(text) if elide else QLabel(text)
     if name:
         widget.setObjectName(name)
     widget.setWordWrap(wrap)
@@ -30,13 +34,13 @@ class StatCard(QFrame):
     def __init__(self, title: str, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statCard")
-        self.setMinimumWidth(130)
+        self.setMinimumWidth(120)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
-        self.title = label(title, "statTitle")
-        self.value = label("—", "statValue")
+        self.title = label(title, "statTitle", elide=True)
+        self.value = label("—", "statValue", elide=True)
         self.value.setProperty("stat", name)
-        self.note = label("", "statNote")
+        self.note = label("", "statNote", wrap=True)
         layout.addWidget(self.title)
         layout.addWidget(self.value)
         layout.addWidget(self.note)
@@ -48,48 +52,74 @@ class StatCard(QFrame):
 
 
 class PatientCard(QFrame):
-    """One visit on Today's Work: name, phone, service, queue number, check-in time and the start button."""
+    """One visit on Today's Work: name, phone, service, queue number, check-in time and the start button.
+
+    A waiting patient's "waiting N min" is worked out here from the check-in time; the page calls `tick()`
+    so it counts up without asking the server."""
 
     start_clicked = Signal(object)  # VisitOut
+    MIN_WIDTH = 240
+    WIDTH = 380  # one width for all, so the cards line up in rows; a long name ends in "…" (whole in its tooltip)
 
-    def __init__(self, visit: VisitOut, *, highlighted: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        visit: VisitOut,
+        *,
+        highlighted: bool = False,
+        now: datetime | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.visit = visit
         self.setObjectName(f"visitCard_{visit.id}")
         self.setProperty("card", True)
-        self.setMinimumWidth(260)
-        grid = QGridLayout(self)
-        grid.setContentsMargins(14, 12, 14, 12)
-        grid.setHorizontalSpacing(12)
+        self.setMinimumWidth(self.MIN_WIDTH)
+        self.setMaximumWidth(self.WIDTH)
+        col = QVBoxLayout(self)
+        col.setContentsMargins(14, 12, 14, 12)
+        col.setSpacing(4)
         self.queue = label(f"#{visit.queue_number}", "cardQueue")
-        self.name = label(visit.patient.full_name, "cardName")
-        self.badge = label("", "cardBadge")
+        self.name = label(visit.patient.full_name, "cardName", elide=True)
+        self.badge = label("", "cardBadge", elide=True)
         top = QHBoxLayout()
         top.setSpacing(8)
         top.addWidget(self.queue)
         top.addWidget(self.name, 1)
-        top.addWidget(self.badge)
-        grid.addLayout(top, 0, 0, 1, 2)
-        self.phone = label(f"☎ {visit.patient.phone or '—'}", "cardMeta")
-        self.service = label(visit.service.name, "cardMeta")
-        checked_in = f"Checked in {fmt.time(visit.check_in_time)}"
-        if visit.start_time is not None:  # with the doctor: the wait ended when the consultation began
-            waited = fmt.minutes_between(visit.check_in_time, visit.start_time)
-            meta = f"{checked_in} · waited {fmt.wait(waited)} · with you since {fmt.time(visit.start_time)}"
-        else:
-            meta = f"{checked_in} · waiting {fmt.wait(fmt.minutes_since(visit.check_in_time))}"
-        self.checkin = label(meta, "cardMeta")
-        grid.addWidget(self.service, 1, 0, 1, 2)
-        grid.addWidget(self.phone, 2, 0)
-        grid.addWidget(self.checkin, 3, 0, 1, 2)
+        col.addLayout(top)
+        col.addWidget(self.badge)
+        self.service = label(visit.service.name, "cardMeta", elide=True)
+        self.phone = label(f"☎ {visit.patient.phone or '—'}", "cardMeta", elide=True)
+        self.checkin = label("", "cardMeta", wrap=True)
+        col.addWidget(self.service)
+        col.addWidget(self.phone)
+        col.addWidget(self.checkin)
         active = visit.status == VisitStatus.IN_PROGRESS
         self.button = QPushButton("Open consultation" if active else "Start consultation")
         self.button.setObjectName("startButton")
         self.button.setAccessibleName(f"{self.button.text()} with {visit.patient.full_name}")
         self.button.setProperty("primary", True)
         self.button.clicked.connect(lambda: self.start_clicked.emit(self.visit))
-        grid.addWidget(self.button, 2, 1, 1, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.button)
+        col.addLayout(buttons)
         self.set_highlighted(highlighted)
+        self.tick(now)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        return QSize(self.WIDTH, super().sizeHint().height())
+
+    def tick(self, now: datetime | None = None) -> None:
+        """The check-in line, as of `now`: a waiting patient's wait grows with the clock."""
+        visit = self.visit
+        checked_in = f"Checked in {fmt.time(visit.check_in_time)}"
+        if visit.start_time is not None:  # with the doctor: the wait ended when the consultation began
+            waited = fmt.minutes_between(visit.check_in_time, visit.start_time)
+            meta = f"{checked_in} · waited {fmt.wait(waited)} · with you since {fmt.time(visit.start_time)}"
+        else:
+            meta = f"{checked_in} · waiting {fmt.wait(fmt.minutes_since(visit.check_in_time, now))}"
+        if meta != self.checkin.text():
+            self.checkin.setText(meta)
 
     @property
     def highlighted(self) -> bool:
@@ -100,6 +130,7 @@ class PatientCard(QFrame):
         called = self.visit.status == VisitStatus.CALLED
         room = f" · {self.visit.room}" if self.visit.room else ""
         self.badge.setText("● Just sent in" if on else (f"Called{room}" if called else ""))
+        self.badge.setVisible(bool(self.badge.text()))
         repolish(self)
 
 
@@ -146,7 +177,9 @@ class SentInBar(QFrame):
         self.visit_id: int | None = None
         row = QHBoxLayout(self)
         row.setContentsMargins(12, 6, 8, 6)
-        self.text = label("", "sentInText")
+        self.text = ElidedLabel("")  # a long name gives way to the buttons; "was sent in" stays readable
+        self.text.setObjectName("sentInText")
+        self.text.mode = Qt.TextElideMode.ElideMiddle
         row.addWidget(self.text)
         self.open_button = QPushButton("Open")
         self.open_button.setObjectName("sentInOpen")

@@ -24,7 +24,7 @@ from common.client.errors import ApiError
 from common.client.live import LiveEvents
 from common.enums import Role
 from common.qt.bridge import EventBridge
-from common.qt.formatting import set_display_timezone
+from common.qt.formatting import set_currency, set_display_timezone
 from common.qt.session_guard import SessionGuard
 from common.schemas import DoctorOut
 
@@ -65,9 +65,11 @@ class DoctorSession:
         socket in doctor_{doctor.id} from the token). Raises ApiError if the user has no doctor profile."""
         doctor = await api.my_doctor()
         clinic = None
+        set_currency("")  # bare amounts if the clinic cannot be read, never a previous session's currency
         with contextlib.suppress(ApiError):  # times read in the clinic's zone; the machine's zone if unknown
             clinic = await api.get_clinic(doctor.clinic_id)
             set_display_timezone(clinic.timezone)
+            set_currency(clinic.currency)  # every amount on screen and on printouts in the clinic's currency
         settings = settings or DoctorSettings()
         drafts = DraftStore(drafts_dir or data_dir() / "drafts")
         window = DoctorMainWindow(
@@ -149,3 +151,5 @@ class DoctorSession:
         # hide(), not close(): closing the last window would make Qt quit, which the app runner decides on.
         self.window.hide()
         self.window.deleteLater()
+        set_currency("")  # module-wide settings: do not leak this clinic's currency and zone to what comes next
+        set_display_timezone(None)

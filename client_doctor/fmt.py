@@ -12,6 +12,11 @@ def money(value: Decimal | None) -> str:
     return shared.format_money(value)
 
 
+def currency() -> str:
+    """The clinic's currency as set at sign-in ("" if unknown): for labels such as a chart's axis."""
+    return shared.current_currency()
+
+
 def day(value: date | datetime | None) -> str:
     return shared.format_date(value)
 

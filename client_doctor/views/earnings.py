@@ -263,7 +263,8 @@ class EarningsView(QWidget):
             self._bar_chart(groups)
         else:
             self._line_chart(groups)
-        self.chart.setTitle("Your share per day" if groups else "No earnings in this period")
+        unit = f" ({fmt.currency()})" if fmt.currency() else ""
+        self.chart.setTitle(f"Your share per day{unit}" if groups else "No earnings in this period")
 
     def _value_axis(self, top: float) -> QValueAxis:
         y = QValueAxis()

@@ -52,7 +52,8 @@ def reception_dashboard(
             Appointment.clinic_id == clinic.id,
             Appointment.start_time >= bounds[0],
             Appointment.start_time < bounds[1],
-            Appointment.status != AppointmentStatus.CANCELLED,
+            # a no-show is gone from the day's list like a cancellation (qa found it counted)
+            Appointment.status.not_in((AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)),
         )
     )
     return ReceptionDashboard(

@@ -170,7 +170,12 @@ def test_reception_dashboard(client, db):
     yesterday = make_payment(db, visit(VisitStatus.COMPLETED), amount="999.00", status=PaymentStatus.PAID)
     yesterday.paid_at = datetime.now(UTC) - timedelta(days=1)
     now = datetime.now(UTC)
-    for days, status in ((0, AppointmentStatus.CONFIRMED), (0, AppointmentStatus.CANCELLED), (2, None)):
+    for days, status in (
+        (0, AppointmentStatus.CONFIRMED),
+        (0, AppointmentStatus.CANCELLED),
+        (0, AppointmentStatus.NO_SHOW),
+        (2, None),
+    ):
         start = now.replace(hour=12, minute=0) + timedelta(days=days)
         db.add(
             Appointment(
@@ -190,5 +195,5 @@ def test_reception_dashboard(client, db):
     assert (d["checked_in"], d["waiting"], d["with_doctor"], d["completed"], d["cancelled"]) == (8, 2, 1, 4, 1)
     assert d["takings"] == {"paid": "80.00", "pending": "50.00", "refunded": "20.00"}
     assert d["date"] == datetime.now(UTC).date().isoformat()
-    assert d["appointments_today"] == 1  # cancelled and other days' appointments are not counted
+    assert d["appointments_today"] == 1  # cancelled, no-show and other days' appointments are not counted
     assert client.get("/dashboard/reception", headers=auth(make_user(db, role=Role.ADMIN))).status_code == 422

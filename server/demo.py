@@ -27,6 +27,7 @@ from server.models import (
     Visit,
     VisitStatusChange,
 )
+from server.services import appointment_audit
 from server.services.money import split_amount
 
 DEMO_CLINIC = "Demo Clinic"
@@ -301,6 +302,7 @@ def seed(session: Session, *, now: datetime | None = None) -> str:
 
     # Upcoming appointments for the next 30 days, inside each doctor's hours, never overlapping.
     booked: set[tuple[int, datetime]] = set()
+    booked_appointments: list[Appointment] = []
     for days_ahead in range(0, 31):
         day = today + timedelta(days=days_ahead)
         for doctor in doctors:
@@ -313,7 +315,7 @@ def seed(session: Session, *, now: datetime | None = None) -> str:
                     continue
                 booked.add((doctor.id, start))
                 service = rng.choice(services[:3])
-                session.add(
+                booked_appointments.append(
                     Appointment(
                         clinic_id=clinic.id,
                         patient=rng.choice(patients),
@@ -325,6 +327,12 @@ def seed(session: Session, *, now: datetime | None = None) -> str:
                         created_by=reception.id,
                     )
                 )
+    session.add_all(booked_appointments)
+    session.flush()
+    for appt in booked_appointments:  # their timelines begin with the booking, as the desk's bookings do
+        appointment_audit.record(
+            session, appt, "BOOKED", actor_id=reception.id, detail=appointment_audit.slot_words(appt, clinic.timezone)
+        )
 
     # Today's queue: a few done, one with each doctor, several waiting (one overdue).
     local_now = now.astimezone(tz)

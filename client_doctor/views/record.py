@@ -22,6 +22,7 @@ from client_doctor.views.print_panel import PrintPanel
 from client_doctor.views.widgets import label
 from common.qt.flow_layout import flow_widget
 from common.qt.table_model import RIGHT, Column, RowTableModel
+from common.qt.timeline_text import describe_with_detail
 from common.schemas import PaymentOut, TimelineEntry
 
 PAYMENT_COLUMNS: list[Column[PaymentOut]] = [
@@ -33,23 +34,9 @@ PAYMENT_COLUMNS: list[Column[PaymentOut]] = [
     Column("Paid", lambda p: fmt.date_time(p.paid_at) if p.paid_at else "—"),
 ]
 
-_KINDS = {"status": "Status", "call": "Called", "priority": "Priority", "payment": "Payment"}
-
-
-def timeline_text(entry: TimelineEntry) -> str:
-    """One line of the timeline in words ("Waiting → Called (Room 2)", "Payment paid: 80.00 CARD")."""
-    to = fmt.title(entry.to_value) if entry.to_value else ""
-    if entry.kind == "payment":
-        return f"Payment {to.lower()}: {entry.detail}"
-    change = f"{fmt.title(entry.from_value)} → {to}" if entry.from_value else to
-    if entry.kind == "call":
-        return f"Called{f' to {entry.detail}' if entry.detail else ''}"
-    return f"{_KINDS.get(entry.kind, entry.kind)}: {change}"
-
-
 TIMELINE_COLUMNS: list[Column[TimelineEntry]] = [
     Column("When", lambda e: fmt.date_time(e.at)),
-    Column("What", timeline_text),
+    Column("What", describe_with_detail),
     Column("By", lambda e: e.by_name or "—"),
 ]
 

@@ -107,6 +107,7 @@ class TodayView(QWidget):
 
     def tick(self) -> None:
         now = self.now()
+        self.vm.follow_day(self.vm.dashboard.date if self.vm.dashboard else None, fmt.local_day(now))
         for card in self.cards.values():
             card.tick(now)
 

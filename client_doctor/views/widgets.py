@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -112,7 +112,10 @@ class PatientCard(QFrame):
     def tick(self, now: datetime | None = None) -> None:
         """The check-in line, as of `now`: a waiting patient's wait grows with the clock."""
         visit = self.visit
-        checked_in = f"Checked in {fmt.time(visit.check_in_time)}"
+        when = fmt.time(visit.check_in_time)
+        if fmt.local_day(visit.check_in_time) != fmt.local_day(now or datetime.now(UTC)):  # open since before midnight
+            when = fmt.date_time(visit.check_in_time)
+        checked_in = f"Checked in {when}"
         if visit.start_time is not None:  # with the doctor: the wait ended when the consultation began
             waited = fmt.minutes_between(visit.check_in_time, visit.start_time)
             meta = f"{checked_in} · waited {fmt.wait(waited)} · with you since {fmt.time(visit.start_time)}"

@@ -156,6 +156,7 @@ class BoardView(QWidget):
         self.ticker.start()
 
     def tick(self) -> None:
+        self.vm.follow_day(self.vm.day)  # past the clinic's midnight: the new day's board
         for phase in (Phase.WAITING, Phase.WITH_DOCTOR):
             self.columns[phase].list.viewport().update()
 

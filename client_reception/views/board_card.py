@@ -2,9 +2,10 @@
 
 A card reads, top to bottom: the queue number and name (the timer on the right when there is room); a row of
 labels that wraps when the column is narrow — the timer when it did not fit above, EMERGENCY / URGENT, OVERDUE,
-CALLED (room and time), Paid / Unpaid; then phone · doctor and service · arrival, elided (the tooltip has it all).
-Nothing is shown by colour alone: every colour comes with its word. The card's height follows its width, so a
-narrow column wraps instead of hiding the timer or OVERDUE behind a scroll bar."""
+"Since <day>" (open since before the clinic's midnight), CALLED (room and time), Paid / Unpaid; then phone ·
+doctor and service · arrival, elided (the tooltip has it all). Nothing is shown by colour alone: every colour
+comes with its word. The card's height follows its width, so a narrow column wraps instead of hiding the timer
+or OVERDUE behind a scroll bar."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOpti
 
 from client_reception.viewmodels.board import card_at
 from common.enums import PaymentStatus, Phase, Priority, VisitStatus
-from common.qt.formatting import format_time
+from common.qt.formatting import format_date, format_datetime, format_time, local_today
 from common.schemas import QueueEntry
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -86,6 +87,7 @@ EDGE_SELECTED = QColor("#1e88e5")
 CHIP_EMERGENCY = Chip("EMERGENCY", WHITE, QColor("#c62828"))
 CHIP_URGENT = Chip("URGENT", QColor("#3d2a00"), QColor("#fbbf24"))
 CHIP_OVERDUE = Chip("OVERDUE", OVERDUE_EDGE)
+CARRIED_OVER, CARRIED_OVER_BG = QColor("#4a3b00"), QColor("#fff1b8")
 PAYMENT_CHIPS = {
     PaymentStatus.PAID: (QColor("#1b5e20"), QColor("#e3f2e5")),
     PaymentStatus.PENDING: (QColor("#7a4f00"), QColor("#fff3d6")),
@@ -103,6 +105,8 @@ def card_chips(entry: QueueEntry, phase: Phase, overdue: bool) -> list[Chip]:
         chips.append(CHIP_URGENT)
     if overdue:
         chips.append(CHIP_OVERDUE)
+    if entry.queue_date < local_today():  # still open from an earlier day (the clinic went past midnight)
+        chips.append(Chip(f"Since {format_date(entry.queue_date)}", CARRIED_OVER, CARRIED_OVER_BG))
     if phase == Phase.WAITING and entry.status == VisitStatus.CALLED:
         chips.append(Chip(called_text(entry), WHITE, CALLED_EDGE))
         if entry.room:  # a label of its own, so a narrow card wraps it rather than cutting it
@@ -173,13 +177,15 @@ class CardDelegate(QStyledItemDelegate):
 
     # --- geometry ---------------------------------------------------------------------------------------------
 
-    def _timer_reserve(self, f: _Fonts) -> int:
-        """The timer's widest text, so the layout does not change as the seconds tick."""
-        return f.bold_metrics.horizontalAdvance(f"{self._label} 0:00:00") + 4
+    def _timer_reserve(self, f: _Fonts, entry: QueueEntry) -> int:
+        """The timer's widest text at its count of hours, so the layout does not change as the seconds tick (a
+        visit waiting since before midnight has two digits of hours, or more)."""
+        hours = int(live_wait_seconds(entry, self.phase, datetime.now(UTC)) // 3600)
+        return f.bold_metrics.horizontalAdvance(f"{self._label} {'0' * len(str(hours))}:00:00") + 4
 
     def layout(self, entry: QueueEntry, overdue: bool, inner_width: int, f: _Fonts) -> CardLayout:
         number_w = f.big_metrics.horizontalAdvance(f"#{entry.queue_number}") + 8
-        timer_w = self._timer_reserve(f)
+        timer_w = self._timer_reserve(f, entry)
         inline = inner_width - number_w - timer_w - 6 >= MIN_NAME_WIDTH
         chips = card_chips(entry, self.phase, overdue)
         sized: list[tuple[Chip, int]] = []
@@ -264,7 +270,7 @@ class CardDelegate(QStyledItemDelegate):
         timer_w = 0
         if layout.timer_inline:
             painter.setFont(f.bold)
-            timer_w = self._timer_reserve(f)
+            timer_w = self._timer_reserve(f, entry)
             painter.setPen(timer_pen)
             painter.drawText(
                 QRect(inner.right() - timer_w, inner.top(), timer_w, line + 4),
@@ -301,7 +307,10 @@ class CardDelegate(QStyledItemDelegate):
 
         # phone · doctor; service · check-in time (clinic clock)
         second = f"{entry.patient.phone or 'no phone'}  ·  {entry.doctor.full_name}"
-        third = f"{entry.service.name}  ·  arrived {format_time(entry.check_in_time)}"
+        arrived = format_time(entry.check_in_time)
+        if entry.queue_date < local_today():  # open since before midnight: say which day
+            arrived = format_datetime(entry.check_in_time)
+        third = f"{entry.service.name}  ·  arrived {arrived}"
         painter.setFont(f.base)
         painter.setPen(SECONDARY)
         for i, text in enumerate((second, third)):

@@ -16,7 +16,7 @@ class TimelineDialog(QDialog):
         self.setObjectName("timeline_dialog")
         e = card.entry
         self.setWindowTitle(f"Visit #{e.queue_number} — timeline")
-        self.resize(640, 360)
+        self.resize(820, 400)
         root = QVBoxLayout(self)
         title = QLabel(f"#{e.queue_number}  {e.patient.full_name}  ·  {e.doctor.full_name}  ·  {e.service.name}", self)
         title.setStyleSheet("font-weight: bold; font-size: 12pt;")
@@ -30,8 +30,17 @@ class TimelineDialog(QDialog):
         close.clicked.connect(self.accept)
         root.addWidget(close)
         vm.busy_changed.connect(self.busy.setVisible)
-        vm.loaded.connect(self.table.resizeColumnsToContents)
+        self.table.setWordWrap(True)  # a reschedule's detail names both slots: it wraps in the last column
+        vm.loaded.connect(self._fit)
         self.finished.connect(self._finished)
+
+    def _fit(self) -> None:
+        last = self.vm.model.columnCount() - 1
+        for column in range(last):
+            self.table.resizeColumnToContents(column)
+        used = sum(self.table.columnWidth(c) for c in range(last))
+        self.table.setColumnWidth(last, max(120, self.table.viewport().width() - used))  # fits; wraps inside
+        self.table.resizeRowsToContents()
 
     def _finished(self, _: int) -> None:
         self.vm.close()  # its requests end with the dialog

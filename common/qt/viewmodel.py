@@ -20,12 +20,14 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
+from datetime import date
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from common.qt.async_tools import Debouncer, TaskKeeper
 from common.qt.banner import human_message
+from common.qt.formatting import local_today
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -46,6 +48,7 @@ class ViewModel(QObject):
         self._debouncers: list[Debouncer] = []
         self._refresh = self.debouncer(self.DEBOUNCE_MS, self.refresh)
         self.fetch_count = 0  # how many times load() ran (tests: a burst of events → one fetch)
+        self._day_followed: date | None = None
 
     # --- what a subclass provides --------------------------------------------------------------------------
 
@@ -59,6 +62,15 @@ class ViewModel(QObject):
         """Load now (a pending debounced load is dropped: this one covers it)."""
         self._refresh.cancel()
         self.spawn(self._load_counted())
+
+    def follow_day(self, shown: date | None, today: date | None = None) -> None:
+        """For a screen of "today" (the board, Today's Work), called on its clock tick: once the clinic's local
+        day has moved past the day it shows (midnight came while the window was open), refetch once. The server
+        then answers the new day, which still holds the visits open since before midnight."""
+        today = today or local_today()
+        if shown is not None and shown < today and self._day_followed != today:
+            self._day_followed = today
+            self.refresh_soon()
 
     def refresh_soon(self, *_: Any) -> None:
         """Load once after a quiet period, however many times this is called meanwhile."""

@@ -157,8 +157,9 @@ class CallNextRequest(Schema):
 class TimelineEntry(Schema):
     """One line of GET /visits/{id}/timeline, oldest first.
 
-    kind: `status` (from/to are statuses), `priority` (from/to are priorities), `call` (to is the room),
-    `payment` (to is the payment status; detail the amount and method)."""
+    kind: `status` (from/to are statuses), `priority` (from/to are priorities), `call` (detail is the room),
+    `payment` (to is the payment status; detail the amount and method), `appointment` (the visit's appointment:
+    to is BOOKED, RESCHEDULED, NOTES or its new status, from its old status; detail the slot, or a reason)."""
 
     kind: Code
     at: datetime
@@ -166,4 +167,4 @@ class TimelineEntry(Schema):
     by_name: Annotated[str, Text(200)] | None
     from_value: Code | None = None
     to_value: Code | None = None
-    detail: Annotated[str, Text(200)] = ""
+    detail: Annotated[str, Text(500)] = ""

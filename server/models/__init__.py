@@ -1,6 +1,6 @@
 """All tables; importing this package registers every model on Base.metadata."""
 
-from server.models.appointment import Appointment
+from server.models.appointment import Appointment, AppointmentChange
 from server.models.catalog import Service
 from server.models.clinic import Clinic
 from server.models.display import DisplayToken
@@ -14,6 +14,7 @@ from server.models.visit import Visit, VisitPriorityChange, VisitStatusChange
 
 __all__ = [
     "Appointment",
+    "AppointmentChange",
     "Clinic",
     "DisplayToken",
     "Doctor",

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.enums import AppointmentStatus
@@ -36,3 +36,19 @@ class Appointment(TimestampMixin, Base):
     patient: Mapped[Patient] = relationship()
     doctor: Mapped[Doctor] = relationship()
     service: Mapped[Service] = relationship()
+
+
+class AppointmentChange(TimestampMixin, Base):
+    """Audit trail of an appointment, one row per change: booked, rescheduled (new doctor, service or time),
+    notes edited, or a status change (checked in, completed, cancelled, no-show). `changed_by` is empty for the
+    server's no-show task. `detail` is the line's words as recorded then (the slot in clinic time, a reason)."""
+
+    __tablename__ = "appointment_changes"
+
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointments.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(20))  # BOOKED | RESCHEDULED | NOTES | STATUS
+    from_status: Mapped[AppointmentStatus | None] = enum_column(AppointmentStatus, "from_status", nullable=True)
+    to_status: Mapped[AppointmentStatus] = enum_column(AppointmentStatus, "to_status")
+    detail: Mapped[str] = mapped_column(Text, default="", server_default="")
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime)

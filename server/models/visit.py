@@ -71,6 +71,7 @@ class VisitStatusChange(TimestampMixin, Base):
     visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
     from_status: Mapped[VisitStatus | None] = enum_column(VisitStatus, "from_status", nullable=True)
     to_status: Mapped[VisitStatus] = enum_column(VisitStatus, "to_status")
+    room: Mapped[str | None] = mapped_column(String(40))  # a call's room, as it was then (migration 0007)
     changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 

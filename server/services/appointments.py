@@ -25,7 +25,7 @@ from common.schemas import (
 )
 from server.core.errors import Conflict, InvalidInput, NotFound
 from server.models import Appointment, Clinic, Doctor, DoctorSchedule, Patient, Service, User
-from server.services import outbox
+from server.services import appointment_audit, outbox
 from server.services._updates import sent_fields
 from server.services.clinic_time import clinic_tz, local_day_bounds, within_local_days
 from server.services.listing import paginate
@@ -188,6 +188,10 @@ def create_appointment(session: Session, *, actor: User, data: AppointmentCreate
     )
     session.add(appt)
     session.flush()
+    appt.doctor, appt.service = doctor, service  # for the audit line's words (no lazy load)
+    appointment_audit.record(
+        session, appt, "BOOKED", actor_id=actor.id, detail=appointment_audit.slot_words(appt, clinic.timezone)
+    )
     return _emit_and_commit(session, ev.APPOINTMENT_CREATED, appt)
 
 
@@ -202,10 +206,12 @@ def update_appointment(
     if appt.status != AppointmentStatus.CONFIRMED and set(changes) - {"notes"}:
         raise Conflict(f"a {appt.status.value} appointment cannot be changed", current_status=appt.status.value)
     old_doctor = appt.doctor_id
+    before = appt.status
     slot_changed = any(changes.get(k) is not None for k in ("doctor_id", "service_id", "start_time"))
     if slot_changed:
         clinic = session.get(Clinic, appt.clinic_id)
         assert clinic is not None
+        old_slot = appointment_audit.slot_words(appt, clinic.timezone)
         service = _service(session, changes.get("service_id") or appt.service_id, clinic.id)
         new_doctor = changes.get("doctor_id") or appt.doctor_id
         # Both doctors' rows in id order (services/locking.py): the commit numbers both of their rooms.
@@ -216,13 +222,18 @@ def update_appointment(
         end = start + timedelta(minutes=service.duration_minutes)
         _check_slot(session, clinic=clinic, doctor=doctor, start=start, end=end, exclude_id=appt.id)
         appt.doctor_id, appt.service_id, appt.start_time, appt.end_time = doctor.id, service.id, start, end
-    if changes.get("notes") is not None:
+        appt.doctor, appt.service = doctor, service
+        new_slot = appointment_audit.slot_words(appt, clinic.timezone)
+        if new_slot != old_slot:
+            appointment_audit.record(session, appt, "RESCHEDULED", actor_id=actor.id, detail=f"{old_slot} → {new_slot}")
+    if changes.get("notes") is not None and changes["notes"] != appt.notes:
         appt.notes = changes["notes"]
+        appointment_audit.record(session, appt, "NOTES", actor_id=actor.id)
     if changes.get("status") == AppointmentStatus.NO_SHOW:
         refuse_before_start(appt)  # after a reschedule too: the new start counts
         appt.status = AppointmentStatus.NO_SHOW
+    appointment_audit.status_changed(session, appt, before, actor_id=actor.id)
     session.flush()
-    session.expire(appt, ["doctor", "service"])  # ids may have changed; reload the relationships for the event
     return _emit_and_commit(session, ev.APPOINTMENT_UPDATED, appt, old_doctor=old_doctor)
 
 
@@ -237,6 +248,9 @@ def cancel_appointment(session: Session, *, actor: User, appointment_id: int, re
         raise Conflict(f"a {appt.status.value} appointment cannot be cancelled here", current_status=appt.status.value)
     appt.status = AppointmentStatus.CANCELLED
     appt.cancel_reason = reason.strip()
+    appointment_audit.status_changed(
+        session, appt, AppointmentStatus.CONFIRMED, actor_id=actor.id, detail=appt.cancel_reason
+    )
     session.flush()
     return _emit_and_commit(session, ev.APPOINTMENT_CANCELLED, appt)
 

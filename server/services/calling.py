@@ -19,6 +19,7 @@ from server.services import audience, outbox
 from server.services.clinic_time import local_today
 from server.services.locking import lock_row
 from server.services.queue import ACTIVE_STATUSES, change_visit_status, priority_rank
+from server.services.queue_day import on_queue
 from server.services.scope import resolve
 from server.services.serializers import visit_out
 
@@ -55,7 +56,7 @@ def call(session: Session, *, actor: User, visit_id: int, room: str = "") -> Vis
 
 
 def call_next(session: Session, *, actor: User, doctor_id: int, room: str = "") -> VisitOut:
-    """Call the doctor's first WAITING visit of the clinic's today, by priority then check-in. A doctor may call
+    """Call the doctor's first WAITING visit of the clinic's today's queue, by priority then check-in. A doctor may call
     only their own next patient (scope.resolve: another doctor's id is 403, another clinic's 404).
 
     The candidate is then locked (FOR UPDATE, waiting for whoever holds it) and re-checked: when another call
@@ -72,7 +73,7 @@ def call_next(session: Session, *, actor: User, doctor_id: int, room: str = "") 
             select(Visit.id)
             .where(
                 Visit.doctor_id == doctor.id,
-                Visit.queue_date == today,
+                on_queue(today, today),  # patients waiting since before midnight come first (earlier check-in)
                 Visit.status == VisitStatus.WAITING,
                 Visit.id.not_in(passed),
             )

@@ -12,6 +12,7 @@ from server.core.db import utcnow
 from server.models import Appointment, Payment, User, Visit
 from server.services.clinic_time import local_day_bounds, local_today
 from server.services.money import ZERO, money
+from server.services.queue_day import on_queue
 from server.services.scope import get_clinic
 
 
@@ -36,15 +37,21 @@ def reception_dashboard(
 ) -> ReceptionDashboard:
     """Visit counts by state for the day's queue; takings: paid / refunded on the day, pending created on it."""
     clinic = get_clinic(session, actor, clinic_id)
-    day = day or local_today(clinic.timezone, now or utcnow())
+    today = local_today(clinic.timezone, now or utcnow())
+    day = day or today
     bounds = local_day_bounds(clinic.timezone, day)
-    by_status = dict(
-        session.execute(
-            select(Visit.status, func.count())
-            .where(Visit.clinic_id == clinic.id, Visit.queue_date == day)
-            .group_by(Visit.status)
-        ).all()
-    )
+    # Waiting and with-the-doctor count what the board shows (with visits open since before midnight);
+    # checked in, completed and cancelled count the day's own check-ins.
+    of_day = (Visit.queue_date == day).label("of_day")
+    counts = session.execute(
+        select(Visit.status, of_day, func.count())
+        .where(Visit.clinic_id == clinic.id, on_queue(day, today))
+        .group_by(Visit.status, of_day)
+    ).all()
+    by_status: dict[VisitStatus, int] = {}
+    for status, _, n in counts:
+        by_status[status] = by_status.get(status, 0) + n
+    checked_in = sum(n for _, checked_in_that_day, n in counts if checked_in_that_day)
     appointments = session.scalar(
         select(func.count())
         .select_from(Appointment)
@@ -59,7 +66,7 @@ def reception_dashboard(
     return ReceptionDashboard(
         date=day,
         appointments_today=appointments or 0,
-        checked_in=sum(by_status.values()),
+        checked_in=checked_in,
         waiting=by_status.get(VisitStatus.WAITING, 0) + by_status.get(VisitStatus.CALLED, 0),
         with_doctor=by_status.get(VisitStatus.IN_PROGRESS, 0),
         completed=by_status.get(VisitStatus.COMPLETED, 0),

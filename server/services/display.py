@@ -26,6 +26,7 @@ from server.core.errors import Forbidden, NotFound, Unauthorized
 from server.models import Clinic, DisplayToken, Doctor, User, Visit
 from server.services._updates import commit_or_conflict
 from server.services.clinic_time import local_today
+from server.services.queue_day import on_queue
 from server.services.scope import require_clinic
 
 NOW_SERVING_LIMIT = 6
@@ -127,7 +128,7 @@ def display_state(session: Session, *, clinic_id: int, now: datetime | None = No
         raise Unauthorized(INVALID)
     now = now or utcnow()
     day = local_today(clinic.timezone, now)
-    today = and_(Visit.clinic_id == clinic_id, Visit.queue_date == day)
+    today = and_(Visit.clinic_id == clinic_id, on_queue(day, day))  # with the visits open since before midnight
     called = or_(
         Visit.status == VisitStatus.CALLED,
         and_(Visit.status == VisitStatus.IN_PROGRESS, Visit.called_at.is_not(None)),

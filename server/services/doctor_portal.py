@@ -26,6 +26,7 @@ from server.services.earnings import PAY_DATE
 from server.services.listing import paginate, patient_matches
 from server.services.money import ZERO
 from server.services.queue import waiting_order
+from server.services.queue_day import on_queue
 from server.services.serializers import APPOINTMENT_LOAD, VISIT_LOAD, appointment_out, doctor_patient, visit_out
 
 UPCOMING_DAYS = 7
@@ -51,19 +52,25 @@ def _today_revenue(session: Session, doctor_id: int, start: datetime, end: datet
 
 
 def dashboard(session: Session, *, doctor: Doctor, now: datetime | None = None) -> DoctorDashboard:
-    """Today is the clinic's local day. Visit counts cover today's queue (`queue_date`, the local day of
-    check-in, as on the reception board; `today_visits` excludes CANCELLED); revenue covers payments dated
-    today (paid_at, or created_at while unpaid)."""
+    """Today is the clinic's local day. Visit counts cover today's queue as on the reception board (the visits
+    checked in today, and those still open from earlier days: services/queue_day.py); `today_visits` counts
+    today's check-ins, CANCELLED excluded; revenue covers payments dated today (paid_at, or created_at while
+    unpaid)."""
     now = now or datetime.now(UTC)
     timezone = clinic_timezone(session, doctor.clinic_id)
     today = local_today(timezone, now)
     start, end = local_day_bounds(timezone, today)
-    mine_today = (Visit.doctor_id == doctor.id, Visit.queue_date == today)
+    mine_today = (Visit.doctor_id == doctor.id, on_queue(today, today))  # with visits open since before midnight
     today_visits = select(Visit).where(*mine_today)
 
-    counts = dict(
-        session.execute(select(Visit.status, func.count(Visit.id)).where(*mine_today).group_by(Visit.status)).all()
-    )
+    of_day = (Visit.queue_date == today).label("of_day")
+    rows = session.execute(
+        select(Visit.status, of_day, func.count(Visit.id)).where(*mine_today).group_by(Visit.status, of_day)
+    ).all()
+    counts: dict[VisitStatus, int] = {}
+    for status, _, n in rows:
+        counts[status] = counts.get(status, 0) + n
+    checked_in_today = sum(n for status, that_day, n in rows if that_day and status != VisitStatus.CANCELLED)
     # Today's open visits (waiting, called, with the doctor) for the doctor app's lists: the waiting ones in
     # calling order (priority, then check-in), the others in queue order.
     open_visits = (
@@ -83,7 +90,7 @@ def dashboard(session: Session, *, doctor: Doctor, now: datetime | None = None) 
     )
     return DoctorDashboard(
         date=today,
-        today_visits=sum(n for status, n in counts.items() if status != VisitStatus.CANCELLED),
+        today_visits=checked_in_today,
         waiting=sum(counts.get(s, 0) for s in _WAITING),
         active_consultations=counts.get(VisitStatus.IN_PROGRESS, 0),
         completed=counts.get(VisitStatus.COMPLETED, 0),

@@ -19,7 +19,7 @@ from common.schemas import AppointmentEvent, AppointmentOut
 from server.core.db import new_session, utcnow
 from server.core.errors import Conflict
 from server.models import Appointment, Clinic, User
-from server.services import outbox
+from server.services import appointment_audit, outbox
 from server.services.scope import resolve
 from server.services.serializers import APPOINTMENT_LOAD, appointment_out
 
@@ -54,6 +54,7 @@ def mark_no_show(session: Session, *, actor: User, appointment_id: int) -> Appoi
         raise Conflict(f"a {what} appointment cannot be marked a no-show", current_status=appt.status.value)
     refuse_before_start(appt)
     appt.status = AppointmentStatus.NO_SHOW
+    appointment_audit.status_changed(session, appt, AppointmentStatus.CONFIRMED, actor_id=actor.id)
     session.flush()
     _tell(session, appt)
     session.commit()
@@ -89,14 +90,19 @@ def mark_overdue(session: Session, *, now: datetime | None = None, limit: int = 
     if not marked:
         session.rollback()
         return []
-    rows = session.scalars(
-        select(Appointment)
+    rows = session.execute(
+        select(Appointment, Clinic.no_show_after_minutes)
+        .join(Clinic, Clinic.id == Appointment.clinic_id)
         .options(*APPOINTMENT_LOAD)
         .where(Appointment.id.in_(marked))
         .order_by(Appointment.id)
         .execution_options(populate_existing=True)
     ).all()
-    for appt in rows:
+    for appt, after_minutes in rows:
+        late = f"not checked in {after_minutes} min after its start (marked by the server)"
+        appointment_audit.record(
+            session, appt, "STATUS", actor_id=None, from_status=AppointmentStatus.CONFIRMED, detail=late, at=now
+        )
         _tell(session, appt)
     session.commit()
     log.info("marked %d appointment(s) no-show", len(marked))

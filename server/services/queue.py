@@ -43,11 +43,12 @@ from server.models import (
     VisitPriorityChange,
     VisitStatusChange,
 )
-from server.services import audience, outbox
+from server.services import appointment_audit, audience, outbox
 from server.services import history as history_service
 from server.services.audience import Audience
 from server.services.clinic_time import local_today
 from server.services.locking import lock_doctor_sends, lock_queue_numbers
+from server.services.queue_day import on_queue
 from server.services.scope import doctor_filter, get_clinic, resolve
 from server.services.serializers import VISIT_LOAD, appointment_out, patient_out, queue_entry, visit_out
 
@@ -114,7 +115,12 @@ VISIT_LOCK_LOAD = (*VISIT_LOAD, joinedload(Visit.appointment))
 def _audit(session: Session, visit: Visit, from_status: VisitStatus | None, actor: User, at: datetime) -> None:
     session.add(
         VisitStatusChange(
-            visit_id=visit.id, from_status=from_status, to_status=visit.status, changed_by=actor.id, changed_at=at
+            visit_id=visit.id,
+            from_status=from_status,
+            to_status=visit.status,
+            room=visit.room if visit.status == S.CALLED else None,  # the timeline names each call's own room
+            changed_by=actor.id,
+            changed_at=at,
         )
     )
 
@@ -209,10 +215,16 @@ def change_visit_status(
 
     visit.status = target
     visit.version += 1
+    appointment_before = visit.appointment.status if visit.appointment is not None else None
     appointment_changed = _apply_effects(
         visit, target, notes=notes, prescription=prescription, room=room, cancel_appointment=cancel_appointment
     )
-    _audit(session, visit, current, actor, utcnow())
+    changed_at = utcnow()
+    _audit(session, visit, current, actor, changed_at)
+    if appointment_changed and visit.appointment is not None and appointment_before is not None:
+        appointment_audit.status_changed(
+            session, visit.appointment, appointment_before, actor_id=actor.id, at=changed_at
+        )
     session.flush()
 
     out = visit_out(visit, Audience.ADMIN)  # whole: the outbox shapes it for each room
@@ -325,6 +337,7 @@ def check_in(session: Session, *, actor: User, data: CheckInRequest) -> VisitOut
     session.add(visit)
     if appointment is not None:
         appointment.status = AppointmentStatus.CHECKED_IN
+        appointment_audit.status_changed(session, appointment, AppointmentStatus.CONFIRMED, actor_id=actor.id, at=now)
     session.flush()
     _audit(session, visit, None, actor, now)
     if data.priority != Priority.NORMAL:  # triage at the desk is on the visit's audit trail too
@@ -365,15 +378,17 @@ def wait_minutes(visit: Visit, now: datetime) -> int:
 
 
 def queue_board(session: Session, *, actor: User, query: QueueQuery, now: datetime | None = None) -> QueueBoard:
-    """GET /queue: the clinic's visits of a local day grouped by phase (cancelled visits are left off)."""
+    """GET /queue: the clinic's visits of a local day grouped by phase (cancelled visits are left off); today's
+    board also holds the visits still open from earlier days (services/queue_day.py)."""
     doctor_id = doctor_filter(session, actor, query.doctor_id)  # a doctor: their own column of their own clinic
     clinic = get_clinic(session, actor, query.clinic_id)
     now = now or utcnow()
-    day = query.day or local_today(clinic.timezone, now)
+    today = local_today(clinic.timezone, now)
+    day = query.day or today
     stmt = (
         select(Visit, payment_status_column())
         .options(*VISIT_LOAD)
-        .where(Visit.clinic_id == clinic.id, Visit.queue_date == day, Visit.status != S.CANCELLED)
+        .where(Visit.clinic_id == clinic.id, on_queue(day, today), Visit.status != S.CANCELLED)
         .order_by(*waiting_order())  # the waiting column by priority, then check-in
     )
     if doctor_id is not None:

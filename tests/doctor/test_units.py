@@ -248,3 +248,57 @@ def test_the_push_is_shown_at_once_and_refreshed_behind(qloop, tmp_path: Path):
     finally:
         today.close()
         consultation.close()
+
+
+def test_a_patient_waiting_since_before_midnight_shows_the_day(qtbot):
+    """Today's Work past the clinic's midnight: a card of a visit checked in yesterday says which day."""
+    from datetime import timedelta
+
+    from client_doctor.views.widgets import PatientCard
+    from common.qt.formatting import format_datetime, format_time
+
+    visit = _push_event(7, 1).visit.model_copy(update={"status": "WAITING", "start_time": None})
+    now = visit.check_in_time + timedelta(hours=2)
+    today_card = PatientCard(visit, now=now)
+    qtbot.addWidget(today_card)
+    assert today_card.checkin.text().startswith(f"Checked in {format_time(visit.check_in_time)} ·")
+    carried = PatientCard(visit, now=visit.check_in_time + timedelta(days=1))
+    qtbot.addWidget(carried)
+    assert carried.checkin.text().startswith(f"Checked in {format_datetime(visit.check_in_time)} ·")
+    assert carried.checkin.text().endswith("waiting 24 h")
+
+
+def test_today_refetches_once_when_the_clinics_day_turns(qloop, tmp_path: Path):
+    from datetime import timedelta
+
+    doctor = DoctorOut(
+        id=1,
+        user_id=1,
+        clinic_id=1,
+        full_name="D",
+        specialty="",
+        phone="",
+        commission_rate=Decimal("0.5"),
+        is_active=True,
+    )
+    api = _FakeApi()
+    settings = DoctorSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    vm = TodayViewModel(api, doctor, settings)  # type: ignore[arg-type]  # a fake ApiClient
+    shown = date(2026, 11, 29)
+
+    async def scenario() -> None:
+        vm.follow_day(shown, shown)  # the same day: nothing
+        vm.follow_day(None, shown + timedelta(days=1))  # nothing shown yet: the first load comes anyway
+        await asyncio.sleep(0.5)
+        assert api.calls == 0
+        for _ in range(3):  # ticks after midnight: one refetch
+            vm.follow_day(shown, shown + timedelta(days=1))
+        await until(lambda: api.calls == 1, 2)
+        await asyncio.sleep(0.5)
+        assert api.calls == 1
+        await vm.wait_idle()
+
+    try:
+        arun(qloop, scenario())
+    finally:
+        vm.close()

@@ -31,6 +31,7 @@ def add_timeline(db: Session, scene: Scene) -> None:
                 visit_id=visit.id,
                 from_status=old,
                 to_status=new,
+                room="Room 3" if new == S.CALLED else None,
                 changed_by=by,
                 changed_at=at + timedelta(minutes=minutes),
             )

@@ -158,6 +158,7 @@ EXPECT: dict[tuple[str, str], Case] = {
         },
     ),
     ("GET", "/appointments/{appointment_id}"): Case("/appointments/{appointment}", DOCTORS_ROW),
+    ("GET", "/appointments/{appointment_id}/timeline"): Case("/appointments/{appointment}/timeline", DOCTORS_ROW),
     ("PATCH", "/appointments/{appointment_id}"): Case(
         "/appointments/{appointment}", DESK_WORK, lambda w: {"notes": "bring the x-rays"}
     ),

@@ -142,10 +142,11 @@ def test_state_calls_newest_first_and_next_by_priority(client, db, admin, floor)
     visit(db, clinic, house, service, 9, VisitStatus.IN_PROGRESS)
     visit(db, clinic, ent, service, 10, VisitStatus.COMPLETED, called_at=NOW - timedelta(minutes=2))
     visit(db, clinic, ent, service, 11, VisitStatus.CANCELLED, called_at=NOW - timedelta(minutes=2))
-    # yesterday's call and waiting visit, another clinic's
+    # yesterday's call, seen since, and yesterday's cancelled visit (one still open would show: see
+    # tests/server/test_past_midnight.py); another clinic's
     yesterday = NOW - timedelta(days=1)
-    visit(db, clinic, ent, service, 12, VisitStatus.CALLED, called_at=yesterday, queue_date=yesterday.date())
-    visit(db, clinic, ent, service, 13, queue_date=yesterday.date())
+    visit(db, clinic, ent, service, 12, VisitStatus.COMPLETED, called_at=yesterday, queue_date=yesterday.date())
+    visit(db, clinic, ent, service, 13, VisitStatus.CANCELLED, queue_date=yesterday.date())
     other = make_clinic(db)
     visit(db, other, make_doctor(db, other), make_service(db, other), 14)
 

@@ -175,11 +175,12 @@ def test_call_next_takes_priority_then_check_in(client, db):
     _visit(db, w, minutes_ago=50, doctor=w["colleague"], priority=Priority.EMERGENCY)  # another doctor's
     _visit(db, w, minutes_ago=60, status=S.CALLED)  # already called
     yesterday = datetime.now(UTC) - timedelta(days=1)
-    make_visit(  # yesterday's leftover is not today's queue
+    make_visit(  # yesterday's cancelled emergency is nobody's next (an open one would be: test_past_midnight.py)
         db,
         patient=make_patient(db, w["clinic"]),
         doctor=w["doctor"],
         service=w["service"],
+        status=S.CANCELLED,
         check_in_time=yesterday,
         priority=Priority.EMERGENCY,
     )

@@ -137,7 +137,7 @@ def test_board_groups_waits_and_overdue(client, db):
     visit(S.CANCELLED, 10)
     other_doctor = make_doctor(db, w["clinic"])
     theirs = visit(S.WAITING, 1, doctor=other_doctor)
-    visit(S.WAITING, 1, queue_date=now.date() - timedelta(days=1))  # yesterday's board
+    visit(S.COMPLETED, 3, 2, queue_date=now.date() - timedelta(days=1))  # yesterday's board (a done visit)
 
     r = client.get("/queue", headers=auth(w["rec"]))
     assert r.status_code == 200, r.text
@@ -159,7 +159,7 @@ def test_board_groups_waits_and_overdue(client, db):
     assert [e["id"] for e in mine["waiting"]] == [theirs.id] and mine["with_doctor"] == []
     yesterday = (now.date() - timedelta(days=1)).isoformat()
     past = client.get("/queue", params={"date": yesterday}, headers=auth(w["rec"])).json()
-    assert len(past["waiting"]) == 1 and past["date"] == yesterday
+    assert len(past["completed"]) == 1 and past["waiting"] == [] and past["date"] == yesterday
 
 
 def test_board_scope(client, db):

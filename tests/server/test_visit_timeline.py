@@ -42,6 +42,7 @@ def _history(db, visit, desk, doctor, *, payments: int = 1):
                 visit_id=visit.id,
                 from_status=S.WAITING,
                 to_status=S.CALLED,
+                room="Room 2",
                 changed_by=doctor.user_id,
                 changed_at=at(2),
             ),

@@ -15,6 +15,7 @@ from common.schemas import (
     AppointmentUpdate,
     FreeSlots,
     Page,
+    TimelineEntry,
 )
 
 
@@ -45,3 +46,7 @@ class AppointmentsApi(Transport):
     async def mark_no_show(self, appointment_id: int) -> AppointmentOut:
         """A CONFIRMED appointment not checked in becomes NO_SHOW; anything else is ApiError 409."""
         return await self._call(AppointmentOut, "POST", f"/appointments/{appointment_id}/no-show")
+
+    async def appointment_timeline(self, appointment_id: int) -> list[TimelineEntry]:
+        """Booked, rescheduled, notes and every status change of the appointment, oldest first."""
+        return await self._list(TimelineEntry, f"/appointments/{appointment_id}/timeline")

@@ -11,10 +11,13 @@ from common.schemas import (
     AppointmentsQuery,
     AppointmentUpdate,
     Page,
+    TimelineEntry,
 )
 from server.api.deps import Id, ReceptionUser, SessionDep, StaffUser
+from server.api.responses import refusals
 from server.services import appointments as appointment_service
 from server.services import no_shows as no_show_service
+from server.services import timeline as timeline_service
 
 router = APIRouter(prefix="/appointments", tags=["appointments"])
 
@@ -35,6 +38,17 @@ def create_appointment(body: AppointmentCreate, session: SessionDep, me: StaffUs
 @router.get("/{appointment_id}", response_model=AppointmentOut)
 def get_appointment(appointment_id: Id, session: SessionDep, me: StaffUser) -> AppointmentOut:
     return appointment_service.get_appointment(session, actor=me, appointment_id=appointment_id)
+
+
+@router.get(
+    "/{appointment_id}/timeline",
+    response_model=list[TimelineEntry],
+    responses=refusals({403: "another doctor's appointment", 404: "unknown, or another clinic"}),
+)
+def appointment_timeline(appointment_id: Id, session: SessionDep, me: StaffUser) -> list[TimelineEntry]:
+    """Booked, rescheduled, notes edited and every status change of the appointment (kind `appointment`), oldest
+    first, each with who and when (nobody: the server's no-show task); the same readers as the appointment."""
+    return timeline_service.appointment_timeline(session, actor=me, appointment_id=appointment_id)
 
 
 @router.patch("/{appointment_id}", response_model=AppointmentOut)

@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -23,6 +22,7 @@ from client_doctor.views.print_panel import PrintPanel
 from client_doctor.views.style import MESSAGE_STYLES
 from client_doctor.views.widgets import label
 from common.enums import VisitStatus
+from common.qt.fit_columns import FitColumns
 from common.qt.flow_layout import flow_widget
 from common.qt.paged_model import PagedTableModel
 from common.qt.table_model import Column
@@ -150,6 +150,8 @@ class ConsultationView(QWidget):
         self.confirm_no = QPushButton("Cancel")
         self.confirm_no.setObjectName("cancelCompleteButton")
         self.confirm_no.clicked.connect(self.cancel_confirm)
+        for button in (self.confirm_yes, self.confirm_no):  # Enter presses the focused one, as in a dialog
+            button.setAutoDefault(True)
         cb.addWidget(self.confirm_yes)
         cb.addWidget(self.confirm_no)
         self.confirm_bar.hide()
@@ -161,13 +163,9 @@ class ConsultationView(QWidget):
         self.history_table = QTableView()
         self.history_table.setObjectName("historyTable")
         self.history_table.setModel(self.history_model)
-        self.history_table.setWordWrap(True)
         self.history_table.verticalHeader().hide()
         self.history_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        header = self.history_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        FitColumns(self.history_table, text_columns=(2, 3))  # notes and prescription wrap; nothing scrolls sideways
         self.history_table.setAccessibleName("Previous visits with you")
         self.history_table.setTabKeyNavigation(False)
         self.history_table.activated.connect(self._open_history_row)  # Enter or double-click

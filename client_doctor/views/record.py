@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -20,6 +19,7 @@ from client_doctor.viewmodels.record import VisitRecord, VisitRecordViewModel
 from client_doctor.views.patient_panel import PatientPanel
 from client_doctor.views.print_panel import PrintPanel
 from client_doctor.views.widgets import label
+from common.qt.fit_columns import FitColumns
 from common.qt.flow_layout import flow_widget
 from common.qt.table_model import RIGHT, Column, RowTableModel
 from common.qt.timeline_text import describe_with_detail
@@ -41,7 +41,7 @@ TIMELINE_COLUMNS: list[Column[TimelineEntry]] = [
 ]
 
 
-def _table(name: str, model: RowTableModel) -> QTableView:
+def _table(name: str, model: RowTableModel, *, text_columns: tuple[int, ...] = ()) -> QTableView:
     table = QTableView()
     table.setObjectName(name)
     table.setAccessibleName(name)
@@ -49,8 +49,7 @@ def _table(name: str, model: RowTableModel) -> QTableView:
     table.verticalHeader().hide()
     table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
+    FitColumns(table, text_columns=text_columns)  # the page's right column is narrow at 800 px: wrap, never scroll
     return table
 
 
@@ -118,7 +117,7 @@ class VisitRecordView(QWidget):
         rl.addWidget(self.payments, 1)
         rl.addWidget(label("Timeline", "sectionTitle"))
         self.timeline_model: RowTableModel[TimelineEntry] = RowTableModel(TIMELINE_COLUMNS, key=id, parent=self)
-        self.timeline = _table("recordTimeline", self.timeline_model)
+        self.timeline = _table("recordTimeline", self.timeline_model, text_columns=(1,))
         rl.addWidget(self.timeline, 2)
         splitter.addWidget(right)
         splitter.setSizes([360, 640])

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 from client_reception.viewmodels.board import BoardCard
 from client_reception.viewmodels.timeline import TimelineViewModel
 from client_reception.views.common import busy_bar, table
+from common.qt.fit_columns import FitColumns
 
 
 class TimelineDialog(QDialog):
@@ -30,17 +31,8 @@ class TimelineDialog(QDialog):
         close.clicked.connect(self.accept)
         root.addWidget(close)
         vm.busy_changed.connect(self.busy.setVisible)
-        self.table.setWordWrap(True)  # a reschedule's detail names both slots: it wraps in the last column
-        vm.loaded.connect(self._fit)
+        FitColumns(self.table, text_columns=(1, 3))  # a reschedule's detail names both slots: it wraps
         self.finished.connect(self._finished)
-
-    def _fit(self) -> None:
-        last = self.vm.model.columnCount() - 1
-        for column in range(last):
-            self.table.resizeColumnToContents(column)
-        used = sum(self.table.columnWidth(c) for c in range(last))
-        self.table.setColumnWidth(last, max(120, self.table.viewport().width() - used))  # fits; wraps inside
-        self.table.resizeRowsToContents()
 
     def _finished(self, _: int) -> None:
         self.vm.close()  # its requests end with the dialog

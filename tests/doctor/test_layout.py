@@ -8,17 +8,19 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QTableView, QWidget
 from sqlalchemy.orm import Session
 
 from client_doctor.views.main_window import SECTIONS, DoctorMainWindow
 from common.enums import VisitStatus
 from tests.doctor.seed import Scene, add_waiting, seed_earnings
-from tests.factories import make_patient, make_visit
+from tests.factories import make_patient, make_service, make_visit
 from tests.support.qt import arun, screenshot, until
 
 LONG_NAME = "Maximiliana Theodora Featherstonehaugh-Smythe"
 BUTTON_PADDING = 12  # the stylesheet's 6 px a side, at the least
+MIN_COLUMN = 40  # a table column narrower than this shows a letter or two per line
 
 
 @pytest.fixture
@@ -34,6 +36,18 @@ def busy_day(committed_db: Session, scene: Scene) -> Scene:
         check_in_time=datetime.now(UTC) - timedelta(minutes=47),
         start_time=datetime.now(UTC) - timedelta(minutes=9),
         room="Room 12",
+    )
+    # a previous visit with a long service name and long notes: its columns must not squeeze the notes to a
+    # sliver at 800 px (seen in a real window under Xvfb: one letter per line, headers cut to "ote", "cri")
+    make_visit(
+        committed_db,
+        patient=patient,
+        doctor=scene.doctor,
+        service=make_service(committed_db, scene.clinic, name="General consultation and review"),
+        status=VisitStatus.COMPLETED,
+        check_in_time=datetime.now(UTC) - timedelta(days=12),
+        notes="Referred for imaging; BP 128/82, advised a low-salt diet and a follow-up in two weeks.",
+        prescription="Lisinopril 10 mg once daily",
     )
     committed_db.commit()
     add_waiting(committed_db, scene, name="Bartholomew Okonkwo-Villanueva", minutes_ago=33)
@@ -63,6 +77,16 @@ def layout_problems(window: DoctorMainWindow, page_name: str) -> list[str]:
                 f"{page_name}: {type(widget).__name__} {widget.objectName()!r} ends at "
                 f"{top_left.x() + widget.width()} > {right}"
             )
+        if isinstance(widget, QTableView) and widget.model() is not None:
+            if widget.horizontalScrollBar().isVisible():  # its columns do not fit: some are out of sight
+                problems.append(f"{page_name}: table {widget.objectName()!r} scrolls sideways")
+            header = widget.horizontalHeader()
+            for column in range(widget.model().columnCount()):
+                if not header.isSectionHidden(column) and header.sectionSize(column) < MIN_COLUMN:
+                    name = widget.model().headerData(column, Qt.Orientation.Horizontal)
+                    problems.append(
+                        f"{page_name}: column {name!r} of {widget.objectName()!r} is {header.sectionSize(column)} px"
+                    )
         if isinstance(widget, QPushButton) and widget.text():
             need = widget.fontMetrics().horizontalAdvance(widget.text().replace("&", "")) + BUTTON_PADDING
             if widget.width() < need:

@@ -32,7 +32,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 from common import events as ev
-from server.core.errors import DomainError
+from server.core.errors import DomainError, TooManyRequests
 from server.realtime.bus import StagedEvent
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,9 @@ State = Callable[[int], str]  # blocking: clinic id -> DisplayState JSON
 Check = Callable[[int, str], int]  # blocking: (clinic id, token) -> token id; raises DomainError to refuse
 
 CHANNEL = "clinic-display"
+# Screens one display token may hold open in one server process: a waiting room has a TV or three; a leaked or
+# copied token opened in a loop must not hold the server's connections (each extra one is refused with 429).
+MAX_STREAMS_PER_TOKEN = 10
 # The desk-room events that can change what a screen shows (payments and appointments cannot).
 CHANGES = frozenset(
     {
@@ -88,6 +91,7 @@ class DisplayHub:
         debounce: float = 0.1,
         heartbeat: float = 15.0,
         retry_ms: int = 3000,
+        max_streams_per_token: int = MAX_STREAMS_PER_TOKEN,
     ) -> None:
         self.state = state
         self.check = check
@@ -96,6 +100,7 @@ class DisplayHub:
         self.debounce = debounce
         self.heartbeat = heartbeat
         self.retry_ms = retry_ms
+        self.max_streams_per_token = max_streams_per_token
         self._streams: dict[int, set[_Stream]] = {}
         self._pending: dict[int, asyncio.TimerHandle] = {}
         self._earliest: dict[int, float] = {}  # per clinic: when the next push may start (loop time)
@@ -243,6 +248,15 @@ class DisplayHub:
             stream.put("state", data)
 
     # --- one screen's stream -----------------------------------------------------------------------------
+
+    def admit(self, token_id: int) -> None:
+        """Refuse (429) a new screen beyond `max_streams_per_token` open with this token in this process."""
+        open_now = sum(1 for streams in self._streams.values() for s in streams if s.token_id == token_id)
+        if open_now >= self.max_streams_per_token:
+            raise TooManyRequests(
+                f"this display token already has {open_now} screens open; close one or create another token",
+                retry_after_seconds=int(self.heartbeat),
+            )
 
     def open_streams(self, clinic_id: int | None = None) -> int:
         if clinic_id is None:

@@ -227,3 +227,29 @@ def test_cli_creates_lists_and_revokes(capsys, committed_db, live_server):
     assert code == 1 and "does not exist" in err
     code, _, err = cli(capsys, "revoke", "2000000000")
     assert code == 1 and "not found" in err
+
+
+@pytest.mark.asyncio
+async def test_one_token_holds_at_most_ten_screens(live_server, desk_world):
+    """A copied token opened in a loop must not hold the server's connections: the 11th screen is refused (429,
+    with Retry-After) while ten are open, and a screen closed frees its place."""
+    from contextlib import AsyncExitStack
+
+    from server.realtime.display import MAX_STREAMS_PER_TOKEN
+
+    w = desk_world
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=10) as http:
+        token = await new_token(http, w)
+        other = await new_token(http, w)
+        async with AsyncExitStack() as screens:
+            opened = [await screens.enter_async_context(stream(http, w["clinic"], token["token"])) for _ in range(10)]
+            for screen in opened:
+                await screen.state()
+            assert len(opened) == MAX_STREAMS_PER_TOKEN
+            r = await http.get(f"/display/{w['clinic']}/events", params={"token": token["token"]})
+            assert r.status_code == 429 and r.json()["code"] == "too_many_requests", r.text
+            assert int(r.headers["retry-after"]) >= 1
+            async with stream(http, w["clinic"], other["token"]) as screen:  # another token is not affected
+                await screen.state()
+        async with stream(http, w["clinic"], token["token"]) as screen:  # all closed: the token opens again
+            await screen.state()

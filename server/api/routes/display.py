@@ -111,11 +111,13 @@ def display_state(clinic_id: Id, response: Response, session: SessionDep, token:
             "content": {"text/event-stream": {"schema": {"type": "string"}}},
         },
         **SCREEN_REFUSALS,
+        **refusals({429: "this token already holds the most screens one token may (see MAX_STREAMS_PER_TOKEN)"}),
     },
 )
 async def display_events(clinic_id: Id, request: Request, token: Token = "") -> StreamingResponse:
     hub = _hub(request)
     token_id = await run_in_threadpool(hub.check, clinic_id, token)  # blocking: never on the event loop
+    hub.admit(token_id)  # 429 beyond the screens one token may hold open
     return StreamingResponse(
         hub.stream(clinic_id, token, token_id),
         media_type="text/event-stream",

@@ -103,8 +103,8 @@ class _FakeApi:
         )
 
 
-def test_a_burst_of_events_refetches_once(qloop, tmp_path: Path):
-    doctor = DoctorOut(
+def _doctor() -> DoctorOut:
+    return DoctorOut(
         id=1,
         user_id=1,
         clinic_id=1,
@@ -114,6 +114,10 @@ def test_a_burst_of_events_refetches_once(qloop, tmp_path: Path):
         commission_rate=Decimal("0.5"),
         is_active=True,
     )
+
+
+def test_a_burst_of_events_refetches_once(qloop, tmp_path: Path):
+    doctor = _doctor()
     api = _FakeApi()
     settings = DoctorSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     vm = TodayViewModel(api, doctor, settings)  # type: ignore[arg-type]  # a fake ApiClient
@@ -271,16 +275,7 @@ def test_a_patient_waiting_since_before_midnight_shows_the_day(qtbot):
 def test_today_refetches_once_when_the_clinics_day_turns(qloop, tmp_path: Path):
     from datetime import timedelta
 
-    doctor = DoctorOut(
-        id=1,
-        user_id=1,
-        clinic_id=1,
-        full_name="D",
-        specialty="",
-        phone="",
-        commission_rate=Decimal("0.5"),
-        is_active=True,
-    )
+    doctor = _doctor()
     api = _FakeApi()
     settings = DoctorSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     vm = TodayViewModel(api, doctor, settings)  # type: ignore[arg-type]  # a fake ApiClient

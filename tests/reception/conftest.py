@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -120,3 +121,17 @@ async def settle(app: ReceptionApp, quiet: float = 0.3) -> None:
         await asyncio.sleep(quiet)
         if not busy():
             return
+
+
+async def open_timeline(app: ReceptionApp, visit_id: int, *, rows: int = 1) -> tuple[Any, list[list[str]]]:
+    """Open a visit's timeline from its card's menu, as a receptionist does; the dialog and its rows' texts."""
+    board = app.window.board_view
+    menu = board.card_menu(visit_id)
+    next(a for a in menu.actions() if a.text() == "Timeline…").trigger()
+    menu.close()
+    dialog = board.timeline
+    await until(lambda: dialog.vm.model.rowCount() >= rows and dialog.vm.fetch_count == 1, 10)
+    await settle(app)
+    model = dialog.table.model()
+    texts = [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
+    return dialog, texts

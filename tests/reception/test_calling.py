@@ -13,7 +13,7 @@ from client_reception.app import ReceptionApp
 from client_reception.views.board_card import card_chips
 from common.enums import Phase, VisitStatus
 from tests.factories import auth, make_visit
-from tests.reception.conftest import Desk, settle
+from tests.reception.conftest import Desk, open_timeline, settle
 from tests.support.qt import arun, screenshot, until
 
 
@@ -87,14 +87,7 @@ def test_call_to_a_room_remembered_per_doctor_and_a_call_next_from_the_doctor(
         screenshot(window, "reception_board_called")
 
         # the called visit's timeline, from its card's menu: the call and the status change, with who
-        menu = board.card_menu(first.id)
-        next(a for a in menu.actions() if a.text() == "Timeline…").trigger()
-        menu.close()
-        timeline = board.timeline
-        await until(lambda: timeline.vm.model.rowCount() >= 1 and timeline.vm.fetch_count == 1, 10)
-        await settle(app)
-        model = timeline.table.model()
-        rows = [[model.index(r, c).data() for c in range(4)] for r in range(model.rowCount())]
+        timeline, rows = await open_timeline(app, first.id)
         assert any(row[1] == "Called to Room 3" and row[2] == "Rita Reception" for row in rows), rows
         screenshot(timeline, "reception_visit_timeline")
         timeline.close()

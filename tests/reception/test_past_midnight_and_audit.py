@@ -13,7 +13,7 @@ from client_reception.views.board_card import card_chips
 from common.enums import Phase, VisitStatus
 from common.qt.formatting import format_date
 from tests.factories import auth, make_visit
-from tests.reception.conftest import Desk, settle
+from tests.reception.conftest import Desk, open_timeline, settle
 from tests.support.qt import arun, screenshot, until
 
 
@@ -61,7 +61,6 @@ def test_the_timeline_tells_the_appointments_story(
     reception: ReceptionApp, qloop, live_server, desk: Desk, committed_db
 ):
     app = reception
-    board = app.window.board_view
     appt = desk.appointments[0]
 
     async def scenario() -> None:
@@ -73,14 +72,7 @@ def test_the_timeline_tells_the_appointments_story(
             assert r.status_code == 201, r.text
             visit_id = r.json()["id"]
         await until(lambda: app.board.model.card(visit_id) is not None, 10)
-        menu = board.card_menu(visit_id)
-        next(a for a in menu.actions() if a.text() == "Timeline…").trigger()
-        menu.close()
-        timeline = board.timeline
-        await until(lambda: timeline.vm.model.rowCount() >= 3 and timeline.vm.fetch_count == 1, 10)
-        await settle(app)
-        model = timeline.table.model()
-        rows = [[model.index(r, c).data() for c in range(4)] for r in range(model.rowCount())]
+        timeline, rows = await open_timeline(app, visit_id, rows=3)
         what = [row[1] for row in rows]
         assert what[:2] == ["Appointment rescheduled", "Appointment: Confirmed → Checked in"], rows
         assert "→" in rows[0][3] and rows[0][2] == "Rita Reception"  # from which slot to which

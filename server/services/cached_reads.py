@@ -12,8 +12,8 @@ from common.schemas import QueueQuery
 from server.core.db import utcnow
 from server.models import Clinic, Doctor, User
 from server.services import doctor_portal
+from server.services.board import queue_board
 from server.services.clinic_time import local_today
-from server.services.queue import queue_board
 from server.services.read_cache import Cached, cache, minute
 from server.services.scope import doctor_filter, get_clinic
 

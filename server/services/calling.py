@@ -16,9 +16,10 @@ from server.core.db import utcnow
 from server.core.errors import Conflict, NotFound
 from server.models import Clinic, Doctor, User, Visit, VisitPriorityChange
 from server.services import audience, outbox
+from server.services.board import priority_rank
 from server.services.clinic_time import local_today
 from server.services.locking import lock_row
-from server.services.queue import ACTIVE_STATUSES, change_visit_status, priority_rank
+from server.services.queue import ACTIVE_STATUSES, change_visit_status
 from server.services.queue_day import on_queue
 from server.services.scope import resolve
 from server.services.serializers import visit_out

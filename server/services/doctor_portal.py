@@ -21,11 +21,11 @@ from common.schemas import (
 )
 from server.models import Appointment, Doctor, Patient, Payment, Visit
 from server.services.audience import Audience
+from server.services.board import waiting_order
 from server.services.clinic_time import clinic_timezone, local_day_bounds, local_today, within_local_days
 from server.services.earnings import PAY_DATE
 from server.services.listing import paginate, patient_matches
 from server.services.money import ZERO
-from server.services.queue import waiting_order
 from server.services.queue_day import on_queue
 from server.services.serializers import APPOINTMENT_LOAD, VISIT_LOAD, appointment_out, doctor_patient, visit_out
 

@@ -146,8 +146,8 @@ async def doctor_state(session: Any, url: str, token: str) -> dict[str, Any]:
     layouts = {"active": view.active_layout, "next_waiting": view.waiting_layout}
     shown: dict[str, list[Any]] = {}
     for key, layout in layouts.items():
-        ids = [layout.itemAt(i).widget() for i in range(layout.count())]
-        visits = [c.visit for c in ids if c is not None and c in cards.values() and not c.isHidden()]
+        widgets = [layout.itemAt(i).widget() for i in range(layout.count())]
+        visits = [c.visit for c in widgets if c in cards.values() and not c.isHidden()]
         shown[key] = [_visit_key(v.model_dump(mode="json")) for v in visits]
     stats = (view.stat_visits, view.stat_active, view.stat_waiting, view.stat_completed)
     shown["stats"] = [s.value.text() for s in stats]

@@ -23,13 +23,6 @@ def label(text: str = "", name: str | None = None, *, wrap: bool = False, elide:
     return widget
 
 
-def clear_layout(layout) -> None:  # noqa: ANN001 (QLayout)
-    while layout.count():
-        item = layout.takeAt(0)
-        if item.widget() is not None:
-            item.widget().deleteLater()
-
-
 class StatCard(QFrame):
     def __init__(self, title: str, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)

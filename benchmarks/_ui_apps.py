@@ -6,7 +6,9 @@ up; on START it records; on STOP it stops recording, waits until the app is quie
 request or debounced refetch pending), compares what the window shows with what the server says, and prints
 RESULT {json}.
 
-    python benchmarks/_ui_apps.py reception|doctor URL USERNAME PASSWORD HOME
+    python benchmarks/_ui_apps.py reception|doctor|floor URL USERNAME PASSWORD HOME
+
+`floor` builds no app: the same interpreter, Qt loop and probe, so what it measures is the machine's share.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import httpx  # noqa: E402
 import qasync  # noqa: E402
-from _ui_probe import LatenessProbe, StallSampler, stall_report  # noqa: E402
+from _ui_probe import LatenessProbe, StallSampler, stall_report, work_report  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -116,6 +118,15 @@ async def build_doctor(api: ApiClient, home: Path, counts: Counts) -> tuple[Any,
     return session, vms, session.aclose
 
 
+async def build_floor(api: ApiClient, home: Path, counts: Counts) -> tuple[Any, list[Any], Any]:
+    """No app: the same interpreter, Qt loop and probe, so its stalls are the machine's (the floor)."""
+
+    async def nothing() -> None:
+        return None
+
+    return None, [], nothing
+
+
 async def reception_state(app: Any, url: str, token: str) -> dict[str, Any]:
     """The board's three columns (ids, status, priority, payment, version, in the column's order) against the
     server's board."""
@@ -169,7 +180,7 @@ async def main(role: str, url: str, username: str, password: str, home: Path) ->
     count_requests(counts)
     api = ApiClient(url)
     await api.login(username, password)
-    build = build_reception if role == "reception" else build_doctor
+    build = {"reception": build_reception, "doctor": build_doctor, "floor": build_floor}[role]
     app, vms, aclose = await build(api, home, counts)
     probe = LatenessProbe(10)
     sampler = StallSampler(probe)
@@ -199,8 +210,8 @@ async def main(role: str, url: str, username: str, password: str, home: Path) ->
         await asyncio.sleep(0.1)
     settled = time.monotonic() - settle
     assert api.access_token is not None
-    check = reception_state if role == "reception" else doctor_state
-    state = await check(app, url, api.access_token)
+    check = {"reception": reception_state, "doctor": doctor_state}.get(role)
+    state = await check(app, url, api.access_token) if check else None
     result = {
         "role": role,
         "recorded_s": recorded,
@@ -211,6 +222,7 @@ async def main(role: str, url: str, username: str, password: str, home: Path) ->
         "model": dict(counts.model - before.model),
         "state": state,
         "profile": stall_report(probe.ticks, sampler.samples, 50.0),
+        "work": work_report(probe.ticks, sampler.samples, sampler.cpu_ms),
     }
     print("RESULT " + json.dumps(result), flush=True)
     await aclose()

@@ -36,7 +36,7 @@ class LatenessProbe(QObject):
         self.ticks: list[Tick] = []
         self.recording = False
         self.heartbeat = time.perf_counter()  # read by the sampler thread
-        self._last_cpu = time.thread_time()
+        self.heartbeat_cpu = self._last_cpu = time.thread_time()
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(interval_ms)
@@ -48,11 +48,12 @@ class LatenessProbe(QObject):
         if self.recording:
             late = (now - self.heartbeat) * 1000 - self.interval_ms
             self.ticks.append(Tick(now, late, (cpu - self._last_cpu) * 1000))
-        self.heartbeat, self._last_cpu = now, cpu
+        self.heartbeat, self.heartbeat_cpu, self._last_cpu = now, cpu, cpu
 
     def start(self) -> None:
         self.ticks.clear()
         self.heartbeat, self._last_cpu = time.perf_counter(), time.thread_time()
+        self.heartbeat_cpu = self._last_cpu
         self.recording = True
 
     def stop(self) -> None:
@@ -68,13 +69,19 @@ class StallSample:
 
 @dataclass
 class StallSampler:
+    """Samples the UI thread while its tick is overdue by `threshold_ms`, or while it has used `cpu_ms` of CPU
+    since its last tick (a long stretch of our own work, even when the machine is not late to schedule it)."""
+
     probe: LatenessProbe
     threshold_ms: float = 30.0
-    every_ms: float = 4.0
+    cpu_ms: float = 12.0
+    every_ms: float = 3.0
     samples: list[StallSample] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._ui = threading.main_thread().ident
+        assert self._ui is not None
+        self._ui_clock = time.pthread_getcpuclockid(self._ui)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="stall-sampler", daemon=True)
 
@@ -90,7 +97,9 @@ class StallSampler:
             if not self.probe.recording:
                 continue
             now = time.perf_counter()
-            if (now - self.probe.heartbeat) * 1000 < self.threshold_ms:
+            late = (now - self.probe.heartbeat) * 1000 >= self.threshold_ms
+            busy = (time.clock_gettime(self._ui_clock) - self.probe.heartbeat_cpu) * 1000 >= self.cpu_ms
+            if not (late or busy):
                 continue
             stack = self._ui_stack()
             if stack:
@@ -117,9 +126,21 @@ def _short(path: str) -> str:
 
 
 def stall_report(ticks: list[Tick], samples: list[StallSample], over_ms: float, top: int = 12) -> dict[str, Any]:
-    """For each stall over `over_ms` the samples taken during it; summed by the deepest frame of our own code
-    and by the whole own-code path (what to fix)."""
+    """The stalls over `over_ms` (lateness, UI-thread CPU), and what the UI thread ran during them."""
     stalls = [t for t in ticks if t.late_ms > over_ms]
+    return {"stalls": [(round(t.late_ms, 1), round(t.cpu_ms, 1)) for t in stalls], **charge(stalls, samples, top)}
+
+
+def work_report(ticks: list[Tick], samples: list[StallSample], over_ms: float, top: int = 12) -> dict[str, Any]:
+    """The intervals in which the UI thread itself ran over `over_ms` of CPU, and what it ran then."""
+    busy = [t for t in ticks if t.cpu_ms > over_ms]
+    return {"count": len(busy), **charge(busy, samples, top)}
+
+
+def charge(ticks: list[Tick], samples: list[StallSample], top: int) -> dict[str, Any]:
+    """The samples taken during these ticks' intervals, summed by the deepest frame of our own code and by the
+    own-code path (what to fix)."""
+    stalls = ticks
     own: Counter[str] = Counter()
     paths: Counter[str] = Counter()
     leaf: Counter[str] = Counter()
@@ -132,7 +153,6 @@ def stall_report(ticks: list[Tick], samples: list[StallSample], over_ms: float, 
                 paths[" > ".join(mine[-4:]) or "(none)"] += 1
                 leaf[s.stack[-1]] += 1
     return {
-        "stalls": [(round(t.late_ms, 1), round(t.cpu_ms, 1)) for t in stalls],
         "deepest_own": own.most_common(top),
         "own_paths": paths.most_common(top),
         "leaf": leaf.most_common(top),

@@ -156,9 +156,13 @@ class Driver:
             task.add_done_callback(self.tasks.discard)
             await asyncio.sleep(self.rng.expovariate(self.visits_per_second))
 
-    async def finish(self) -> None:
+    async def stop(self) -> None:
+        """Leave every patient where they are (waiting, called, with the doctor, completed and unpaid), so the
+        check afterwards compares full lists."""
+        for task in self.tasks:
+            task.cancel()
         while self.tasks:
-            await asyncio.gather(*list(self.tasks))
+            await asyncio.gather(*list(self.tasks), return_exceptions=True)
 
 
 class AppProcess:
@@ -208,6 +212,7 @@ async def bench(url: str, floor: Floor, args: argparse.Namespace, home: Path) ->
     apps = [
         AppProcess("reception", url, floor.receptionist, home / "reception"),
         AppProcess("doctor", url, floor.doctor, home / "doctor"),
+        AppProcess("floor", url, floor.receptionist, home / "floor"),  # no app: the machine's own lateness
     ]
     try:
         for app in apps:
@@ -223,7 +228,7 @@ async def bench(url: str, floor: Floor, args: argparse.Namespace, home: Path) ->
             await driver.run(args.seconds)
             for app in apps:
                 app.send("STOP")
-            await driver.finish()
+            await driver.stop()
         for app in apps:
             app.send("CHECK")
         results = [json.loads(await app.line("RESULT ")) for app in apps]
@@ -239,26 +244,36 @@ def report(result: dict[str, Any], seconds: float) -> None:
     stalls = [t for t in ticks if t[0] > STALL_MS]
     busy = [t for t in stalls if t[1] > STALL_MS]  # a stall even on an idle machine
     events = sum(result["events"].values())
-    print(f"\n== {result['role']} app: {len(ticks)} ticks of a 10 ms timer over {result['recorded_s']:.1f} s")
+    work = result["work"]
+    name = "floor (no app, same loop and timer)" if result["role"] == "floor" else f"{result['role']} app"
+    print(f"\n== {name}: {len(ticks)} ticks of a 10 ms timer over {result['recorded_s']:.1f} s")
     print(f"  lateness p50 {p50(late):.1f} ms, p99 {pct(late, 0.99):.1f} ms, max {max(late):.1f} ms")
     print(
         f"  stalls > {STALL_MS:.0f} ms: {len(stalls)}, of which with > {STALL_MS:.0f} ms of UI-thread CPU: {len(busy)};"
         f" UI-thread CPU in a stall: max {max((t[1] for t in stalls), default=0):.1f} ms"
     )
+    cpu = [t[1] for t in ticks]
+    print(
+        f"  UI-thread CPU: {sum(cpu) / 10 / result['recorded_s']:.0f} % of a core; per 10 ms tick p99"
+        f" {pct(cpu, 0.99):.1f} ms, max {max(cpu):.1f} ms (the longest stretch of work between two ticks)"
+    )
     print(f"  each stall (late ms, UI-thread CPU ms): {result['profile']['stalls'][:15]}")
+    if result["role"] == "floor":
+        return
     print(f"  events received: {events} ({events / seconds:.0f}/s): {dict(sorted(result['events'].items()))}")
     print(f"  requests: {dict(sorted(result['requests'].items()))}")
     print(f"  model / view: {dict(sorted(result['model'].items()))}")
+    print(f"  10 ms intervals with > 12 ms of UI-thread CPU: {work['count']}; sampled in them, by own path:")
+    print(*[f"    {n:4d}  {k}" for k, n in work["own_paths"][:8]], sep="\n")
     state = result["state"]
     settled = f"settled in {result['settled_s']:.1f} s"
     print(f"  after the stream ({settled}): equals the server: {state['equal']} {state['sizes']}")
     for key, diff in state["diffs"].items():
         print(f"    {key}: shown {diff['shown'][:8]} … server {diff['server'][:8]} …")
     prof = result["profile"]
-    if prof["deepest_own"]:
-        print("  stall samples by deepest own frame:", *[f"{n:4d}  {k}" for k, n in prof["deepest_own"]], sep="\n    ")
-        print("  by own path:", *[f"{n:4d}  {k}" for k, n in prof["own_paths"]], sep="\n    ")
-        print("  by leaf frame:", *[f"{n:4d}  {k}" for k, n in prof["leaf"]], sep="\n    ")
+    if prof["own_paths"]:
+        paths = [f"{n:4d}  {k}" for k, n in prof["own_paths"][:8]]
+        print("  stall samples (> 50 ms late) by own path:", *paths, sep="\n    ")
 
 
 def main() -> None:
@@ -280,7 +295,7 @@ def main() -> None:
         server = ServerProcess(db_url)
         server.start()
         with tempfile.TemporaryDirectory() as home:
-            for role in ("reception", "doctor"):
+            for role in ("reception", "doctor", "floor"):
                 (Path(home) / role).mkdir()
             results, driven = asyncio.run(bench(server.url, floor, args, Path(home)))
     finally:

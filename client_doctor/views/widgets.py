@@ -119,12 +119,14 @@ class PatientCard(QFrame):
         return bool(self.property("highlighted"))
 
     def set_highlighted(self, on: bool) -> None:
+        changed = self.property("highlighted") != on  # None before the first call
         self.setProperty("highlighted", on)
         called = self.visit.status == VisitStatus.CALLED
         room = f" · {self.visit.room}" if self.visit.room else ""
         self.badge.setText("● Just sent in" if on else (f"Called{room}" if called else ""))
         self.badge.setVisible(bool(self.badge.text()))
-        repolish(self)
+        if changed:  # re-applying the style sheet is costly: only for the cards whose state changed (issue 11)
+            repolish(self)
 
 
 class Toast(QLabel):

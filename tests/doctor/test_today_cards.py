@@ -136,3 +136,20 @@ def test_the_empty_states_follow_the_lists(page):
     assert not view.active.empty.isHidden() and view.waiting.empty.isHidden()
     assert _shown(view) == ([], [2])
     assert built == [1, 2]
+
+
+def test_a_push_restyles_only_the_cards_whose_highlight_changed(page, monkeypatch):
+    from client_doctor.views import widgets
+
+    view, show, built = page
+    show(_dashboard([_visit(i, "IN_PROGRESS") for i in range(1, 7)], []))
+    restyled: list[int] = []
+    original = widgets.repolish
+    monkeypatch.setattr(widgets, "repolish", lambda w: (restyled.append(w.visit.id), original(w)))
+    view.vm.highlight_changed.emit(3)  # patient 3 was just sent in
+    assert restyled == [3]
+    assert view.card(3).highlighted and view.card(3).badge.text() == "● Just sent in"
+    restyled.clear()
+    view.vm.highlight_changed.emit(4)
+    assert sorted(restyled) == [3, 4]
+    assert not view.card(3).highlighted and view.card(4).highlighted

@@ -151,7 +151,7 @@ def charge(ticks: list[Tick], samples: list[StallSample], top: int) -> dict[str,
                 mine = [f for f in s.stack if f.startswith(OWN)]
                 own[mine[-1] if mine else "(no own frame: Qt/asyncio)"] += 1
                 paths[" > ".join(mine[-4:]) or "(none)"] += 1
-                leaf[s.stack[-1]] += 1
+                leaf[" > ".join(s.stack[-3:])] += 1
     return {
         "deepest_own": own.most_common(top),
         "own_paths": paths.most_common(top),

@@ -265,6 +265,8 @@ def report(result: dict[str, Any], seconds: float) -> None:
     print(f"  model / view: {dict(sorted(result['model'].items()))}")
     print(f"  10 ms intervals with > 12 ms of UI-thread CPU: {work['count']}; sampled in them, by own path:")
     print(*[f"    {n:4d}  {k}" for k, n in work["own_paths"][:8]], sep="\n")
+    print("  … and by their last three frames (ours or not):")
+    print(*[f"    {n:4d}  {k}" for k, n in work["leaf"][:8]], sep="\n")
     state = result["state"]
     settled = f"settled in {result['settled_s']:.1f} s"
     print(f"  after the stream ({settled}): equals the server: {state['equal']} {state['sizes']}")

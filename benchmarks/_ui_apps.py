@@ -191,20 +191,26 @@ async def main(role: str, url: str, username: str, password: str, home: Path) ->
     def read_stdin() -> None:
         for line in sys.stdin:
             loop.call_soon_threadsafe(commands.put_nowait, line.strip())
+        loop.call_soon_threadsafe(commands.put_nowait, "EOF")  # the parent is gone: end, do not linger
+
+    async def expect(command: str) -> None:
+        got = await commands.get()
+        if got != command:
+            raise SystemExit(f"{role}: expected {command}, got {got}")
 
     threading.Thread(target=read_stdin, daemon=True).start()
     print("READY", flush=True)
-    assert await commands.get() == "START"
+    await expect("START")
     before = Counts()
     before.events, before.requests = Counter(counts.events), Counter(counts.requests)
     before.model = Counter(counts.model)
     probe.start()
     started = time.perf_counter()
-    assert await commands.get() == "STOP"
+    await expect("STOP")
     probe.stop()
     recorded = time.perf_counter() - started
     sampler.stop()
-    assert await commands.get() == "CHECK"  # the stream is over
+    await expect("CHECK")  # the stream is over
     settle = time.monotonic()
     while time.monotonic() - counts.last_event < QUIET_S or any(vm.pending for vm in vms):
         await asyncio.sleep(0.1)

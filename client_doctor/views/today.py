@@ -6,11 +6,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QCheckBox, QLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from client_doctor import fmt
 from client_doctor.viewmodels.today import TodayViewModel
-from client_doctor.views.widgets import PatientCard, StatCard, clear_layout, label
+from client_doctor.views.widgets import PatientCard, StatCard, label
 from common.qt.flow_layout import FlowLayout, flow_widget
 from common.schemas import DoctorDashboard, VisitOut
 
@@ -86,16 +86,20 @@ class TodayView(QWidget):
         self.active_box = QWidget()
         self.active_box.setObjectName("activeCards")
         self.active_layout = FlowLayout(self.active_box, spacing=10)
+        self.active = CardSection(
+            self.active_layout, label("No patient is with you right now.", "emptyState", wrap=True)
+        )
         layout.addWidget(self.active_box)
 
         layout.addWidget(label("Next waiting", "sectionTitle"))
         self.waiting_box = QWidget()
         self.waiting_box.setObjectName("waitingCards")
         self.waiting_layout = FlowLayout(self.waiting_box, spacing=10)
+        self.waiting = CardSection(self.waiting_layout, label("Nobody is waiting.", "emptyState", wrap=True))
         layout.addWidget(self.waiting_box)
         layout.addStretch(1)
 
-        self.cards: dict[int, PatientCard] = {}
+        self.cards: dict[int, PatientCard] = {}  # every card on the page, by visit id
         vm.dashboard_changed.connect(self.show_dashboard)
         vm.highlight_changed.connect(self._apply_highlight)
         vm.called.connect(self._called)
@@ -136,20 +140,15 @@ class TodayView(QWidget):
         self.stat_earnings.set(
             fmt.money(revenue.paid.doctor_share), f"your share · {fmt.money(revenue.pending.doctor_share)} pending"
         )
-        self.cards.clear()
-        self._fill(self.active_layout, self.vm.active_visits, "No patient is with you right now.")
-        self._fill(self.waiting_layout, self.vm.next_waiting, "Nobody is waiting.")
-
-    def _fill(self, layout: QLayout, visits: list[VisitOut], empty_text: str) -> None:
-        clear_layout(layout)
-        if not visits:
-            layout.addWidget(label(empty_text, "emptyState", wrap=True))
         now = self.now()
-        for visit in visits:
-            card = PatientCard(visit, highlighted=visit.id == self.vm.highlighted_visit_id, now=now)
-            card.start_clicked.connect(self.vm.start_consultation)
-            self.cards[visit.id] = card
-            layout.addWidget(card)
+        for section, visits in ((self.active, self.vm.active_visits), (self.waiting, self.vm.next_waiting)):
+            section.show(visits, lambda visit: self._new_card(visit, now))
+        self.cards = {**self.active.cards, **self.waiting.cards}
+
+    def _new_card(self, visit: VisitOut, now: datetime) -> PatientCard:
+        card = PatientCard(visit, highlighted=visit.id == self.vm.highlighted_visit_id, now=now)
+        card.start_clicked.connect(self.vm.start_consultation)
+        return card
 
     def _apply_highlight(self, visit_id: int) -> None:
         for vid, card in self.cards.items():
@@ -157,3 +156,30 @@ class TodayView(QWidget):
 
     def card(self, visit_id: int) -> PatientCard | None:
         return self.cards.get(visit_id)
+
+
+class CardSection:
+    """One list of patient cards on Today's Work, kept in step with the dashboard card by card: a visit that is
+    still there unchanged keeps its card (the page does not rebuild a dozen cards, with their style sheets and
+    layouts, for every event of a busy floor); a changed visit gets a new card, a gone one loses its card."""
+
+    def __init__(self, layout: FlowLayout, empty: QWidget) -> None:
+        self.layout = layout
+        self.empty = empty
+        self.cards: dict[int, PatientCard] = {}
+        layout.addWidget(empty)
+
+    def show(self, visits: list[VisitOut], build: Callable[[VisitOut], PatientCard]) -> None:
+        old, fresh = self.cards, {}
+        for visit in visits:
+            card = old.pop(visit.id, None)
+            if card is not None and card.visit != visit:
+                old[visit.id] = card  # changed: it goes, a new card takes its place
+                card = None
+            fresh[visit.id] = card or build(visit)
+        self.layout.set_widgets([self.empty, *fresh.values()])
+        for card in old.values():
+            card.hide()
+            card.deleteLater()
+        self.empty.setVisible(not visits)
+        self.cards = fresh

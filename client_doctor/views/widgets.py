@@ -23,13 +23,6 @@ def label(text: str = "", name: str | None = None, *, wrap: bool = False, elide:
     return widget
 
 
-def clear_layout(layout) -> None:  # noqa: ANN001 (QLayout)
-    while layout.count():
-        item = layout.takeAt(0)
-        if item.widget() is not None:
-            item.widget().deleteLater()
-
-
 class StatCard(QFrame):
     def __init__(self, title: str, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -129,12 +122,14 @@ class PatientCard(QFrame):
         return bool(self.property("highlighted"))
 
     def set_highlighted(self, on: bool) -> None:
+        changed = self.property("highlighted") != on  # None before the first call
         self.setProperty("highlighted", on)
         called = self.visit.status == VisitStatus.CALLED
         room = f" · {self.visit.room}" if self.visit.room else ""
         self.badge.setText("● Just sent in" if on else (f"Called{room}" if called else ""))
         self.badge.setVisible(bool(self.badge.text()))
-        repolish(self)
+        if changed:  # re-applying the style sheet is costly: only for the cards whose state changed (issue 11)
+            repolish(self)
 
 
 class Toast(QLabel):

@@ -169,6 +169,10 @@ class CardDelegate(QStyledItemDelegate):
             True: QPen(EDGE_SELECTED, 2),
         }
         self._laid_out: dict[int, int] = {}  # visit id → label rows its size was computed with
+        # visit id → (the card, overdue, width, font) its size was computed for, and the size: a column re-asks the
+        # size of every card whenever one card comes or goes (a day's Completed column holds hundreds), and a card
+        # the refetch left unchanged is the very same object, so its size is known
+        self._sizes: dict[int, tuple[object, bool, int, str, QSize]] = {}
 
     def fonts(self, base: QFont) -> _Fonts:
         if self._fonts is None or self._fonts.key != base.key():
@@ -224,12 +228,17 @@ class CardDelegate(QStyledItemDelegate):
         card = card_at(index)
         if card is None:
             return QSize(120, 3 * f.line + 34)
-        width = self._view_width(option)
+        width = self._inner_width(self._view_width(option))
         overdue = is_overdue(card.entry, self.phase, self._threshold(), self.now())
-        layout = self.layout(card.entry, overdue, self._inner_width(width), f)
+        known = self._sizes.get(card.id)
+        if known is not None and known[0] is card and known[1:4] == (overdue, width, f.key):
+            return known[4]
+        layout = self.layout(card.entry, overdue, width, f)
         self._laid_out[card.id] = layout.chip_rows
         # A small width: the list gives every card the viewport's width anyway, and never needs to scroll sideways.
-        return QSize(120, self._height(layout, f))
+        size = QSize(120, self._height(layout, f))
+        self._sizes[card.id] = (card, overdue, width, f.key, size)
+        return size
 
     # --- painting ---------------------------------------------------------------------------------------------
 

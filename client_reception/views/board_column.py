@@ -21,6 +21,7 @@ from client_reception.views.board_card import ACCENT, CardDelegate
 from common.enums import Phase
 
 MIME = "application/x-clinic-visit"
+BATCH_SIZE = 50  # cards laid out per pass of the event loop
 MIN_COLUMN_WIDTH = 176  # three columns and the sidebar fit a window 800 px wide
 TITLES = {Phase.WAITING: "Waiting", Phase.WITH_DOCTOR: "With Doctor", Phase.COMPLETED: "Completed"}
 HINTS = {
@@ -50,6 +51,10 @@ class BoardColumnView(QListView):
         # cards are never wider than the column: no sideways scrolling that would hide the timer or OVERDUE.
         self.setUniformItemSizes(False)
         self.setResizeMode(QListView.ResizeMode.Adjust)
+        # A change re-lays out the whole column (a day's Completed holds hundreds of cards): in batches, each in its
+        # own pass of the event loop, so the UI thread never spends one long stretch on it while events pour in.
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(BATCH_SIZE)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSpacing(1)
         movable = phase != Phase.COMPLETED

@@ -3,6 +3,8 @@ never forces a window wider than one of its widgets (Qt's flow-layout example, t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QLayoutItem, QSizePolicy, QWidget
 
@@ -25,6 +27,24 @@ class FlowLayout(QLayout):
 
     def takeAt(self, index: int) -> QLayoutItem | None:
         return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def widgets(self) -> list[QWidget]:
+        return [w for item in self._items if (w := item.widget()) is not None]
+
+    def set_widgets(self, widgets: Sequence[QWidget]) -> None:
+        """Hold exactly `widgets`, in this order: the ones already here keep their place in Qt (no re-parenting,
+        no new item), new ones are added, the others are taken out (neither hidden nor deleted: the caller's).
+        One relayout, however many changed: a live list updates the cards that changed, not all of them."""
+        wanted = {id(w) for w in widgets}
+        for widget in [w for w in self.widgets() if id(w) not in wanted]:
+            self.removeWidget(widget)
+        have = {id(w) for w in self.widgets()}
+        for widget in widgets:
+            if id(widget) not in have:
+                self.addWidget(widget)
+        order = {id(w): i for i, w in enumerate(widgets)}
+        self._items.sort(key=lambda item: order.get(id(item.widget()), -1))
+        self.invalidate()
 
     def expandingDirections(self) -> Qt.Orientation:
         return Qt.Orientation(0)

@@ -63,3 +63,4 @@ class ElidedLabel(QLabel):
             self.shown_text(),
             self.foregroundRole(),
         )
+        painter.end()  # now, not whenever the wrapper is collected (a frame held elsewhere kept it alive: a crash)

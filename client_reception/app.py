@@ -115,11 +115,11 @@ class ReceptionApp(QObject):
             b.appointment_updated,
             b.appointment_cancelled,
         ):
-            signal.connect(self.checkin.refresh_soon)
+            signal.connect(self.checkin.refresh_if_shown)  # the screens refetch when opened: no traffic while hidden
         for signal in (b.appointment_created, b.appointment_updated, b.appointment_cancelled, b.new_checkin):
-            signal.connect(self.appointments.refresh_soon)
+            signal.connect(self.appointments.refresh_if_shown)
         for signal in (b.payment_processed, b.consultation_completed):
-            signal.connect(self.payments.refresh_soon)
+            signal.connect(self.payments.refresh_if_shown)
         b.payment_processed.connect(self.cash_up.keep_fresh)  # an open cash-up follows the day's payments
         b.resync.connect(self.resync)
         b.connection_state.connect(w.set_connection_state)

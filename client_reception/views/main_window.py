@@ -118,6 +118,10 @@ class MainWindow(QMainWindow):
         if index < 0:
             return
         self.stack.setCurrentIndex(index)
+        for i in range(self.stack.count()):  # the board keeps itself fresh wherever the desk is
+            vm = getattr(self.stack.widget(i), "vm", None)
+            if i != BOARD and vm is not None:
+                vm.shown = i == index
         page = self.stack.widget(index)
         if index != BOARD and page is not None and hasattr(page, "activate"):
             page.activate()  # screens other than the board refetch when opened; events keep them fresh after

@@ -49,6 +49,7 @@ class ViewModel(QObject):
         self._refresh = self.debouncer(self.DEBOUNCE_MS, self.refresh)
         self.fetch_count = 0  # how many times load() ran (tests: a burst of events → one fetch)
         self._day_followed: date | None = None
+        self.shown = True  # the window says when its screen is hidden (see refresh_if_shown)
 
     # --- what a subclass provides --------------------------------------------------------------------------
 
@@ -76,6 +77,12 @@ class ViewModel(QObject):
         """Load once after a quiet period, however many times this is called meanwhile."""
         if not self._closed:
             self._refresh.trigger()
+
+    def refresh_if_shown(self, *_: Any) -> None:
+        """A live event touched what this shows: refetch soon while its screen is shown. A hidden screen does
+        nothing now (a busy desk sends several events a second); it refetches when it is opened."""
+        if self.shown:
+            self.refresh_soon()
 
     def keep_fresh(self, *_: Any) -> None:
         """A live event touched what this shows: refetch soon, if it was ever loaded (a screen never opened

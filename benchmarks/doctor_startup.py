@@ -72,6 +72,8 @@ def one_run(url: str, username: str, password: str, *, show: bool, timeout: floa
             "CLINIC_DOCTOR_READY_MARKER": "1",
             "CLINIC_DOCTOR_DATA_DIR": home,
             "XDG_CONFIG_HOME": home,  # a clean QSettings per run
+            # its own single-instance name: a doctor app already open for this user would take the start over
+            "CLINIC_INSTANCE_NAME": f"clinic-doctor-startup-{os.getpid()}",
             "PYTHONUNBUFFERED": "1",
         }
         if not show:

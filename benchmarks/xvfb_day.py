@@ -112,6 +112,8 @@ def start_app(
         "XDG_CONFIG_HOME": str(home / ".config"),
         "XDG_DATA_HOME": str(home / ".local/share"),
         "XDG_STATE_HOME": str(home / ".local/state"),
+        # apps run once per user: an app already open on this machine would take this start over
+        "CLINIC_INSTANCE_NAME": f"clinic-{module}-xvfb-{os.getpid()}",
         **extra,
     }
     out = log.open("w")

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Response
 from common.schemas import HealthOut
 from common.version import VERSION
 from server.api.display_feed import check_display_token, display_channel, display_state_json
+from server.api.one_trip import run_in_one_trip
 from server.api.responses import COMMON
 from server.api.routes import ROUTERS
 from server.api.socket_auth import authenticate_socket, still_valid_identities
@@ -83,7 +84,7 @@ def create_app() -> ClinicApp:
     api.add_middleware(BodySizeLimit, max_bytes=get_settings().max_body_bytes)
     api.add_middleware(VersionHandshake)
     for router in ROUTERS:
-        api.include_router(router, responses=COMMON)
+        api.include_router(run_in_one_trip(router), responses=COMMON)
 
     @api.get(
         "/health",

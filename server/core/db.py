@@ -147,6 +147,7 @@ async def get_session() -> AsyncIterator[Session]:
     transaction rolls back over the network, so that close runs in a worker thread: psycopg2 never runs on the
     event loop."""
     session = new_session()
+    session.info[_REQUEST_SESSION] = True  # server/api/one_trip.py ends it in the route's own thread trip
     try:
         yield session
     finally:
@@ -157,6 +158,14 @@ async def get_session() -> AsyncIterator[Session]:
             await anyio.to_thread.run_sync(session.close, limiter=_close_limiter())
         else:
             session.close()
+
+
+_REQUEST_SESSION = "request_session"
+
+
+def owns_request_session(session: Session) -> bool:
+    """Is this the session `get_session` made for a request (not one a test or a tool handed in)?"""
+    return bool(session.info.get(_REQUEST_SESSION))
 
 
 _closers: tuple[object, anyio.CapacityLimiter] | None = None

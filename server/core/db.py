@@ -123,6 +123,13 @@ def _ping_when_idle(engine: Engine) -> None:
             raise DisconnectionError("the database connection is gone")
 
 
+def dbapi_connect() -> Any:
+    """A psycopg2 connection of its own to the server's database, outside the pool (a LISTEN holds it)."""
+    engine = get_engine()
+    cargs, cparams = engine.dialect.create_connect_args(engine.url)
+    return engine.dialect.loaded_dbapi.connect(*cargs, **{**cparams, "connect_timeout": CONNECT_TIMEOUT_SECONDS})
+
+
 def reset_engine() -> None:
     """Forget the engine (tests that change DATABASE_URL)."""
     global _engine, _session_factory

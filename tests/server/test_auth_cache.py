@@ -3,6 +3,7 @@ user is refused on the very next request, whether the change was made through th
 from anywhere else (heard through LISTEN/NOTIFY); while the listener is down the cache answers nothing."""
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,12 +11,12 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from common.enums import Role
-from server.core.db import get_engine
+from server.core.db import get_engine, get_read_engine
 from server.models import Doctor, User
 from server.services.auth_cache import AuthCache
 from server.services.auth_cache import cache as auth_cache
 from tests import factories as f
-from tests.support.sql_counter import count_statements
+from tests.support.sql_counter import StatementCounter, count_statements
 
 WAIT = 10.0  # seconds, at most, for the listener; never a measured time
 
@@ -37,6 +38,15 @@ def staff(committed_db: Session):
     return desk, doctor
 
 
+@contextmanager
+def _statements() -> Iterator[StatementCounter]:
+    """Every statement the app sends, on either of its engines (a GET reads on the autocommit one)."""
+    with count_statements(get_engine()) as writes, count_statements(get_read_engine()) as reads:
+        both = StatementCounter()
+        yield both
+    both.statements.extend(writes.statements + reads.statements)
+
+
 def _sql(statement: str, **params: object) -> None:
     """A change made outside this process's sessions (another process, a CLI, psql): no ORM event sees it."""
     with get_engine().begin() as conn:
@@ -50,7 +60,7 @@ def _heard(app, before: int) -> None:
 def test_a_cached_caller_costs_no_statement(live_client, staff):
     desk, _ = staff
     assert live_client.get("/auth/me", headers=f.auth(desk)).status_code == 200  # read and kept
-    with count_statements(get_engine()) as counter:
+    with _statements() as counter:
         r = live_client.get("/auth/me", headers=f.auth(desk))
     assert r.status_code == 200 and r.json()["id"] == desk.id
     assert counter.count == 0, str(counter)
@@ -86,7 +96,7 @@ def test_session_revocation_refuses_the_old_token_at_once(live_client, staff, co
 def test_a_change_made_elsewhere_is_heard(app, live_client, staff, change):
     desk, _ = staff
     assert live_client.get("/queue", headers=f.auth(desk)).status_code == 200
-    with count_statements(get_engine()) as counter:
+    with _statements() as counter:
         live_client.get("/auth/me", headers=f.auth(desk))
     assert counter.count == 0  # cached
     before = app.auth_listener.batches
@@ -125,7 +135,7 @@ def test_nothing_is_answered_from_the_cache_while_the_listener_is_down(app, live
     assert live_client.get("/auth/me", headers=f.auth(desk)).status_code == 200
     app.auth_listener.stop()
     assert not auth_cache.live
-    with count_statements(get_engine()) as counter:
+    with _statements() as counter:
         assert live_client.get("/auth/me", headers=f.auth(desk)).status_code == 200
     assert counter.count > 0  # asked the database
 

@@ -66,16 +66,18 @@ def stage(
 
 
 # Every room of a change numbered in ONE statement (issue 11: it was one round trip per room). The lock order of
-# services/locking.py holds inside it: the doctors' rows are locked by id (`ORDER BY ... FOR UPDATE`), and the
+# services/locking.py holds inside it: the doctors' rows are locked by id (`ORDER BY ... FOR NO KEY UPDATE`: the
+# lock an UPDATE of a non-key column takes, which lets other transactions' foreign-key checks (KEY SHARE) pass; a
+# FOR UPDATE would wait for them and deadlock two check-ins of one clinic), and the
 # clinics' locking reads the doctors' result first (the `count(*) FROM d` condition), so no clinic row is locked
 # before every doctor row is. updated_at is left alone: a new seq is not a change of the clinic or the profile.
 _NUMBER_ROOMS = text(
     """
-    WITH ld AS (SELECT id FROM doctors WHERE id = ANY(CAST(:doctors AS integer[])) ORDER BY id FOR UPDATE),
+    WITH ld AS (SELECT id FROM doctors WHERE id = ANY(CAST(:doctors AS integer[])) ORDER BY id FOR NO KEY UPDATE),
     d AS (UPDATE doctors SET event_seq = doctors.event_seq + 1 FROM ld WHERE doctors.id = ld.id
           RETURNING doctors.id, doctors.event_seq),
     lc AS (SELECT id FROM clinics WHERE id = ANY(CAST(:clinics AS integer[])) AND (SELECT count(*) FROM d) >= 0
-           ORDER BY id FOR UPDATE),
+           ORDER BY id FOR NO KEY UPDATE),
     c AS (UPDATE clinics SET event_seq = clinics.event_seq + 1 FROM lc WHERE clinics.id = lc.id
           RETURNING clinics.id, clinics.event_seq)
     SELECT true AS doctor, id, event_seq FROM d UNION ALL SELECT false, id, event_seq FROM c

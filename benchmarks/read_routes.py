@@ -14,13 +14,15 @@ from __future__ import annotations
 import argparse
 import re
 import subprocess
+import tempfile
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from _bench import Floor  # isort: skip
+from _bench import Floor, breakdown, py_spy  # isort: skip
 from common.enums import AppointmentStatus, PaymentStatus, Role, VisitStatus  # noqa: E402
 from server.core.migrations import upgrade_to_head  # noqa: E402
 from server.models import Appointment  # noqa: E402
@@ -131,6 +133,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--only", help="a substring of the route labels to run")
+    parser.add_argument("--profile", action="store_true", help="py-spy the product server during each route's run")
     args = parser.parse_args()
     url = create_test_database("clinic_bench")
     floor = Floor("read", db_url=url)
@@ -154,7 +157,10 @@ def main() -> None:
                     r = httpx.get(server.url + path, headers=headers)
                     headers["If-None-Match"] = r.headers["etag"]
                 f_rps, _f50, f99 = wrk(floor.url + "/floor", {}, args.seconds, args.connections)
-                rps, p50, p99 = wrk(server.url + path, headers, args.seconds, args.connections)
+                raw = Path(tempfile.mkdtemp()) / "read.txt"
+                assert server.proc is not None
+                with py_spy(server.proc.pid, raw, enabled=args.profile):
+                    rps, p50, p99 = wrk(server.url + path, headers, args.seconds, args.connections)
                 target = TARGETS.get(path, 0.3)
                 ratio = rps / f_rps
                 verdict = "met" if ratio >= target else "NOT met"
@@ -162,6 +168,8 @@ def main() -> None:
                     f"  {label:<46} {rps:8.0f} {p50:6.1f}ms {p99:6.1f}ms | {f_rps:8.0f} {f99:6.1f}ms | "
                     f"{ratio:5.2f}  >= {target} {verdict}"
                 )
+                if args.profile:
+                    print(breakdown(raw, top=12))
         finally:
             server.stop()
     finally:

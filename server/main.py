@@ -3,39 +3,51 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 import socketio
 from fastapi import FastAPI, Response
 
 from common.schemas import HealthOut
 from common.version import VERSION
 from server.api.display_feed import check_display_token, display_channel, display_state_json
+from server.api.one_trip import run_in_one_trip
 from server.api.responses import COMMON
 from server.api.routes import ROUTERS
 from server.api.socket_auth import authenticate_socket, still_valid_identities
 from server.core import logredact, revocations
 from server.core.config import get_settings
+from server.core.db import dbapi_connect
 from server.core.dbwatch import DatabaseWatch, database_problem
 from server.core.errors import install_error_handlers
 from server.core.limits import BodySizeLimit
 from server.core.periodic import PeriodicJob
+from server.core.pg_listen import PgListener
 from server.core.versioning import VersionHandshake
 from server.realtime.bus import bus
 from server.realtime.display import DisplayHub
 from server.realtime.sio import attach_to_bus, create_sio, detach_from_bus
 from server.realtime.sweeper import SessionSweeper
-from server.services import no_shows
+from server.services import auth_cache, no_shows
 
 
 class ClinicApp(socketio.ASGIApp):
     """The ASGI app: Socket.IO wrapping FastAPI, with its parts at hand for tests and tools (`.api`, `.sio`,
     `.sweeper`, `.no_shows`)."""
 
-    def __init__(self, sio: socketio.AsyncServer, api: FastAPI, sweeper: SessionSweeper, no_shows: PeriodicJob) -> None:
+    def __init__(
+        self,
+        sio: socketio.AsyncServer,
+        api: FastAPI,
+        sweeper: SessionSweeper,
+        no_shows: PeriodicJob,
+        auth_listener: PgListener,
+    ) -> None:
         super().__init__(sio, other_asgi_app=api)
         self.api = api
         self.sio = sio
         self.sweeper = sweeper
         self.no_shows = no_shows
+        self.auth_listener = auth_listener
 
 
 def create_app() -> ClinicApp:
@@ -50,9 +62,20 @@ def create_app() -> ClinicApp:
         display_state_json, check_display_token, redis_url=settings.redis_url, channel=display_channel(settings)
     )
 
+    # Hears every change of a user or doctor row, from any process, so the auth cache can drop it (and answers
+    # nothing while it cannot hear: services/auth_cache.py).
+    auth_listener = PgListener(
+        auth_cache.CHANNEL,
+        dbapi_connect,
+        auth_cache.cache.invalidate_payload,
+        on_up=auth_cache.cache.listener_up,
+        on_down=auth_cache.cache.listener_down,
+    )
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         logredact.install()  # again, in case the runner configured its logging after create_app()
+        auth_listener.start()
         sink = await attach_to_bus(sio)
         await display_hub.start()
         bus.add_sink(display_hub.sink)
@@ -71,6 +94,7 @@ def create_app() -> ClinicApp:
             bus.remove_sink(display_hub.sink)
             await display_hub.stop()
             await detach_from_bus(sink)
+            await anyio.to_thread.run_sync(auth_listener.stop)
 
     api = FastAPI(
         title="Clinic CRM",
@@ -83,7 +107,7 @@ def create_app() -> ClinicApp:
     api.add_middleware(BodySizeLimit, max_bytes=get_settings().max_body_bytes)
     api.add_middleware(VersionHandshake)
     for router in ROUTERS:
-        api.include_router(router, responses=COMMON)
+        api.include_router(run_in_one_trip(router), responses=COMMON)
 
     @api.get(
         "/health",
@@ -100,4 +124,4 @@ def create_app() -> ClinicApp:
             return HealthOut(status="unavailable", version=VERSION, database=problem)
         return HealthOut(version=VERSION)
 
-    return ClinicApp(sio, api, sweeper, no_show_task)
+    return ClinicApp(sio, api, sweeper, no_show_task, auth_listener)

@@ -5,12 +5,14 @@ from typing import Annotated
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from common.enums import Role
 from common.schemas.base import Id as Id  # re-exported: the bounded id of every path and query parameter
 from common.schemas.base import SearchTerm as SearchTerm
 from server.core.db import get_session
 from server.core.errors import Forbidden, Unauthorized
+from server.core.security import decode_claims
 from server.models import Doctor, User
 from server.services import auth as auth_service
 
@@ -19,13 +21,19 @@ SessionDep = Annotated[Session, Depends(get_session)]
 _bearer = HTTPBearer(auto_error=False)
 
 
-def current_user(
+async def current_user(
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
+    """Async: the token is checked on the loop (a signature, no I/O) and a cached caller (services/auth_cache.py)
+    costs neither a statement nor a worker-thread trip; otherwise the database is asked in a worker thread."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("not authenticated")
-    return auth_service.user_from_access_token(session, credentials.credentials)
+    claims = decode_claims(credentials.credentials, "access")
+    user = auth_service.cached_user(session, claims)
+    if user is not None:
+        return user
+    return await run_in_threadpool(auth_service.user_from_claims, session, claims)
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import anyio
+from fastapi import Request
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, func
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
@@ -42,6 +43,7 @@ class TimestampMixin:
 CONNECT_TIMEOUT_SECONDS = 5
 
 _engine: Engine | None = None
+_read_engine: Engine | None = None
 _session_factory: sessionmaker[Session] | None = None
 
 
@@ -72,32 +74,50 @@ def database_url() -> str:
     return embedded_database_url()
 
 
+def _make_engine(pool_size: int, **options: Any) -> Engine:
+    engine = create_engine(
+        database_url(),
+        # Enough kept connections for a busy desk: a connection over pool_size is closed when given back, and
+        # opening one costs several milliseconds (issue 11's read profile at 32 concurrent requests).
+        pool_size=pool_size,
+        max_overflow=20,
+        pool_use_lifo=True,  # the busy connections stay hot; the idle ones are the ones pinged
+        echo=get_settings().sql_echo,
+        connect_args={
+            "connect_timeout": CONNECT_TIMEOUT_SECONDS,  # an unreachable host fails, not hangs
+            # No JIT: it compiles a plan whose estimated cost is high (a million payments make the earnings
+            # CSV one) for hundreds of milliseconds to seconds; this server's queries are short (issue 11).
+            "options": "-c jit=off",
+        },
+        **options,
+    )
+    _ping_when_idle(engine)
+    return engine
+
+
 def get_engine() -> Engine:
     global _engine, _session_factory
     if _engine is None:
-        settings = get_settings()
-        _engine = create_engine(
-            database_url(),
-            # Enough kept connections for a busy desk: a connection over pool_size is closed when given back, and
-            # opening one costs several milliseconds (issue 11's read profile at 32 concurrent requests).
-            pool_size=POOL_SIZE,
-            max_overflow=20,
-            pool_use_lifo=True,  # the busy connections stay hot; the idle ones are the ones pinged
-            echo=settings.sql_echo,
-            connect_args={
-                "connect_timeout": CONNECT_TIMEOUT_SECONDS,  # an unreachable host fails, not hangs
-                # No JIT: it compiles a plan whose estimated cost is high (a million payments make the earnings
-                # CSV one) for hundreds of milliseconds to seconds; this server's queries are short (issue 11).
-                "options": "-c jit=off",
-            },
-        )
-        _ping_when_idle(_engine)
+        _engine = _make_engine(POOL_SIZE)
         _session_factory = sessionmaker(bind=_engine, expire_on_commit=False)
     return _engine
 
 
+def get_read_engine() -> Engine:
+    """Connections in autocommit, for GET requests (issue 11): psycopg2 sends a `BEGIN` before a transaction's
+    first statement and the pool a `ROLLBACK` when a read gives its connection back, two round trips of three
+    for a one-statement read. A read gains nothing from them: at READ COMMITTED every statement takes its own
+    snapshot anyway. Its own pool, so no connection switches mode (psycopg2 then sends a `SET`). What needs a
+    transaction on a GET (the earnings CSV's server-side cursor and `SET LOCAL`) takes a `new_session()`."""
+    global _read_engine
+    if _read_engine is None:
+        _read_engine = _make_engine(READ_POOL_SIZE, isolation_level="AUTOCOMMIT")
+    return _read_engine
+
+
 PING_AFTER_IDLE_SECONDS = 1.0
 POOL_SIZE = 20
+READ_POOL_SIZE = 10
 
 
 def _ping_when_idle(engine: Engine) -> None:
@@ -123,12 +143,20 @@ def _ping_when_idle(engine: Engine) -> None:
             raise DisconnectionError("the database connection is gone")
 
 
+def dbapi_connect() -> Any:
+    """A psycopg2 connection of its own to the server's database, outside the pool (a LISTEN holds it)."""
+    engine = get_engine()
+    cargs, cparams = engine.dialect.create_connect_args(engine.url)
+    return engine.dialect.loaded_dbapi.connect(*cargs, **{**cparams, "connect_timeout": CONNECT_TIMEOUT_SECONDS})
+
+
 def reset_engine() -> None:
     """Forget the engine (tests that change DATABASE_URL)."""
-    global _engine, _session_factory
-    if _engine is not None:
-        _engine.dispose()
-    _engine = None
+    global _engine, _read_engine, _session_factory
+    for engine in (_engine, _read_engine):
+        if engine is not None:
+            engine.dispose()
+    _engine = _read_engine = None
     _session_factory = None
 
 
@@ -138,15 +166,21 @@ def new_session() -> Session:
     return _session_factory()
 
 
-async def get_session() -> AsyncIterator[Session]:
+def new_read_session() -> Session:
+    """A session for reads only: every statement commits by itself (get_read_engine)."""
+    return Session(bind=get_read_engine(), expire_on_commit=False)
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """FastAPI dependency: one session per request, closed afterwards.
 
     Async on purpose: making a Session does no I/O, and neither does closing one whose transaction has ended (a
     write route has committed), so neither needs a trip to the thread pool; each trip is a wake-up of a worker
     thread and of the event loop on the request's path (issue 11's push profile). Closing a session still in a
     transaction rolls back over the network, so that close runs in a worker thread: psycopg2 never runs on the
-    event loop."""
-    session = new_session()
+    event loop. A GET reads in autocommit (get_read_engine)."""
+    session = new_read_session() if request.method in ("GET", "HEAD") else new_session()
+    session.info[_REQUEST_SESSION] = True  # server/api/one_trip.py ends it in the route's own thread trip
     try:
         yield session
     finally:
@@ -157,6 +191,14 @@ async def get_session() -> AsyncIterator[Session]:
             await anyio.to_thread.run_sync(session.close, limiter=_close_limiter())
         else:
             session.close()
+
+
+_REQUEST_SESSION = "request_session"
+
+
+def owns_request_session(session: Session) -> bool:
+    """Is this the session `get_session` made for a request (not one a test or a tool handed in)?"""
+    return bool(session.info.get(_REQUEST_SESSION))
 
 
 _closers: tuple[object, anyio.CapacityLimiter] | None = None

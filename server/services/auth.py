@@ -9,9 +9,9 @@ from common.enums import Role
 from common.schemas import TokenPair
 from server.core.config import get_settings
 from server.core.errors import Forbidden, Unauthorized, Unavailable
-from server.core.security import create_token, decode_claims, hash_password, verify_password
+from server.core.security import Claims, create_token, decode_claims, hash_password, verify_password
 from server.models import Clinic, Doctor, User
-from server.services import sessions
+from server.services import auth_cache, sessions
 from server.services.login_throttle import throttle
 from server.services.serializers import user_out as user_out  # re-exported: the /me route answers with it
 
@@ -79,10 +79,21 @@ def refresh(session: Session, *, refresh_token: str) -> TokenPair:
 
 
 def user_from_access_token(session: Session, token: str) -> User:
-    claims = decode_claims(token, "access")
+    return user_from_claims(session, decode_claims(token, "access"))
+
+
+def cached_user(session: Session, claims: Claims) -> User | None:
+    """The caller from services/auth_cache.py (no I/O), or None when the database must be asked."""
+    return auth_cache.cache.attach(session, claims.user_id, claims.session_version)
+
+
+def user_from_claims(session: Session, claims: Claims) -> User:
+    """The caller from the database; kept in services/auth_cache.py for the next requests."""
+    generation = auth_cache.cache.generation()  # taken before the read: a drop after it keeps this one out
     user = _get_user(session, claims.user_id)
     if user is None or not user.is_active or claims.session_version != user.session_version:
         raise Unauthorized("invalid token")
+    auth_cache.cache.store(user, generation)
     return user
 
 

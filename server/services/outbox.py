@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import event, update
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from common.events import clinic_room, doctor_room
 from server.models import Clinic, Doctor
@@ -63,15 +65,37 @@ def stage(
         pending.append(_Pending(name, clinic_id, doctor_id, shape(body, Audience.DOCTOR)))
 
 
-def _next_seq(session: Session, model: type[Clinic] | type[Doctor], row_id: int) -> int:
-    # updated_at is left alone: a new seq is not a change of the clinic or the doctor profile.
-    stmt = (
-        update(model)
-        .where(model.id == row_id)
-        .values(event_seq=model.event_seq + 1, updated_at=model.updated_at)
-        .returning(model.event_seq)
-    )
-    return int(session.execute(stmt).scalar_one())
+# Every room of a change numbered in ONE statement (issue 11: it was one round trip per room). The lock order of
+# services/locking.py holds inside it: the doctors' rows are locked by id (`ORDER BY ... FOR NO KEY UPDATE`: the
+# lock an UPDATE of a non-key column takes, which lets other transactions' foreign-key checks (KEY SHARE) pass; a
+# FOR UPDATE would wait for them and deadlock two check-ins of one clinic), and the
+# clinics' locking reads the doctors' result first (the `count(*) FROM d` condition), so no clinic row is locked
+# before every doctor row is. updated_at is left alone: a new seq is not a change of the clinic or the profile.
+_NUMBER_ROOMS = text(
+    """
+    WITH ld AS (SELECT id FROM doctors WHERE id = ANY(CAST(:doctors AS integer[])) ORDER BY id FOR NO KEY UPDATE),
+    d AS (UPDATE doctors SET event_seq = doctors.event_seq + 1 FROM ld WHERE doctors.id = ld.id
+          RETURNING doctors.id, doctors.event_seq),
+    lc AS (SELECT id FROM clinics WHERE id = ANY(CAST(:clinics AS integer[])) AND (SELECT count(*) FROM d) >= 0
+           ORDER BY id FOR NO KEY UPDATE),
+    c AS (UPDATE clinics SET event_seq = clinics.event_seq + 1 FROM lc WHERE clinics.id = lc.id
+          RETURNING clinics.id, clinics.event_seq)
+    SELECT true AS doctor, id, event_seq FROM d UNION ALL SELECT false, id, event_seq FROM c
+    """
+)
+
+
+def _next_seqs(session: Session, doctors: list[int], clinics: list[int]) -> dict[str, int]:
+    seqs: dict[str, int] = {}
+    for is_doctor, row_id, seq in session.execute(_NUMBER_ROOMS, {"doctors": doctors, "clinics": clinics}):
+        model: type[Doctor] | type[Clinic] = Doctor if is_doctor else Clinic
+        seqs[doctor_room(row_id) if is_doctor else clinic_room(row_id)] = seq
+        loaded = session.identity_map.get(identity_key(model, row_id))
+        if loaded is not None:  # what this session already holds says the new seq too (not a change to flush)
+            set_committed_value(loaded, "event_seq", seq)
+    if len(seqs) != len(doctors) + len(clinics):
+        raise RuntimeError(f"a room to number is gone: doctors {doctors}, clinics {clinics}")
+    return seqs
 
 
 def _number(session: Session) -> None:
@@ -80,11 +104,7 @@ def _number(session: Session) -> None:
         return
     doctors = sorted({p.doctor_id for p in pending if p.doctor_id is not None})
     clinics = sorted({p.clinic_id for p in pending if p.doctor_id is None})
-    seqs: dict[str, int] = {}
-    for doctor_id in doctors:  # the lock order of services/locking.py: doctors by id, then clinics
-        seqs[doctor_room(doctor_id)] = _next_seq(session, Doctor, doctor_id)
-    for clinic_id in clinics:
-        seqs[clinic_room(clinic_id)] = _next_seq(session, Clinic, clinic_id)
+    seqs = _next_seqs(session, doctors, clinics)
     reserved: list[RoomSeq] = list(seqs.items())
     for room, seq in reserved:
         reservations.add(room, seq)

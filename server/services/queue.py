@@ -216,15 +216,14 @@ def _refuse_busy_doctor(session: Session, visit: Visit, *, confirm: bool) -> Non
     lock_doctor_sends(session, visit.doctor_id)
     if confirm:
         return
-    limit = session.scalar(select(Clinic.max_active_per_doctor).where(Clinic.id == visit.clinic_id)) or 1
-    active = (
-        session.scalar(
-            select(func.count())
-            .select_from(Visit)
-            .where(Visit.doctor_id == visit.doctor_id, Visit.status == S.IN_PROGRESS, Visit.id != visit.id)
-        )
-        or 0
-    )
+    active_now = (
+        select(func.count())
+        .select_from(Visit)
+        .where(Visit.doctor_id == visit.doctor_id, Visit.status == S.IN_PROGRESS, Visit.id != visit.id)
+        .scalar_subquery()
+    )  # the limit and the count in one round trip (issue 11)
+    row = session.execute(select(Clinic.max_active_per_doctor, active_now).where(Clinic.id == visit.clinic_id)).one()
+    limit, active = row[0] or 1, row[1] or 0
     if active >= limit:
         patients = "patient" if active == 1 else "patients"
         raise Conflict(

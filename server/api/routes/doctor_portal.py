@@ -22,6 +22,7 @@ from common.schemas import (
 from server.api import etag
 from server.api.deps import DoctorUser, SessionDep
 from server.api.responses import refusals
+from server.core.db import new_session, owns_request_session
 from server.models import Doctor
 from server.services import cached_reads
 from server.services import doctor_portal as portal_service
@@ -39,16 +40,24 @@ def _csv_stream(session: Session, doctor: Doctor, query: EarningsQuery) -> Itera
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(earnings_service.CSV_HEADER)
-    currency = earnings_service.clinic_currency(session, doctor.clinic_id)
-    rows = earnings_service.earnings_rows(session, doctor=doctor, query=query, batch=CSV_BATCH)
-    for n, row in enumerate(rows, start=1):
-        writer.writerow(earnings_service.csv_cells(row, currency))
-        # the first rows go out at once (the download starts now), then in batches
-        if n == CSV_FIRST_BATCH or n % CSV_BATCH == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    # The server-side cursor needs a transaction, which a GET's own session does not hold (core/db.py
+    # get_read_engine): a request's own session reads through one of its own, closed with the stream.
+    own = new_session() if owns_request_session(session) else None
+    reader = own if own is not None else session
+    try:
+        currency = earnings_service.clinic_currency(reader, doctor.clinic_id)
+        rows = earnings_service.earnings_rows(reader, doctor=doctor, query=query, batch=CSV_BATCH)
+        for n, row in enumerate(rows, start=1):
+            writer.writerow(earnings_service.csv_cells(row, currency))
+            # the first rows go out at once (the download starts now), then in batches
+            if n == CSV_FIRST_BATCH or n % CSV_BATCH == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+    finally:
+        if own is not None:
+            own.close()
 
 
 @router.get(

@@ -8,6 +8,7 @@ import pytest
 from common.enums import AppointmentStatus, PaymentStatus, VisitStatus
 from server.models import Appointment
 from tests.factories import auth, make_clinic, make_doctor, make_patient, make_payment, make_service, make_visit
+from tests.support.sql_counter import count_statements
 
 
 @pytest.fixture
@@ -121,3 +122,40 @@ def test_history_only_this_doctor_newest_first(client, db, seeded):
 
     b_history = client.get(f"/patients/{shared.id}/history/{b.id}", headers=auth(b.user)).json()
     assert b_history["total"] == 3 and not {h["id"] for h in b_history["items"]} & {older.id, newer.id}
+
+
+def test_a_search_pages_with_its_total_in_one_statement(client, db, engine):
+    """A broad search (issue 11: a surname matched 1,785 patients) is one statement for a page: the doctor's
+    matches ranked with their total, and only the page's patients' visits counted; past the end, the total still
+    comes (a second statement)."""
+    clinic = make_clinic(db)
+    me, other = make_doctor(db, clinic), make_doctor(db, clinic)
+    service = make_service(db, clinic)
+    now = datetime.now(UTC)
+    mine = []
+    for i in range(5):
+        patient = make_patient(db, clinic, full_name=f"Varga {i}")
+        for days in range(i + 1):  # patient i has i+1 visits with me, the newest i days ago
+            make_visit(db, patient=patient, doctor=me, service=service, check_in_time=now - timedelta(days=i + days))
+        mine.append(patient)
+    theirs = make_patient(db, clinic, full_name="Varga Other")
+    make_visit(db, patient=theirs, doctor=other, service=service)
+    db.flush()
+    h = auth(me.user)
+    pages = []
+    for page in (1, 2, 3):
+        with count_statements(engine) as counter:
+            r = client.get("/doctors/patients", params={"search": "varga", "per_page": 2, "page": page}, headers=h)
+        assert r.status_code == 200, r.text
+        pages.append((r.json(), counter.count))
+    assert [[p["id"] for p in body["items"]] for body, _ in pages] == [
+        [mine[0].id, mine[1].id],
+        [mine[2].id, mine[3].id],
+        [mine[4].id],
+    ]
+    assert all(body["total"] == 5 for body, _ in pages)  # the other doctor's Varga is not counted
+    assert [p["total_visits"] for p in pages[0][0]["items"]] == [1, 2]
+    counts = [n for _, n in pages]
+    assert counts == [2, 2, 2], counts  # the caller (the test session holds no auth cache), then the page
+    past = client.get("/doctors/patients", params={"search": "varga", "per_page": 2, "page": 9}, headers=h).json()
+    assert past["items"] == [] and past["total"] == 5

@@ -49,8 +49,8 @@ def _csv_stream(session: Session, doctor: Doctor, query: EarningsQuery) -> Itera
         rows = earnings_service.earnings_rows(reader, doctor=doctor, query=query, batch=CSV_BATCH)
         for n, row in enumerate(rows, start=1):
             writer.writerow(earnings_service.csv_cells(row, currency))
-            # the first rows go out at once (the download starts now), then in batches
-            if n == CSV_FIRST_BATCH or n % CSV_BATCH == 0:
+            # the header and the first row go out at once (the download starts now), then in batches
+            if n in (1, CSV_FIRST_BATCH) or n % CSV_BATCH == 0:
                 yield buffer.getvalue()
                 buffer.seek(0)
                 buffer.truncate()

@@ -4,10 +4,10 @@ buttons and drag-and-drop to move a card between Waiting and With Doctor."""
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from client_reception.viewmodels.board import BoardCard, BoardViewModel, card_at, payment_block
+from client_reception.views.board_actions import PRIORITY_LABEL, BoardActions
 from client_reception.views.board_card import elapsed_text, is_overdue, live_wait_seconds
 from client_reception.views.board_column import MIME, BoardColumn
 from client_reception.views.call_dialog import CallDialog
@@ -16,13 +16,6 @@ from client_reception.views.notice_bar import NoticeBar
 from client_reception.views.timeline import TimelineDialog
 from common.enums import Phase, Priority, VisitStatus
 from common.qt.flow_layout import flow_widget, labelled
-
-SELECTION_WIDTH = 240  # the selected card's name in the action bar, elided beyond this
-PRIORITY_LABEL = {
-    Priority.NORMAL: "Normal",
-    Priority.URGENT: "Urgent",
-    Priority.EMERGENCY: "Emergency",
-}
 
 __all__ = ["MIME", "BoardView", "elapsed_text", "is_overdue", "live_wait_seconds"]
 
@@ -79,46 +72,15 @@ class BoardView(QWidget):
         completed.hint.setToolTip("A card moves here from the doctor's screen when the consultation ends.")
 
         # What can be done with the selected card: one bar under the columns, wrapping when narrow.
-        self.selection_label = QLabel("Select a card", self)
-        self.selection_label.setObjectName("board_selection")
-        self.selection_label.setStyleSheet("font-weight: bold;")
-        self.send_button = QPushButton("Send to doctor  ▶", self)
-        self.send_button.setObjectName("board_send_to_doctor")
-        self.back_button = QPushButton("◀  Back to waiting", self)
-        self.back_button.setObjectName("board_back_to_waiting")
-        self.pay_button = QPushButton("Take payment…", self)
-        self.pay_button.setObjectName("board_take_payment")
-        self.call_button = QPushButton("Call…", self)
-        self.call_button.setObjectName("board_call")
-        self.timeline_button = QPushButton("Timeline…", self)
-        self.timeline_button.setObjectName("board_timeline")
-        self.timeline_button.setToolTip("Status changes, priority, calls and payments of this visit, with who and when")
-        self.cancel_visit_button = QPushButton("Cancel visit…", self)
-        self.cancel_visit_button.setObjectName("board_cancel_visit")
-        self.priority_button = QPushButton("Priority", self)
-        self.priority_button.setObjectName("board_priority")
-        self.priority_menu = QMenu(self.priority_button)
-        self.priority_menu.setObjectName("board_priority_menu")
-        self.priority_actions: dict[Priority, QAction] = {}
-        for priority in Priority:
-            action = self.priority_menu.addAction(PRIORITY_LABEL[priority])
-            action.setCheckable(True)
-            action.triggered.connect(lambda _=False, p=priority: self.set_selected_priority(p))
-            self.priority_actions[priority] = action
-        self.priority_button.setMenu(self.priority_menu)
-        self.action_bar = flow_widget(  # not `actions`: that would hide QWidget.actions()
-            self,
-            self.selection_label,
-            self.call_button,
-            self.send_button,
-            self.priority_button,
-            self.back_button,
-            self.pay_button,
-            self.timeline_button,
-            self.cancel_visit_button,
-            name="board_actions",
-        )
-        root.addWidget(self.action_bar)
+        self.actions_bar = BoardActions(self)
+        bar = self.actions_bar
+        self.action_bar = bar.bar  # not `actions`: that would hide QWidget.actions()
+        self.selection_label, self.priority_actions = bar.selection_label, bar.priority_actions
+        self.call_button, self.send_button, self.back_button = bar.call_button, bar.send_button, bar.back_button
+        self.pay_button, self.timeline_button = bar.pay_button, bar.timeline_button
+        self.cancel_visit_button, self.priority_button = bar.cancel_visit_button, bar.priority_button
+        bar.priority_chosen.connect(self.set_selected_priority)
+        root.addWidget(bar)
 
         # wiring
         self.selected_id: int | None = None  # the one selected card, whichever column it is in
@@ -342,35 +304,7 @@ class BoardView(QWidget):
             self.payment_requested.emit(card.id)
 
     def _update_buttons(self, *_: object) -> None:
-        card = self.selected_card()
-        phase = card.phase if card is not None else None
-        self.send_button.setEnabled(phase == Phase.WAITING)
-        self.back_button.setEnabled(phase == Phase.WITH_DOCTOR)
-        block = payment_block(card.entry) if card is not None and phase == Phase.COMPLETED else None
-        self.pay_button.setEnabled(phase == Phase.COMPLETED and block is None)
-        self.priority_button.setEnabled(phase == Phase.WAITING)
-        self.cancel_visit_button.setEnabled(phase == Phase.WAITING)
-        self.timeline_button.setEnabled(card is not None)
-        called = card is not None and card.entry.status == VisitStatus.CALLED
-        self.call_button.setEnabled(phase == Phase.WAITING and not called)
-        self.call_button.setToolTip(
-            f"Already called{f' to {card.entry.room}' if card.entry.room else ''}"
-            if called and card
-            else "Call the patient (the waiting-room screen shows the number)"
-        )
-        for priority, action in self.priority_actions.items():
-            action.setChecked(card is not None and card.entry.priority == priority)
-        self.pay_button.setToolTip(
-            block or ("Take the payment for this visit" if phase == Phase.COMPLETED else "Select a completed card")
-        )
-        if card is None:
-            self.selection_label.setText("Select a card")
-            self.selection_label.setToolTip("")
-        else:
-            full = f"#{card.entry.queue_number} {card.entry.patient.full_name}"
-            metrics = self.selection_label.fontMetrics()
-            self.selection_label.setText(metrics.elidedText(full, Qt.TextElideMode.ElideRight, SELECTION_WIDTH))
-            self.selection_label.setToolTip(full)
+        self.actions_bar.show_card(self.selected_card())
 
     def _loaded(self) -> None:
         if self.vm.board is not None:

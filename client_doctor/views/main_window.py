@@ -10,11 +10,10 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QListWidget,
     QMainWindow,
     QStackedWidget,
     QStyle,
@@ -35,22 +34,22 @@ from client_doctor.viewmodels.today import TodayViewModel
 from client_doctor.views.consultation import ConsultationView
 from client_doctor.views.earnings import EarningsView
 from client_doctor.views.follow_up import FollowUpDialog
+from client_doctor.views.keyboard import WindowKeys
 from client_doctor.views.patients import PatientsView
 from client_doctor.views.record import VisitRecordView
 from client_doctor.views.schedule import ScheduleView
+from client_doctor.views.sidebar import Sidebar
 from client_doctor.views.style import STYLE
-from client_doctor.views.today import CALL_NEXT_KEY, TodayView
-from client_doctor.views.widgets import SentInBar, Toast, label
+from client_doctor.views.today import TodayView
+from client_doctor.views.widgets import SentInBar, Toast
 from common.qt.accessibility import name_controls
 from common.qt.banner import ErrorBanner
-from common.qt.indicator import ConnectionIndicator
 from common.schemas import ClinicOut, DoctorOut, VisitOut
 
 log = logging.getLogger(__name__)
 
 TODAY, EARNINGS, PATIENTS, SCHEDULE = range(4)
 SECTIONS = ("Today's Work", "My Earnings", "My Patients", "Schedule")
-SIDEBAR_WIDTH = 180  # 800 px side by side leaves the pages 620
 
 
 class DoctorMainWindow(QMainWindow):
@@ -90,31 +89,8 @@ class DoctorMainWindow(QMainWindow):
         row.setSpacing(0)
         self.setCentralWidget(central)
 
-        sidebar = QWidget()
-        sidebar.setObjectName("sidebar")
-        sidebar.setFixedWidth(SIDEBAR_WIDTH)
-        side = QVBoxLayout(sidebar)
-        side.setContentsMargins(0, 0, 0, 0)
-        side.setSpacing(0)
-        side.addWidget(label("Consulting room", "appTitle", wrap=True))
-        side.addWidget(
-            label(doctor.full_name + (f" · {doctor.specialty}" if doctor.specialty else ""), "doctorName", wrap=True)
-        )
-        self.nav = QListWidget()
-        self.nav.setObjectName("navList")
-        self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        for i, name in enumerate(SECTIONS):
-            self.nav.addItem(name)
-            self.nav.item(i).setToolTip(f"Ctrl+{i + 1}")
-        side.addWidget(self.nav, 1)
-        footer = QWidget()
-        footer.setObjectName("sidebarFooter")
-        footer_row = QHBoxLayout(footer)
-        footer_row.setContentsMargins(12, 8, 12, 8)
-        self.indicator = ConnectionIndicator()
-        footer_row.addWidget(self.indicator)
-        footer_row.addStretch(1)
-        side.addWidget(footer)
+        sidebar = Sidebar(doctor, SECTIONS)
+        self.nav, self.indicator = sidebar.nav, sidebar.indicator
         row.addWidget(sidebar)
 
         content = QWidget()
@@ -178,50 +154,11 @@ class DoctorMainWindow(QMainWindow):
         today.toast.connect(self.notify)
         self.consultation_view.back_requested.connect(self.back)
         consultation.completed.connect(self._completed)
-        self._shortcuts()
-        self.nav.setAccessibleName("Sections (Ctrl+1 to Ctrl+4)")
+        self.keys = WindowKeys(self, len(SECTIONS), TODAY)
         self.nav.setCurrentRow(TODAY)
         name_controls(self)  # the rest get an accessible name from what they show
 
     # --- navigation -------------------------------------------------------------------------------------------
-
-    def _shortcuts(self) -> None:
-        for i in range(len(SECTIONS)):
-            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self).activated.connect(lambda i=i: self.nav.setCurrentRow(i))
-        for key in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(key), self).activated.connect(self._shortcut_complete)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self).activated.connect(self._escape)
-        QShortcut(QKeySequence("Alt+Left"), self).activated.connect(self._go_back)
-        QShortcut(QKeySequence(CALL_NEXT_KEY), self).activated.connect(self._shortcut_call_next)
-
-    def _shortcut_complete(self) -> None:
-        if self.in_consultation:
-            self.consultation_view.ask_complete()
-
-    def _shortcut_call_next(self) -> None:
-        if not self.consultation_open and not self.in_record:
-            self.nav.setCurrentRow(TODAY)
-            self.today_vm.call_next()
-
-    def _go_back(self) -> None:
-        if self.in_record:
-            self.record_back()
-        elif self.in_consultation:
-            self.back()
-
-    def _escape(self) -> None:
-        if self.in_record:
-            self.record_back()
-            return
-        if self.stack.currentWidget() is self.schedule_view and self.schedule_view.details.isVisible():
-            self.schedule_vm.hide_details()
-            return
-        if not self.in_consultation:
-            return
-        if self.consultation_view.confirm_bar.isVisible():
-            self.consultation_view.cancel_confirm()
-        else:
-            self.back()
 
     @property
     def in_consultation(self) -> bool:

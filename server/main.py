@@ -1,5 +1,6 @@
 """The ASGI application: FastAPI for HTTP wrapped by Socket.IO, on one port."""
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -84,6 +85,11 @@ def create_app() -> ClinicApp:
         await sweeper.start()
         revocations.listen(sweeper.wake)  # an admin action in this process disconnects at once
         await no_show_task.start()
+        # Everything built so far (modules, the app, its routes and schemas) lives as long as the process: moved
+        # out of the collector's reach, a full collection no longer walks it (one took ~110 ms mid-request, every
+        # few dozen requests at first: the p99 of a 15 ms search was 125 ms).
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

@@ -19,11 +19,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from _bench import Floor, breakdown, py_spy  # isort: skip
 from common.enums import AppointmentStatus, PaymentStatus, Role, VisitStatus  # noqa: E402
+from common.events import ROOM_SEQ_HEADER, clinic_room, doctor_room  # noqa: E402
 from server.core.migrations import upgrade_to_head  # noqa: E402
 from server.models import Appointment  # noqa: E402
 from tests import factories as f  # noqa: E402
@@ -86,6 +87,7 @@ def seed(url: str) -> dict:
             "desk": f.token_for(desk),
             "doctor": f.token_for(doctors[0].user),
             "doctor_id": doctors[0].id,
+            "clinic_id": clinic.id,
             "patient_id": patients[0].id,
         }
     engine.dispose()
@@ -93,12 +95,17 @@ def seed(url: str) -> dict:
 
 
 def routes(w: dict) -> list[tuple[str, str, str]]:
-    """(label, who, path)"""
+    """(label, who, path); `#seq`: with X-Room-Seq as the apps send it (the room's seq they heard), `#etag`: with
+    the If-None-Match of the answer they hold."""
     return [
-        ("GET /queue (receptionist)", "desk", "/queue"),
-        ("GET /queue + If-None-Match (304)", "desk", "/queue#etag"),
-        ("GET /dashboard/doctor", "doctor", "/dashboard/doctor"),
-        ("GET /dashboard/doctor + If-None-Match (304)", "doctor", "/dashboard/doctor#etag"),
+        ("GET /queue (receptionist), no X-Room-Seq", "desk", "/queue"),
+        ("GET /queue + If-None-Match (304), no X-Room-Seq", "desk", "/queue#etag"),
+        ("GET /queue + X-Room-Seq (as the apps)", "desk", "/queue#seq"),
+        ("GET /queue + X-Room-Seq + If-None-Match (304)", "desk", "/queue#seq#etag"),
+        ("GET /dashboard/doctor, no X-Room-Seq", "doctor", "/dashboard/doctor"),
+        ("GET /dashboard/doctor + If-None-Match, no X-Room-Seq", "doctor", "/dashboard/doctor#etag"),
+        ("GET /dashboard/doctor + X-Room-Seq (as the apps)", "doctor", "/dashboard/doctor#seq"),
+        ("GET /dashboard/doctor + X-Room-Seq + If-None-Match", "doctor", "/dashboard/doctor#seq#etag"),
         ("GET /dashboard/reception", "desk", "/dashboard/reception"),
         ("GET /appointments", "desk", "/appointments"),
         ("GET /payments", "desk", "/payments"),
@@ -109,6 +116,21 @@ def routes(w: dict) -> list[tuple[str, str, str]]:
         ("GET /dashboard/doctor/appointments", "doctor", "/dashboard/doctor/appointments"),
         ("GET /patients/{id}/history/{doctor}", "doctor", f"/patients/{w['patient_id']}/history/{w['doctor_id']}"),
     ]
+
+
+def room_seq(url: str, w: dict, path: str) -> str:
+    """The X-Room-Seq an app would send: the seq of the route's room, as its last event said (read here from the
+    database: nothing changes during the run)."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        if path == "/queue":
+            seq = conn.execute(text("SELECT event_seq FROM clinics WHERE id = :i"), {"i": w["clinic_id"]}).scalar()
+            room = clinic_room(w["clinic_id"])
+        else:
+            seq = conn.execute(text("SELECT event_seq FROM doctors WHERE id = :i"), {"i": w["doctor_id"]}).scalar()
+            room = doctor_room(w["doctor_id"])
+    engine.dispose()
+    return f"{room}={seq}"
 
 
 def _ms(value: str, unit: str) -> float:
@@ -152,9 +174,12 @@ def main() -> None:
                 if args.only and args.only not in label:
                     continue
                 headers = {"Authorization": f"Bearer {w[who]}"}
-                if path.endswith("#etag"):
-                    path = path.removesuffix("#etag")
-                    r = httpx.get(server.url + path, headers=headers)
+                path, *flags = path.split("#")
+                if "seq" in flags:
+                    headers[ROOM_SEQ_HEADER] = room_seq(url, w, path)
+                r = httpx.get(server.url + path, headers=headers)  # fills the caches, as the app's first fetch
+                assert r.status_code == 200, r.text
+                if "etag" in flags:
                     headers["If-None-Match"] = r.headers["etag"]
                 f_rps, _f50, f99 = wrk(floor.url + "/floor", {}, args.seconds, args.connections)
                 raw = Path(tempfile.mkdtemp()) / "read.txt"

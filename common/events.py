@@ -91,3 +91,26 @@ def clinic_room(clinic_id: int) -> str:
 def doctor_room(doctor_id: int) -> str:
     """Room of a doctor: always the Doctor row's id, never the User id."""
     return f"doctor_{doctor_id}"
+
+
+# The newest seq a client has heard in each of its rooms, sent with a refetch of a cached list (GET /queue, GET
+# /dashboard/doctor): "clinic_3=120, doctor_7=45". A server process that holds that list's answer built at that
+# seq or later answers it from memory (server/services/cached_reads.py); otherwise it reads the database.
+ROOM_SEQ_HEADER = "X-Room-Seq"
+_MAX_ROOM_SEQ_HEADER = 512  # a client is in one or two rooms; anything longer is not ours
+
+
+def format_room_seqs(seqs: dict[str, int]) -> str:
+    return ", ".join(f"{room}={seq}" for room, seq in sorted(seqs.items()))
+
+
+def parse_room_seqs(header: str | None) -> dict[str, int]:
+    """The rooms and seqs of an X-Room-Seq header; malformed parts are left out (they only cost a database read)."""
+    seqs: dict[str, int] = {}
+    if not header or len(header) > _MAX_ROOM_SEQ_HEADER:
+        return seqs
+    for part in header.split(","):
+        room, sep, seq = part.strip().partition("=")
+        if sep and room and seq.isascii() and seq.isdigit():
+            seqs[room] = int(seq)
+    return seqs

@@ -98,6 +98,14 @@ class LiveEvents:
         self._closing = False
         self._dropped = asyncio.Event()
         self._refusal: str | None = None
+        if api is not None:
+            api.room_seqs = self.heard_seqs
+
+    def heard_seqs(self) -> dict[str, int]:
+        """The newest seq heard in each room while connected (the ApiClient sends them with a cached list's
+        refetch: common.events.ROOM_SEQ_HEADER). Nothing while not connected: what was said during a drop is
+        unknown, and a list refetched then must come from the database."""
+        return dict(self.last_seq) if self._state == CONNECTED else {}
 
     # --- listeners and state ----------------------------------------------------------------------------------
 

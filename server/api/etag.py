@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request, Response
 
+from common.events import ROOM_SEQ_HEADER, parse_room_seqs
 from server.services.read_cache import Cached
 
 CACHE_CONTROL = "private, no-cache"  # a client may keep it, but must ask (with If-None-Match) before reusing it
@@ -20,3 +21,8 @@ def answer(request: Request, cached: Cached) -> Response:
     if _matches(request.headers.get("if-none-match"), cached.etag):
         return Response(status_code=304, headers=headers)
     return Response(cached.body, media_type="application/json", headers=headers)
+
+
+def room_seqs(request: Request) -> dict[str, int]:
+    """The seqs the client last heard in its rooms (common.events.ROOM_SEQ_HEADER); empty when it sent none."""
+    return parse_room_seqs(request.headers.get(ROOM_SEQ_HEADER))

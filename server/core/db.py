@@ -178,13 +178,15 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     write route has committed), so neither needs a trip to the thread pool; each trip is a wake-up of a worker
     thread and of the event loop on the request's path (issue 11's push profile). Closing a session still in a
     transaction rolls back over the network, so that close runs in a worker thread: psycopg2 never runs on the
-    event loop. A GET reads in autocommit (get_read_engine)."""
+    event loop. A GET reads in autocommit (get_read_engine). A session that never took a connection (a request
+    answered from memory: the caller from the auth cache, the answer from the read cache) has nothing to roll
+    back, so it is closed on the loop too."""
     session = new_read_session() if request.method in ("GET", "HEAD") else new_session()
     session.info[_REQUEST_SESSION] = True  # server/api/one_trip.py ends it in the route's own thread trip
     try:
         yield session
     finally:
-        if session.in_transaction():
+        if session.in_transaction() and session.info.get(_CONNECTED):
             # Its own limiter, as FastAPI does for dependency exits: were it to wait for a token of the shared
             # pool, whose threads may all be waiting for a database connection, the connection this close would
             # give back could never be given back.
@@ -194,6 +196,14 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 
 _REQUEST_SESSION = "request_session"
+_CONNECTED = "request_session_connected"
+
+
+@event.listens_for(Session, "after_begin")
+def _note_connection(session: Session, _transaction: object, _connection: object) -> None:
+    """A request's session took a connection: closing it may talk to the database (get_session)."""
+    if session.info.get(_REQUEST_SESSION):
+        session.info[_CONNECTED] = True
 
 
 def owns_request_session(session: Session) -> bool:

@@ -1,21 +1,33 @@
 """The read routes answered from services/read_cache.py: each builds the key of what it would answer (room seq,
-local day, filters, audience) from one or two small reads, and runs the real query only on a miss."""
+local day, filters, audience) from one or two small reads, and runs the real query only on a miss.
+
+The fast path (`fast_board`, `fast_doctor_dashboard`, issue 11): the client says which seq it last heard in the
+list's room (common.events.ROOM_SEQ_HEADER). Every event is emitted after its commit, so a list this process built
+at that seq or later already holds every change the client has heard of, and is answered from memory: no
+statement, no worker-thread trip. A client that names a later seq (a change made through another process, not
+yet read here), or none, goes the database way, which refreshes the slot. The slot holds everything the slow
+path's key holds but the seq, and is computed from the caller alone (the cached auth user: role, clinic, doctor
+profile), with the same scope rules; whatever those rules would need the database for goes the database way.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from common.enums import Role
+from common.events import clinic_room, doctor_room
 from common.schemas import QueueQuery
 from server.core.db import utcnow
+from server.core.errors import DomainError
 from server.models import Clinic, Doctor, User
 from server.services import doctor_portal
 from server.services.board import queue_board
 from server.services.clinic_time import local_today
-from server.services.read_cache import Cached, cache, minute
-from server.services.scope import doctor_filter, get_clinic
+from server.services.read_cache import Cached, Newest, cache, minute
+from server.services.scope import doctor_filter, get_clinic, resolve_clinic_id
 
 
 def _reader(actor: User) -> tuple[Role, int | None]:
@@ -24,23 +36,43 @@ def _reader(actor: User) -> tuple[Role, int | None]:
     return actor.role, doctor.id if doctor is not None else None
 
 
+def _board_slot(clinic_id: int, query: QueueQuery, doctor_id: int | None, actor: User) -> Hashable:
+    return ("queue", clinic_id, query.day, doctor_id, _reader(actor))
+
+
 def board(session: Session, *, actor: User, query: QueueQuery, now: datetime | None = None) -> Cached:
     """GET /queue: keyed by the desk room's seq (every change of the board is numbered there)."""
     doctor_id = doctor_filter(session, actor, query.doctor_id)
     clinic = get_clinic(session, actor, query.clinic_id)
     now = now or utcnow()
     day = query.day or local_today(clinic.timezone, now)
-    key = (
-        "queue",
-        clinic.id,
-        day,
-        doctor_id,
-        _reader(actor),
-        clinic.event_seq,
-        cache.generation(clinic.id),
-        minute(now),
-    )
-    return cache.get_or_build(key, lambda: queue_board(session, actor=actor, query=query, now=now))
+    seq, generation = clinic.event_seq, cache.generation(clinic.id)
+    key = ("queue", clinic.id, day, doctor_id, _reader(actor), seq, generation, minute(now))
+    cached = cache.get_or_build(key, lambda: queue_board(session, actor=actor, query=query, now=now))
+    newest = Newest(seq, cached, clinic.id, day, clinic.timezone, generation, minute(now))
+    cache.remember(_board_slot(clinic.id, query, doctor_id, actor), newest)
+    return cached
+
+
+def fast_board(actor: User, query: QueueQuery, seqs: Mapping[str, int], now: datetime | None = None) -> Cached | None:
+    """GET /queue from memory when the client's desk-room seq is one this process has built the board at (no
+    statement); None when the database must answer."""
+    try:
+        clinic_id = resolve_clinic_id(actor, query.clinic_id)  # the slow path's rule; no I/O
+    except DomainError:
+        return None  # the slow path refuses it, with the right error
+    if actor.role == Role.DOCTOR:
+        doctor = actor.doctor
+        if doctor is None or not doctor.is_active or query.doctor_id not in (None, doctor.id):
+            return None  # refused, or another doctor named: doctor_filter decides, with the database
+        doctor_id: int | None = doctor.id
+    else:
+        doctor_id = query.doctor_id
+    known = seqs.get(clinic_room(clinic_id))
+    if known is None:
+        return None
+    slot = _board_slot(clinic_id, query, doctor_id, actor)
+    return cache.newest(slot, known, now or utcnow(), today=query.day is None)
 
 
 def doctor_dashboard(session: Session, *, doctor: Doctor, now: datetime | None = None) -> Cached:
@@ -48,6 +80,20 @@ def doctor_dashboard(session: Session, *, doctor: Doctor, now: datetime | None =
     numbered there)."""
     now = now or utcnow()
     clinic = session.get(Clinic, doctor.clinic_id)  # read with the user (services/auth.py): no round trip
-    today = local_today(clinic.timezone if clinic is not None else "UTC", now)
-    key = ("dashboard", doctor.id, today, doctor.event_seq, cache.generation(doctor.clinic_id), minute(now))
-    return cache.get_or_build(key, lambda: doctor_portal.dashboard(session, doctor=doctor, now=now))
+    timezone = clinic.timezone if clinic is not None else "UTC"
+    today = local_today(timezone, now)
+    seq, generation = doctor.event_seq, cache.generation(doctor.clinic_id)
+    key = ("dashboard", doctor.id, today, seq, generation, minute(now))
+    cached = cache.get_or_build(key, lambda: doctor_portal.dashboard(session, doctor=doctor, now=now))
+    newest = Newest(seq, cached, doctor.clinic_id, today, timezone, generation, minute(now))
+    cache.remember(("dashboard", doctor.id), newest)
+    return cached
+
+
+def fast_doctor_dashboard(doctor: Doctor, seqs: Mapping[str, int], now: datetime | None = None) -> Cached | None:
+    """GET /dashboard/doctor from memory when the client's doctor-room seq is one this process has built the
+    dashboard at; `doctor` is the caller's own active profile (deps.doctor_required)."""
+    known = seqs.get(doctor_room(doctor.id))
+    if known is None:
+        return None
+    return cache.newest(("dashboard", doctor.id), known, now or utcnow(), today=True)

@@ -13,6 +13,11 @@ Two more parts of the key keep it honest about what does not pass through a room
 - the UTC minute: time-dependent fields (`wait_minutes`, `is_overdue`, the doctor's "next 7 days") are
   recomputed at least once a minute, and a change of the kinds above made through *another* server process is
   seen within a minute. The apps compute their ticking timers from `check_in_time` themselves.
+
+The newest answer of each list (its key without the seq: a `slot`) is also kept with the seq it was built at
+(`remember` / `newest`): a client that says which seq it last heard in the list's room can be answered from memory,
+with no statement and no worker-thread trip, when this process built the list at that seq or later
+(services/cached_reads.py, `fast_*`).
 """
 
 from __future__ import annotations
@@ -22,13 +27,14 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from server.models import Appointment, Clinic, Doctor, Patient, Payment, Service, User, Visit
+from server.services.clinic_time import local_today
 
 # Rows the cached lists show. A change to one of them bumps the generation after its commit.
 _SHOWN = (Visit, Patient, Doctor, Service, Clinic, User, Appointment, Payment)
@@ -41,6 +47,20 @@ class Cached:
     body: bytes  # the JSON answer
 
 
+@dataclass(frozen=True)
+class Newest:
+    """The newest answer of one slot: built at room seq `seq`, for the clinic-local `day` in `timezone`, under the
+    clinic's generation `generation` during UTC minute `minute`."""
+
+    seq: int
+    cached: Cached
+    clinic_id: int
+    day: date
+    timezone: str
+    generation: tuple[int, int]
+    minute: int
+
+
 class ReadCache:
     """A small thread-safe LRU of encoded answers."""
 
@@ -50,6 +70,7 @@ class ReadCache:
         self._items: OrderedDict[Hashable, Cached] = OrderedDict()
         self._generation = 0  # bumped by a change of no one clinic
         self._clinics: dict[int, int] = {}  # per clinic
+        self._newest: OrderedDict[Hashable, Newest] = OrderedDict()
 
     def generation(self, clinic_id: int) -> tuple[int, int]:
         return self._generation, self._clinics.get(clinic_id, 0)
@@ -78,9 +99,35 @@ class ReadCache:
                 self._items.popitem(last=False)
         return cached
 
+    def remember(self, slot: Hashable, newest: Newest) -> None:
+        """Keep `newest` as the slot's answer unless the slot holds a later build of the same generation and
+        minute (two requests built it at once)."""
+        with self._lock:
+            held = self._newest.get(slot)
+            same_key = held is not None and (held.generation, held.minute) == (newest.generation, newest.minute)
+            if same_key and held is not None and held.seq > newest.seq:
+                return
+            self._newest[slot] = newest
+            self._newest.move_to_end(slot)
+            while len(self._newest) > self._size:
+                self._newest.popitem(last=False)
+
+    def newest(self, slot: Hashable, known_seq: int, now: datetime, *, today: bool) -> Cached | None:
+        """The slot's answer when it was built at `known_seq` or later and its key still holds (same generation,
+        same minute and, for `today`, still the clinic's local day); else None: the database decides."""
+        held = self._newest.get(slot)
+        if held is None or known_seq > held.seq:
+            return None
+        if held.minute != minute(now) or held.generation != self.generation(held.clinic_id):
+            return None
+        if today and local_today(held.timezone, now) != held.day:
+            return None
+        return held.cached
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._newest.clear()
             self._generation += 1
 
 

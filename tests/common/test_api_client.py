@@ -1,6 +1,7 @@
 """ApiClient against the real server process: login, errors as human messages, one central token refresh."""
 
 import asyncio
+import contextlib
 
 import httpx
 import pytest
@@ -244,3 +245,37 @@ async def test_cached_copies_are_forgotten_when_another_user_signs_in():
         await api.login("dr", "secret123")
         await api.queue_board()
         assert seen == [None, None]  # the doctor never sends (nor gets) the desk's copy
+
+
+@pytest.mark.asyncio
+async def test_board_and_dashboard_refetches_send_the_seqs_heard_while_connected():
+    from common.client.live import CONNECTED, OFFLINE, LiveEvents
+    from common.events import ROOM_SEQ_HEADER
+
+    board = {"date": "2026-11-30", "clinic_id": 3, "overdue_wait_minutes": 20, "waiting": [], "with_doctor": []}
+    board["completed"] = []
+    seen: list[tuple[str, str | None]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.url.path, request.headers.get(ROOM_SEQ_HEADER)))
+        page = {"items": [], "total": 0, "page": 1, "per_page": 50}
+        return httpx.Response(200, json=board if request.url.path == "/queue" else page)
+
+    async with ApiClient("http://clinic.test", transport=httpx.MockTransport(handler)) as api:
+        api.access_token = "token"
+        live = LiveEvents(api)
+        await api.queue_board()  # nothing heard yet: no header, the server reads the database
+        live._set_state(CONNECTED)
+        live.handle_event("queue_updated", {"seq": 5, "room": "clinic_3"})
+        live.handle_event("visit_called", {"seq": 9, "room": "doctor_7"})
+        await api.queue_board()
+        with contextlib.suppress(ApiError):  # only the request matters here, not the (made up) answer
+            await api.doctor_dashboard()
+        await api.list_patients()  # a list the server does not cache per seq: no header
+        live._set_state(OFFLINE)  # what was said during a drop is unknown: the database must answer
+        await api.queue_board()
+    assert seen[0] == ("/queue", None)
+    assert seen[1] == ("/queue", "clinic_3=5, doctor_7=9")
+    assert seen[2] == ("/dashboard/doctor", "clinic_3=5, doctor_7=9")
+    assert seen[3] == ("/patients", None)
+    assert seen[4] == ("/queue", None)

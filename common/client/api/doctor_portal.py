@@ -26,7 +26,8 @@ class DoctorPortalApi(Transport):
         return await self._call(ReceptionDashboard, "GET", "/dashboard/reception")
 
     async def doctor_dashboard(self) -> DoctorDashboard:
-        return await self._call(DoctorDashboard, "GET", "/dashboard/doctor")
+        """Today's Work; sends the live rooms' seqs, as `queue_board` does."""
+        return await self._call(DoctorDashboard, "GET", "/dashboard/doctor", room_seqs=True)
 
     async def doctor_appointments(
         self, query: DoctorAppointmentsQuery | None = None, /, **fields: Any

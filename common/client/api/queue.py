@@ -25,8 +25,11 @@ from common.schemas import (
 
 class QueueApi(Transport):
     async def queue_board(self, query: QueueQuery | None = None, /, **fields: Any) -> QueueBoard:
-        """The reception board for a clinic-local `day` (default: the clinic's today). `clinic_id`: admins only."""
-        return await self._call(QueueBoard, "GET", "/queue", params=list_query(QueueQuery, query, fields))
+        """The reception board for a clinic-local `day` (default: the clinic's today). `clinic_id`: admins only.
+        Sends the live rooms' seqs (`room_seqs`): a server that built this board at the desk room's seq answers
+        it from memory."""
+        params = list_query(QueueQuery, query, fields)
+        return await self._call(QueueBoard, "GET", "/queue", params=params, room_seqs=True)
 
     async def checkin(
         self,

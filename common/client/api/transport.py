@@ -12,6 +12,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from common.client.errors import ApiError
+from common.events import ROOM_SEQ_HEADER, format_room_seqs
 from common.schemas import (
     LoginRequest,
     Page,
@@ -89,6 +90,9 @@ class Transport:
         # The last answer of each GET that came with an ETag: sent back as If-None-Match, reused on a 304.
         self._validated: dict[tuple[str, str], _Conditional] = {}
         self.not_modified_count = 0  # how many GETs the server answered 304 (tests and diagnostics)
+        # The newest seq heard in each live room (common.client.live.LiveEvents sets it): sent with the refetch of
+        # a list the server caches per room seq, so a server process that already built it answers from memory.
+        self.room_seqs: Callable[[], dict[str, int]] | None = None
 
     # --- configuration and session ---------------------------------------------------------------------------
 
@@ -181,10 +185,14 @@ class Transport:
         token: str | None,
         stream: bool,
         etag: str | None = None,
+        room_seqs: bool = False,
     ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         if etag:
             headers["If-None-Match"] = etag
+        seqs = self.room_seqs() if room_seqs and self.room_seqs is not None else None
+        if seqs:
+            headers[ROOM_SEQ_HEADER] = format_room_seqs(seqs)
         try:
             request = self._http.build_request(method, path, params=params, json=json, headers=headers)
             return await self._http.send(request, stream=stream)
@@ -217,17 +225,28 @@ class Transport:
         authed: bool = True,
         stream: bool = False,
         etag: str | None = None,
+        room_seqs: bool = False,
     ) -> httpx.Response:
-        """Send a request; on 401 refresh once and retry once; any error status → ApiError."""
+        """Send a request; on 401 refresh once and retry once; any error status → ApiError. `room_seqs`: tell the
+        server the newest seq heard in each live room (a cached list's refetch)."""
         if authed and self.access_token is None and self.refresh_token is None:
             raise ApiError(401, "You are not logged in", code="not_logged_in")
         token = self.access_token if authed else None
-        response = await self._send_once(method, path, params=params, json=json, token=token, stream=stream, etag=etag)
+        response = await self._send_once(
+            method, path, params=params, json=json, token=token, stream=stream, etag=etag, room_seqs=room_seqs
+        )
         if response.status_code == 401 and authed and self.refresh_token:
             await response.aclose()
             await self._refresh_after_401(token)
             response = await self._send_once(
-                method, path, params=params, json=json, token=self.access_token, stream=stream, etag=etag
+                method,
+                path,
+                params=params,
+                json=json,
+                token=self.access_token,
+                stream=stream,
+                etag=etag,
+                room_seqs=room_seqs,
             )
         if response.status_code >= 400:
             if stream:

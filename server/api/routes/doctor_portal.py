@@ -3,7 +3,7 @@
 import csv
 import io
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -21,6 +21,7 @@ from common.schemas import (
 )
 from server.api import etag
 from server.api.deps import DoctorUser, SessionDep
+from server.api.one_trip import in_one_trip
 from server.api.responses import refusals
 from server.core.db import new_session, owns_request_session
 from server.models import Doctor
@@ -95,10 +96,19 @@ def patients(
     response_model=DoctorDashboard,
     responses={**_DOCTOR_ONLY, 304: {"description": "If-None-Match holds the current ETag"}},
 )
-def dashboard(request: Request, session: SessionDep, me: DoctorUser) -> Response:
+async def dashboard(request: Request, session: SessionDep, me: DoctorUser) -> Response:
     """Today (the clinic's local day): visit counts, revenue by payment status (total and the doctor's share),
     today's open visits in queue order, and how many CONFIRMED/CHECKED_IN appointments the next 7 days hold. With
-    an `ETag`: send it back in `If-None-Match` and an unchanged dashboard answers 304."""
+    an `ETag`: send it back in `If-None-Match` and an unchanged dashboard answers 304. With `X-Room-Seq` (the
+    doctor room's last seq the client heard), a dashboard this process built at that seq or later is answered from
+    memory; otherwise (and without the header) from the database."""
+    hit = cached_reads.fast_doctor_dashboard(me, etag.room_seqs(request))
+    if hit is not None:
+        return etag.answer(request, hit)
+    return cast(Response, await in_one_trip(_dashboard, request=request, session=session, me=me))
+
+
+def _dashboard(request: Request, session: Session, me: Doctor) -> Response:
     return etag.answer(request, cached_reads.doctor_dashboard(session, doctor=me))
 
 

@@ -1,6 +1,7 @@
 """The ASGI application: FastAPI for HTTP wrapped by Socket.IO, on one port."""
 
 import gc
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -87,9 +88,12 @@ def create_app() -> ClinicApp:
         await no_show_task.start()
         # Everything built so far (modules, the app, its routes and schemas) lives as long as the process: moved
         # out of the collector's reach, a full collection no longer walks it (one took ~110 ms mid-request, every
-        # few dozen requests at first: the p99 of a 15 ms search was 125 ms).
-        gc.collect()
-        gc.freeze()
+        # few dozen requests at first: the p99 of a 15 ms search was 125 ms). Only in a server process (uvicorn
+        # runs the lifespan on the main thread): an app run on another program's thread (a test's TestClient,
+        # beside Qt objects) must not collect that program's garbage off its thread — it crashed Qt.
+        if threading.current_thread() is threading.main_thread():
+            gc.collect()
+            gc.freeze()
         try:
             yield
         finally:

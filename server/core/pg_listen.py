@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import select
 import threading
 import time
@@ -48,18 +49,25 @@ class PgListener:
         self._thread: threading.Thread | None = None
         self._handled = threading.Condition()
         self._up = threading.Event()
+        self._wake_r = self._wake_w = -1
         self.batches = 0  # notification batches handed on so far (tests wait on it: `wait_for_batch`)
 
     def start(self) -> None:
         self._stop.clear()
+        self._wake_r, self._wake_w = os.pipe()  # stop() writes here: the select returns at once
         self._thread = threading.Thread(target=self._run, name=f"pg-listen-{self.channel}", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
         if self._thread is not None:
+            with contextlib.suppress(OSError):
+                os.write(self._wake_w, b"x")
             self._thread.join(10)
             self._thread = None
+            for fd in (self._wake_r, self._wake_w):
+                with contextlib.suppress(OSError):
+                    os.close(fd)
 
     def wait_until_up(self, timeout: float) -> bool:
         """Block until the LISTEN stands (tests)."""
@@ -98,7 +106,9 @@ class PgListener:
     def _listen(self, conn: Any) -> None:
         checked = time.monotonic()
         while not self._stop.is_set():
-            readable, _, _ = select.select([conn], [], [], _WAKE_SECONDS)  # short: stop() is heard at once
+            readable, _, _ = select.select([conn, self._wake_r], [], [], _WAKE_SECONDS)
+            if self._stop.is_set():
+                return
             if not readable:
                 if time.monotonic() - checked >= self._check_every:
                     with conn.cursor() as cursor:  # quiet: is the link still there? (raises if not)

@@ -32,3 +32,16 @@ def _collect_garbage_on_main_thread() -> Iterator[None]:
     cost ~70 ms, about 30 s of the server suite.)"""
     yield
     gc.collect(2 if next(_tests) % _FULL_COLLECTION_EVERY == 0 else 0)
+
+
+LISTENER_WAIT = 10.0  # seconds, at most, for the auth LISTEN; never a measured time
+
+
+@pytest.fixture
+def live_client(app) -> Iterator[object]:
+    """The in-process app on its own sessions (committed data), with its lifespan: the auth LISTEN stands."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(app.api) as client:
+        assert app.auth_listener.wait_until_up(LISTENER_WAIT)
+        yield client

@@ -2,31 +2,18 @@
 user is refused on the very next request, whether the change was made through the ORM in this process or by SQL
 from anywhere else (heard through LISTEN/NOTIFY); while the listener is down the cache answers nothing."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from common.enums import Role
-from server.core.db import get_engine, get_read_engine
+from server.core.db import get_engine
 from server.models import Doctor, User
 from server.services.auth_cache import AuthCache
 from server.services.auth_cache import cache as auth_cache
 from tests import factories as f
-from tests.support.sql_counter import StatementCounter, count_statements
-
-WAIT = 10.0  # seconds, at most, for the listener; never a measured time
-
-
-@pytest.fixture
-def live_client(app) -> Iterator[TestClient]:
-    """The in-process app on its own sessions (committed data), with its lifespan: the LISTEN stands."""
-    with TestClient(app.api) as client:
-        assert app.auth_listener.wait_until_up(WAIT)
-        yield client
+from tests.server.conftest import LISTENER_WAIT as WAIT
+from tests.support.sql_counter import count_app_statements
 
 
 @pytest.fixture
@@ -42,15 +29,6 @@ def staff(app, live_client, committed_db: Session):
     return desk, doctor
 
 
-@contextmanager
-def _statements() -> Iterator[StatementCounter]:
-    """Every statement the app sends, on either of its engines (a GET reads on the autocommit one)."""
-    with count_statements(get_engine()) as writes, count_statements(get_read_engine()) as reads:
-        both = StatementCounter()
-        yield both
-    both.statements.extend(writes.statements + reads.statements)
-
-
 def _sql(statement: str, **params: object) -> None:
     """A change made outside this process's sessions (another process, a CLI, psql): no ORM event sees it."""
     with get_engine().begin() as conn:
@@ -64,7 +42,7 @@ def _heard(app, before: int) -> None:
 def test_a_cached_caller_costs_no_statement(live_client, staff):
     desk, _ = staff
     assert live_client.get("/auth/me", headers=f.auth(desk)).status_code == 200  # read and kept
-    with _statements() as counter:
+    with count_app_statements() as counter:
         r = live_client.get("/auth/me", headers=f.auth(desk))
     assert r.status_code == 200 and r.json()["id"] == desk.id
     assert counter.count == 0, str(counter)
@@ -100,7 +78,7 @@ def test_session_revocation_refuses_the_old_token_at_once(live_client, staff, co
 def test_a_change_made_elsewhere_is_heard(app, live_client, staff, change):
     desk, _ = staff
     assert live_client.get("/queue", headers=f.auth(desk)).status_code == 200
-    with _statements() as counter:
+    with count_app_statements() as counter:
         live_client.get("/auth/me", headers=f.auth(desk))
     assert counter.count == 0  # cached
     before = app.auth_listener.batches
@@ -139,7 +117,7 @@ def test_nothing_is_answered_from_the_cache_while_the_listener_is_down(app, live
     assert live_client.get("/auth/me", headers=f.auth(desk)).status_code == 200
     app.auth_listener.stop()
     assert not auth_cache.live
-    with _statements() as counter:
+    with count_app_statements() as counter:
         assert live_client.get("/auth/me", headers=f.auth(desk)).status_code == 200
     assert counter.count > 0  # asked the database
 

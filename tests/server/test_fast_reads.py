@@ -3,9 +3,6 @@ seq the client last heard in the list's room (X-Room-Seq), a list this process b
 answered with no statement; a later seq goes to the database; a reader never gets another reader's copy; a
 revoked user is refused all the same."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -13,20 +10,11 @@ from sqlalchemy.orm import Session
 
 from common.enums import Role, VisitStatus
 from common.events import ROOM_SEQ_HEADER
-from server.core.db import get_engine, get_read_engine
+from server.core.db import get_engine
 from server.models import Clinic, Doctor, User
 from tests import factories as f
-from tests.support.sql_counter import StatementCounter, count_statements
-
-WAIT = 10.0  # seconds, at most, for the auth listener; never a measured time
-
-
-@pytest.fixture
-def live_client(app) -> Iterator[TestClient]:
-    """The in-process app on its own sessions (committed data), with its lifespan: the auth LISTEN stands."""
-    with TestClient(app.api) as client:
-        assert app.auth_listener.wait_until_up(WAIT)
-        yield client
+from tests.server.conftest import LISTENER_WAIT as WAIT
+from tests.support.sql_counter import count_app_statements
 
 
 @pytest.fixture
@@ -50,14 +38,6 @@ def world(app, live_client, committed_db: Session):
     return clinic, other_clinic, desk, other_desk, doctors
 
 
-@contextmanager
-def _statements() -> Iterator[StatementCounter]:
-    with count_statements(get_engine()) as writes, count_statements(get_read_engine()) as reads:
-        both = StatementCounter()
-        yield both
-    both.statements.extend(writes.statements + reads.statements)
-
-
 def _seq(db: Session, model: type[Clinic] | type[Doctor], row_id: int) -> int:
     db.expire_all()
     row = db.get(model, row_id)
@@ -78,7 +58,7 @@ def test_a_known_seq_is_answered_without_a_statement(live_client, world, committ
     room = f"clinic_{clinic.id}={_seq(committed_db, Clinic, clinic.id)}"
     first = _get(live_client, "/queue", desk, room)  # built from the database, kept
     assert first.status_code == 200
-    with _statements() as counter:
+    with count_app_statements() as counter:
         again = _get(live_client, "/queue", desk, room)
         not_modified = _get(live_client, "/queue", desk, room, **{"If-None-Match": first.headers["etag"]})
     assert counter.count == 0, str(counter)
@@ -90,7 +70,7 @@ def test_a_known_seq_is_answered_without_a_statement(live_client, world, committ
 def test_without_the_header_the_database_answers(live_client, world):
     _, _, desk, _, _ = world
     assert live_client.get("/queue", headers=f.auth(desk)).status_code == 200
-    with _statements() as counter:
+    with count_app_statements() as counter:
         assert live_client.get("/queue", headers=f.auth(desk)).status_code == 200
     assert counter.count > 0  # the clinic's seq, read to build the key
 
@@ -109,14 +89,14 @@ def test_a_later_seq_goes_to_the_database_and_gets_the_fresh_board(live_client, 
             {"c": clinic.id},
         )
         conn.execute(text("UPDATE clinics SET event_seq = event_seq + 1 WHERE id = :c"), {"c": clinic.id})
-    with _statements() as known:
+    with count_app_statements() as known:
         _get(live_client, "/queue", desk, f"clinic_{clinic.id}={seq}")
     assert known.count == 0, str(known)  # the client has heard of nothing newer: memory answers
-    with _statements() as later:
+    with count_app_statements() as later:
         fresh = _get(live_client, "/queue", desk, f"clinic_{clinic.id}={seq + 1}")
     assert later.count > 0
     assert fresh.status_code == 200 and "Renamed Elsewhere" in _names(fresh.json())
-    with _statements() as after:  # the slot now holds seq + 1
+    with count_app_statements() as after:  # the slot now holds seq + 1
         again = _get(live_client, "/queue", desk, f"clinic_{clinic.id}={seq + 1}")
     assert after.count == 0 and again.content == fresh.content
 
@@ -131,7 +111,7 @@ def test_no_reader_gets_another_readers_copy(live_client, world, committed_db):
     readers = {"desk": desk, "other desk": other_desk, "doctor 0": doctors[0].user, "doctor 1": doctors[1].user}
     boards = {name: _get(live_client, "/queue", user, seqs) for name, user in readers.items()}
     dashboards = {n: _get(live_client, "/dashboard/doctor", doctors[n].user, seqs) for n in range(2)}
-    with _statements() as counter:  # every reader's slot is filled: all from memory now
+    with count_app_statements() as counter:  # every reader's slot is filled: all from memory now
         boards_again = {name: _get(live_client, "/queue", user, seqs) for name, user in readers.items()}
         dashboards_again = {n: _get(live_client, "/dashboard/doctor", doctors[n].user, seqs) for n in range(2)}
     assert counter.count == 0, str(counter)
@@ -179,7 +159,7 @@ def test_a_revoked_user_is_refused_on_the_fast_path(app, live_client, world, com
     doctor = doctors[0]
     seqs = f"doctor_{doctor.id}={_seq(committed_db, Doctor, doctor.id)}"
     assert _get(live_client, "/dashboard/doctor", doctor.user, seqs).status_code == 200
-    with _statements() as counter:
+    with count_app_statements() as counter:
         assert _get(live_client, "/dashboard/doctor", doctor.user, seqs).status_code == 200
     assert counter.count == 0, str(counter)  # the fast path stands
     before = app.auth_listener.batches
@@ -194,7 +174,7 @@ def test_a_deactivated_desk_is_refused_on_the_fast_path(live_client, world, comm
     clinic, _, desk, _, _ = world
     seqs = f"clinic_{clinic.id}={_seq(committed_db, Clinic, clinic.id)}"
     assert _get(live_client, "/queue", desk, seqs).status_code == 200
-    with _statements() as counter:
+    with count_app_statements() as counter:
         assert _get(live_client, "/queue", desk, seqs).status_code == 200
     assert counter.count == 0, str(counter)
     row = committed_db.get(User, desk.id)

@@ -52,3 +52,14 @@ def statements_for(engine: Engine, action: Callable[[], object]) -> StatementCou
     with count_statements(engine) as counter:
         action()
     return counter
+
+
+@contextmanager
+def count_app_statements() -> Iterator[StatementCounter]:
+    """Every statement the running app sends, on either of its engines (a GET reads on the autocommit one)."""
+    from server.core.db import get_engine, get_read_engine
+
+    with count_statements(get_engine()) as writes, count_statements(get_read_engine()) as reads:
+        both = StatementCounter()
+        yield both
+    both.statements.extend(writes.statements + reads.statements)

@@ -7,6 +7,7 @@ from fastapi import Request, Response
 from common.events import ROOM_SEQ_HEADER, parse_room_seqs
 from server.services.read_cache import Cached
 
+NOT_MODIFIED: dict[int | str, dict[str, object]] = {304: {"description": "If-None-Match holds the current ETag"}}
 CACHE_CONTROL = "private, no-cache"  # a client may keep it, but must ask (with If-None-Match) before reusing it
 
 

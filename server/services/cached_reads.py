@@ -12,9 +12,10 @@ profile), with the same scope rules; whatever those rules would need the databas
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from datetime import datetime
 
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from common.enums import Role
@@ -28,6 +29,8 @@ from server.services.board import queue_board
 from server.services.clinic_time import local_today
 from server.services.read_cache import Cached, Newest, cache, minute
 from server.services.scope import doctor_filter, get_clinic, resolve_clinic_id
+
+Builder = Callable[[], BaseModel]
 
 
 def _reader(actor: User) -> tuple[Role, int | None]:
@@ -97,3 +100,28 @@ def fast_doctor_dashboard(doctor: Doctor, seqs: Mapping[str, int], now: datetime
     if known is None:
         return None
     return cache.newest(("dashboard", doctor.id), known, now or utcnow(), today=True)
+
+
+def desk_list(
+    session: Session, *, actor: User, name: str, clinic_id: int | None, query: BaseModel | None, build: Builder
+) -> Cached | None:
+    """A desk or doctor's read of a list the desk room announces every change of (payments, appointments, the
+    reception dashboard): kept like the board, per the desk room's seq, the generation, the UTC minute and the
+    clinic's local day, so a hit costs one statement (the clinic row, for its seq) instead of the list's queries.
+    None for an admin (they name a clinic, or none): the caller then reads as before."""
+    if actor.role == Role.ADMIN or actor.clinic_id is None:
+        return None
+    clinic = get_clinic(session, actor, clinic_id)  # another clinic's → 404, as the list; fresh: its seq is the key
+    now = utcnow()
+    params = query.model_dump_json() if query is not None else ""
+    key = (
+        name,
+        clinic.id,
+        params,
+        _reader(actor),
+        clinic.event_seq,
+        cache.generation(clinic.id),
+        minute(now),
+        local_today(clinic.timezone, now),
+    )
+    return cache.get_or_build(key, build)

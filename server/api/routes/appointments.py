@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
 from common.schemas import (
     AppointmentCancel,
@@ -13,19 +13,32 @@ from common.schemas import (
     Page,
     TimelineEntry,
 )
+from server.api import etag
 from server.api.deps import Id, ReceptionUser, SessionDep, StaffUser
 from server.api.responses import refusals
 from server.services import appointments as appointment_service
+from server.services import cached_reads
 from server.services import no_shows as no_show_service
 from server.services import timeline as timeline_service
 
 router = APIRouter(prefix="/appointments", tags=["appointments"])
 
 
-@router.get("", response_model=Page[AppointmentOut])
+@router.get("", response_model=Page[AppointmentOut], responses=etag.NOT_MODIFIED)
 def list_appointments(
-    session: SessionDep, me: StaffUser, query: Annotated[AppointmentsQuery, Query()]
-) -> Page[AppointmentOut]:
+    request: Request, session: SessionDep, me: StaffUser, query: Annotated[AppointmentsQuery, Query()]
+) -> Page[AppointmentOut] | Response:
+    """With an `ETag` (kept per the desk room's seq, which every appointment change moves)."""
+    cached = cached_reads.desk_list(
+        session,
+        actor=me,
+        name="appointments",
+        clinic_id=query.clinic_id,
+        query=query,
+        build=lambda: appointment_service.list_appointments(session, actor=me, query=query),
+    )
+    if cached is not None:
+        return etag.answer(request, cached)
     return appointment_service.list_appointments(session, actor=me, query=query)
 
 

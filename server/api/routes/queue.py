@@ -32,7 +32,7 @@ def _board(request: Request, session: Session, me: User, query: QueueQuery) -> R
     return etag.answer(request, cached_reads.board(session, actor=me, query=query))
 
 
-@router.get("", response_model=QueueBoard, responses={304: {"description": "If-None-Match holds the current ETag"}})
+@router.get("", response_model=QueueBoard, responses=etag.NOT_MODIFIED)
 async def get_queue(
     request: Request, session: SessionDep, me: StaffUser, query: Annotated[QueueQuery, Query()]
 ) -> Response:

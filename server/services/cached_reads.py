@@ -125,3 +125,16 @@ def desk_list(
         local_today(clinic.timezone, now),
     )
     return cache.get_or_build(key, build)
+
+
+def doctor_list(session: Session, *, doctor: Doctor, name: str, query: BaseModel, build: Builder) -> Cached:
+    """One of a doctor's own lists (their earnings page, My Patients, their appointments, a patient's history with
+    them), read by that doctor: every change of it is announced in the doctor's room, so it is kept per that
+    room's seq like their dashboard (plus the generation, the UTC minute and the clinic's local day). `doctor` is
+    the caller's own profile, so the key names the reader. A hit costs the doctor's seq (one statement)."""
+    now = utcnow()
+    clinic = session.get(Clinic, doctor.clinic_id)  # read with the user (services/auth.py): no round trip
+    today = local_today(clinic.timezone if clinic is not None else "UTC", now)
+    seq, generation = doctor.event_seq, cache.generation(doctor.clinic_id)
+    key = (name, doctor.id, query.model_dump_json(), seq, generation, minute(now), today)
+    return cache.get_or_build(key, build)

@@ -84,3 +84,43 @@ def test_an_admin_reads_as_before(client, db, desk_world):
     admin = make_user(db, role=Role.ADMIN)
     r = client.get("/payments", params={"clinic_id": clinic.id}, headers=auth(admin))
     assert r.status_code == 200 and "etag" not in r.headers  # an admin names a clinic: read, not kept
+
+
+def _doctor_paths(patient_id: int, doctor_id: int) -> list[str]:
+    return [
+        "/doctors/earnings",
+        "/doctors/patients",
+        "/dashboard/doctor/appointments",
+        f"/patients/{patient_id}/history/{doctor_id}",
+    ]
+
+
+def test_a_doctors_own_lists_are_kept_per_their_room(client, engine, db, desk_world):
+    """The doctor's earnings, My Patients, appointments and a patient's history with them: a repeat read costs
+    the doctor's seq alone and answers 304 to its ETag; a payment the desk takes (announced in the doctor's room)
+    is in the next read."""
+    _, desk, doctors, service, patient = desk_world
+    me = doctors[0]
+    visit = make_visit(db, patient=patient, doctor=me, service=service, status="COMPLETED")
+    for path in _doctor_paths(patient.id, me.id):
+        first, second, statements = _twice(client, engine, path, auth(me.user))
+        assert second.json() == first.json() and statements <= 1, (path, statements)
+        again = client.get(path, headers={**auth(me.user), "If-None-Match": first.headers["etag"]})
+        assert again.status_code == 304, path
+    before = client.get("/doctors/earnings", headers=auth(me.user)).json()["total"]
+    assert client.post("/payments", json={"visit_id": visit.id, "status": "PAID"}, headers=auth(desk)).is_success
+    assert client.get("/doctors/earnings", headers=auth(me.user)).json()["total"] == before + 1
+
+
+def test_a_doctors_kept_lists_never_reach_another_reader(client, db, desk_world):
+    _, desk, doctors, service, patient = desk_world
+    me, colleague = doctors
+    make_visit(db, patient=patient, doctor=me, service=service, status="COMPLETED")  # my patient
+    path = f"/patients/{patient.id}/history/{me.id}"
+    assert client.get(path, headers=auth(me.user)).status_code == 200  # kept for me
+    assert client.get(path, headers=auth(colleague.user)).status_code == 403  # another doctor's id
+    mine = client.get("/doctors/patients", headers=auth(me.user))
+    theirs = client.get("/doctors/patients", headers=auth(colleague.user))
+    assert mine.headers["etag"] != theirs.headers["etag"]
+    desk_read = client.get(path, headers=auth(desk))  # the desk reads a doctor's history as before (not kept)
+    assert desk_read.status_code == 200 and "etag" not in desk_read.headers

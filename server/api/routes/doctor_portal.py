@@ -67,8 +67,8 @@ def _csv_stream(session: Session, doctor: Doctor, query: EarningsQuery) -> Itera
     responses={**_DOCTOR_ONLY, 200: {"content": {"text/csv": {}}, "description": "JSON page, or CSV with format=csv"}},
 )
 def earnings(
-    session: SessionDep, me: DoctorUser, query: Annotated[EarningsQuery, Query()]
-) -> EarningsPage | StreamingResponse:
+    request: Request, session: SessionDep, me: DoctorUser, query: Annotated[EarningsQuery, Query()]
+) -> EarningsPage | StreamingResponse | Response:
     """Every payment on the caller's visits. Dates are clinic-local and inclusive, on the payment's date
     (paid_at, or created_at while unpaid). The summary covers the whole filtered set and its money figures are the
     doctor's share; `group_by=date` adds per-day buckets, `group_by=status`
@@ -79,16 +79,18 @@ def earnings(
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="earnings.csv"'},
         )
-    return earnings_service.earnings_page(session, doctor=me, query=query)
+    build = lambda: earnings_service.earnings_page(session, doctor=me, query=query)  # noqa: E731
+    return etag.answer(request, cached_reads.doctor_list(session, doctor=me, name="earnings", query=query, build=build))
 
 
-@router.get("/doctors/patients", response_model=Page[DoctorPatient], responses=_DOCTOR_ONLY)
+@router.get("/doctors/patients", response_model=Page[DoctorPatient], responses={**_DOCTOR_ONLY, **etag.NOT_MODIFIED})
 def patients(
-    session: SessionDep, me: DoctorUser, query: Annotated[DoctorPatientsQuery, Query()]
-) -> Page[DoctorPatient]:
+    request: Request, session: SessionDep, me: DoctorUser, query: Annotated[DoctorPatientsQuery, Query()]
+) -> Response:
     """Unique patients who visited the caller, with last_visit and total_visits; search matches name or phone;
     newest last visit first."""
-    return portal_service.patients(session, doctor=me, query=query)
+    build = lambda: portal_service.patients(session, doctor=me, query=query)  # noqa: E731
+    return etag.answer(request, cached_reads.doctor_list(session, doctor=me, name="patients", query=query, build=build))
 
 
 @router.get(
@@ -112,11 +114,17 @@ def _dashboard(request: Request, session: Session, me: Doctor) -> Response:
     return etag.answer(request, cached_reads.doctor_dashboard(session, doctor=me))
 
 
-@router.get("/dashboard/doctor/appointments", response_model=Page[AppointmentOut], responses=_DOCTOR_ONLY)
+@router.get(
+    "/dashboard/doctor/appointments",
+    response_model=Page[AppointmentOut],
+    responses={**_DOCTOR_ONLY, **etag.NOT_MODIFIED},
+)
 def appointments(
-    session: SessionDep, me: DoctorUser, query: Annotated[DoctorAppointmentsQuery, Query()]
-) -> Page[AppointmentOut]:
+    request: Request, session: SessionDep, me: DoctorUser, query: Annotated[DoctorAppointmentsQuery, Query()]
+) -> Response:
     """The caller's appointments with patient and service, ascending by start time. Dates are clinic-local and
     inclusive; without start_date the list starts at the beginning of the clinic's today; `status` may repeat
     (default CONFIRMED and CHECKED_IN)."""
-    return portal_service.appointments(session, doctor=me, query=query)
+    build = lambda: portal_service.appointments(session, doctor=me, query=query)  # noqa: E731
+    cached = cached_reads.doctor_list(session, doctor=me, name="appointments", query=query, build=build)
+    return etag.answer(request, cached)

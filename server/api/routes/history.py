@@ -2,11 +2,14 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
+from common.enums import Role
 from common.schemas import HistoryQuery, HistoryVisit, Page
+from server.api import etag
 from server.api.deps import Id, SessionDep, StaffUser
 from server.api.responses import refusals
+from server.services import cached_reads
 from server.services import history as history_service
 
 router = APIRouter(tags=["history"])
@@ -18,12 +21,23 @@ router = APIRouter(tags=["history"])
     responses=refusals({403: "a doctor asking for another doctor's id", 404: "no patient (or another clinic's)"}),
 )
 def patient_history(
+    request: Request,
     patient_id: Id,
     doctor_id: Id,
     session: SessionDep,
     me: StaffUser,
     query: Annotated[HistoryQuery, Query()],
-) -> Page[HistoryVisit]:
+) -> Page[HistoryVisit] | Response:
     """Newest first, each visit with its service, payment status and PAID amounts, prescription, notes and the
     appointment it came from. A doctor may ask only for their own `doctor_id`; staff only in their clinic."""
-    return history_service.history_page(session, actor=me, patient_id=patient_id, doctor_id=doctor_id, query=query)
+
+    def build() -> Page[HistoryVisit]:
+        return history_service.history_page(session, actor=me, patient_id=patient_id, doctor_id=doctor_id, query=query)
+
+    own = me.doctor if me.role == Role.DOCTOR else None
+    if own is not None and own.id == doctor_id:  # the doctor's own history with a patient: kept per their room
+        return etag.answer(
+            request,
+            cached_reads.doctor_list(session, doctor=own, name=f"history/{patient_id}", query=query, build=build),
+        )
+    return build()

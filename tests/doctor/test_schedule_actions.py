@@ -11,6 +11,7 @@ from common.enums import AppointmentStatus
 from server.models import Appointment
 from tests.doctor.helpers import doc_screenshot, reception_socket
 from tests.doctor.seed import Scene
+from tests.factories import _announce
 from tests.support.qt import arun, until
 
 
@@ -28,6 +29,10 @@ def _tomorrow_appointment(db, scene: Scene) -> Appointment:  # noqa: ANN001
         created_by=scene.receptionist.id,
     )
     db.add(appt)
+    db.flush()
+    # A booking moves the rooms' seqs (services/outbox.py): the server keeps the schedule per the doctor's seq,
+    # so a row written here, past the services, is announced the same way (tests/factories._announce).
+    _announce(db, clinic_id=scene.clinic.id, doctor_id=scene.doctor.id)
     db.commit()
     return appt
 

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from fastapi import Request, Response
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from common.events import ROOM_SEQ_HEADER, parse_room_seqs
+from server.models import User
+from server.services import cached_reads
 from server.services.read_cache import Cached
+
+M = TypeVar("M", bound=BaseModel)
 
 NOT_MODIFIED: dict[int | str, dict[str, object]] = {304: {"description": "If-None-Match holds the current ETag"}}
 CACHE_CONTROL = "private, no-cache"  # a client may keep it, but must ask (with If-None-Match) before reusing it
@@ -27,3 +36,19 @@ def answer(request: Request, cached: Cached) -> Response:
 def room_seqs(request: Request) -> dict[str, int]:
     """The seqs the client last heard in its rooms (common.events.ROOM_SEQ_HEADER); empty when it sent none."""
     return parse_room_seqs(request.headers.get(ROOM_SEQ_HEADER))
+
+
+def desk_list(
+    request: Request,
+    session: Session,
+    me: User,
+    *,
+    name: str,
+    clinic_id: int | None,
+    query: BaseModel | None,
+    read: Callable[[], M],
+) -> M | Response:
+    """A desk list kept per the desk room's seq (services/cached_reads.desk_list), with its ETag; an admin's read
+    is not kept: `read()` answers it as before."""
+    cached = cached_reads.desk_list(session, actor=me, name=name, clinic_id=clinic_id, query=query, build=read)
+    return answer(request, cached) if cached is not None else read()

@@ -17,7 +17,6 @@ from server.api import etag
 from server.api.deps import Id, ReceptionUser, SessionDep, StaffUser
 from server.api.responses import refusals
 from server.services import appointments as appointment_service
-from server.services import cached_reads
 from server.services import no_shows as no_show_service
 from server.services import timeline as timeline_service
 
@@ -29,17 +28,15 @@ def list_appointments(
     request: Request, session: SessionDep, me: StaffUser, query: Annotated[AppointmentsQuery, Query()]
 ) -> Page[AppointmentOut] | Response:
     """With an `ETag` (kept per the desk room's seq, which every appointment change moves)."""
-    cached = cached_reads.desk_list(
+    return etag.desk_list(
+        request,
         session,
-        actor=me,
+        me,
         name="appointments",
         clinic_id=query.clinic_id,
         query=query,
-        build=lambda: appointment_service.list_appointments(session, actor=me, query=query),
+        read=lambda: appointment_service.list_appointments(session, actor=me, query=query),
     )
-    if cached is not None:
-        return etag.answer(request, cached)
-    return appointment_service.list_appointments(session, actor=me, query=query)
 
 
 @router.post("", response_model=AppointmentOut, status_code=201)

@@ -5,7 +5,6 @@ from fastapi import APIRouter, Query, Request, Response
 from common.schemas import ReceptionDashboard
 from server.api import etag
 from server.api.deps import Id, ReceptionUser, SessionDep
-from server.services import cached_reads
 from server.services import dashboard as dashboard_service
 
 router = APIRouter(prefix="/dashboard", tags=["dashboard"])
@@ -23,14 +22,12 @@ def reception_dashboard(
     clinic_id: Id | None = Query(default=None, description="admin only"),
 ) -> ReceptionDashboard | Response:
     """Today's counts and takings, with an `ETag` (kept per the desk room's seq: services/cached_reads.py)."""
-    cached = cached_reads.desk_list(
+    return etag.desk_list(
+        request,
         session,
-        actor=me,
+        me,
         name="dashboard/reception",
         clinic_id=clinic_id,
         query=None,
-        build=lambda: dashboard_service.reception_dashboard(session, actor=me, clinic_id=clinic_id),
+        read=lambda: dashboard_service.reception_dashboard(session, actor=me, clinic_id=clinic_id),
     )
-    if cached is not None:
-        return etag.answer(request, cached)
-    return dashboard_service.reception_dashboard(session, actor=me, clinic_id=clinic_id)

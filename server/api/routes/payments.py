@@ -7,7 +7,6 @@ from fastapi import APIRouter, Query, Request, Response
 from common.schemas import Page, PaymentCreate, PaymentDetail, PaymentPay, PaymentsQuery
 from server.api import etag
 from server.api.deps import Id, ReceptionUser, SessionDep
-from server.services import cached_reads
 from server.services import payments as payment_service
 
 router = APIRouter(prefix="/payments", tags=["payments"])
@@ -18,17 +17,15 @@ def list_payments(
     request: Request, session: SessionDep, me: ReceptionUser, query: Annotated[PaymentsQuery, Query()]
 ) -> Page[PaymentDetail] | Response:
     """With an `ETag` (kept per the desk room's seq, which every payment change moves)."""
-    cached = cached_reads.desk_list(
+    return etag.desk_list(
+        request,
         session,
-        actor=me,
+        me,
         name="payments",
         clinic_id=query.clinic_id,
         query=query,
-        build=lambda: payment_service.list_payments(session, actor=me, query=query),
+        read=lambda: payment_service.list_payments(session, actor=me, query=query),
     )
-    if cached is not None:
-        return etag.answer(request, cached)
-    return payment_service.list_payments(session, actor=me, query=query)
 
 
 @router.post("", response_model=PaymentDetail, status_code=201)

@@ -172,7 +172,7 @@ class CardDelegate(QStyledItemDelegate):
         # visit id → (the card, overdue, width, font) its size was computed for, and the size: a column re-asks the
         # size of every card whenever one card comes or goes (a day's Completed column holds hundreds), and a card
         # the refetch left unchanged is the very same object, so its size is known
-        self._sizes: dict[int, tuple[object, bool, int, str, QSize]] = {}
+        self._sizes: dict[int, tuple[object, bool, int, str, int, QSize]] = {}
 
     def fonts(self, base: QFont) -> _Fonts:
         if self._fonts is None or self._fonts.key != base.key():
@@ -181,11 +181,14 @@ class CardDelegate(QStyledItemDelegate):
 
     # --- geometry ---------------------------------------------------------------------------------------------
 
+    def _hour_digits(self, entry: QueueEntry) -> int:
+        """How many digits the timer's hours have now (a visit waiting since before midnight has two, or more)."""
+        return len(str(int(live_wait_seconds(entry, self.phase, self.now()) // 3600)))
+
     def _timer_reserve(self, f: _Fonts, entry: QueueEntry) -> int:
-        """The timer's widest text at its count of hours, so the layout does not change as the seconds tick (a
-        visit waiting since before midnight has two digits of hours, or more)."""
-        hours = int(live_wait_seconds(entry, self.phase, datetime.now(UTC)) // 3600)
-        return f.bold_metrics.horizontalAdvance(f"{self._label} {'0' * len(str(hours))}:00:00") + 4
+        """The timer's widest text at its count of hour digits, so the layout does not change as the seconds
+        tick."""
+        return f.bold_metrics.horizontalAdvance(f"{self._label} {'0' * self._hour_digits(entry)}:00:00") + 4
 
     def layout(self, entry: QueueEntry, overdue: bool, inner_width: int, f: _Fonts) -> CardLayout:
         number_w = f.big_metrics.horizontalAdvance(f"#{entry.queue_number}") + 8
@@ -231,13 +234,15 @@ class CardDelegate(QStyledItemDelegate):
         width = self._inner_width(self._view_width(option))
         overdue = is_overdue(card.entry, self.phase, self._threshold(), self.now())
         known = self._sizes.get(card.id)
-        if known is not None and known[0] is card and known[1:4] == (overdue, width, f.key):
-            return known[4]
+        # the hour digits are in the key: at 10 h the wider timer can move to its own row, and the card grows
+        digits = self._hour_digits(card.entry)
+        if known is not None and known[0] is card and known[1:5] == (overdue, width, f.key, digits):
+            return known[5]
         layout = self.layout(card.entry, overdue, width, f)
         self._laid_out[card.id] = layout.chip_rows
         # A small width: the list gives every card the viewport's width anyway, and never needs to scroll sideways.
         size = QSize(120, self._height(layout, f))
-        self._sizes[card.id] = (card, overdue, width, f.key, size)
+        self._sizes[card.id] = (card, overdue, width, f.key, digits, size)
         return size
 
     # --- painting ---------------------------------------------------------------------------------------------

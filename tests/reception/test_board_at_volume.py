@@ -71,3 +71,40 @@ def test_a_layout_pass_measures_one_batch_of_cards(busy_day):
     column.doItemsLayout()  # one pass, as the view runs it after a change: the rest follows in later passes
     assert 0 < counts["size"] <= column.batchSize() + 1  # a batch, and the card it stopped before
     assert counts["size"] < 100
+
+
+def test_a_card_is_measured_again_when_its_timer_gains_an_hour_digit(qtbot, monkeypatch):
+    """A card's size is remembered (above), but at 10 h of waiting the timer needs a wider place and may move to
+    a row of its own: the remembered size must not be reused then (the card would be cut)."""
+    from datetime import timedelta
+
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from client_reception.viewmodels.board import BoardModel, PhaseFilter
+
+    model = BoardModel()
+    column = PhaseFilter(Phase.WAITING, model)
+    model.set_board(_board((Phase.WAITING, _entry(7, VisitStatus.WAITING, 10 * 60 - 1))))  # 9 h 59 min
+    index = column.index(0, 0)
+    start = model.card(7).entry.check_in_time + timedelta(hours=10) - timedelta(seconds=30)
+    kept, fresh = board_card.CardDelegate(Phase.WAITING, lambda: 20), board_card.CardDelegate(Phase.WAITING, lambda: 20)
+    clock = [start]
+
+    class Clock(board_card.datetime):  # type: ignore[misc,valid-type]  # the module's clock too, for every reading
+        @classmethod
+        def now(cls, tz=None):  # noqa: ANN001, ANN206
+            return clock[0]
+
+    monkeypatch.setattr(board_card, "datetime", Clock)
+    kept.now = fresh.now = lambda: clock[0]
+    option = QStyleOptionViewItem()
+    mismatched = []
+    for width in range(150, 420, 2):
+        option.rect = QRect(0, 0, width, 100)
+        clock[0] = start  # 9:59:30, one digit of hours
+        kept.sizeHint(option, index)
+        clock[0] = start + timedelta(seconds=60)  # 10:00:30, two
+        if kept.sizeHint(option, index) != fresh.sizeHint(option, index):
+            mismatched.append(width)
+    assert mismatched == []

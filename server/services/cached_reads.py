@@ -16,7 +16,9 @@ from collections.abc import Callable, Hashable, Mapping
 from datetime import datetime
 
 from pydantic import BaseModel
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from common.enums import Role
 from common.events import clinic_room, doctor_room
@@ -78,14 +80,28 @@ def fast_board(actor: User, query: QueueQuery, seqs: Mapping[str, int], now: dat
     return cache.newest(slot, known, now or utcnow(), today=query.day is None)
 
 
+def _doctor_room(session: Session, doctor: Doctor) -> tuple[int, str]:
+    """The doctor room's seq and the clinic's time zone: as read with the user in this request when it was read
+    from the database (services/auth.py loads both with it), else — the cached caller carries neither
+    (services/auth_cache.py) — fresh, in one statement."""
+    clinic = session.identity_map.get(identity_key(Clinic, doctor.clinic_id))
+    if clinic is not None and "event_seq" not in inspect(doctor).unloaded:
+        return doctor.event_seq, clinic.timezone
+    row = session.execute(
+        select(Doctor.event_seq, Clinic.timezone)
+        .join(Clinic, Clinic.id == Doctor.clinic_id)
+        .where(Doctor.id == doctor.id)
+    ).one()
+    return row.event_seq, row.timezone
+
+
 def doctor_dashboard(session: Session, *, doctor: Doctor, now: datetime | None = None) -> Cached:
     """GET /dashboard/doctor: keyed by the doctor's room seq (their visits, payments and appointments are all
     numbered there)."""
     now = now or utcnow()
-    clinic = session.get(Clinic, doctor.clinic_id)  # read with the user (services/auth.py): no round trip
-    timezone = clinic.timezone if clinic is not None else "UTC"
+    seq, timezone = _doctor_room(session, doctor)
     today = local_today(timezone, now)
-    seq, generation = doctor.event_seq, cache.generation(doctor.clinic_id)
+    generation = cache.generation(doctor.clinic_id)
     key = ("dashboard", doctor.id, today, seq, generation, minute(now))
     cached = cache.get_or_build(key, lambda: doctor_portal.dashboard(session, doctor=doctor, now=now))
     newest = Newest(seq, cached, doctor.clinic_id, today, timezone, generation, minute(now))
@@ -131,10 +147,10 @@ def doctor_list(session: Session, *, doctor: Doctor, name: str, query: BaseModel
     """One of a doctor's own lists (their earnings page, My Patients, their appointments, a patient's history with
     them), read by that doctor: every change of it is announced in the doctor's room, so it is kept per that
     room's seq like their dashboard (plus the generation, the UTC minute and the clinic's local day). `doctor` is
-    the caller's own profile, so the key names the reader. A hit costs the doctor's seq (one statement)."""
+    the caller's own profile, so the key names the reader. A hit costs one statement (`_doctor_room`)."""
     now = utcnow()
-    clinic = session.get(Clinic, doctor.clinic_id)  # read with the user (services/auth.py): no round trip
-    today = local_today(clinic.timezone if clinic is not None else "UTC", now)
-    seq, generation = doctor.event_seq, cache.generation(doctor.clinic_id)
+    seq, timezone = _doctor_room(session, doctor)
+    today = local_today(timezone, now)
+    generation = cache.generation(doctor.clinic_id)
     key = (name, doctor.id, query.model_dump_json(), seq, generation, minute(now), today)
     return cache.get_or_build(key, build)

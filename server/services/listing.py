@@ -22,13 +22,18 @@ def paginate(
     item: Callable[..., T],
     scalars: bool = True,
 ) -> Page[T]:
-    """The page `query` asks for of an ordered `stmt`, plus the number of rows it selects in all (two statements,
-    whatever the page size). `item` turns an ORM row (or, with scalars=False, a row's columns) into the wire
-    schema."""
+    """The page `query` asks for of an ordered `stmt`, with the number of rows it selects in all, in ONE statement:
+    the total rides on each row as an uncorrelated scalar subquery (PostgreSQL runs it once, with its own plan, so
+    the page keeps its LIMIT plan; a window count would join and sort every matching row). Only a page past the end
+    (no row to carry it) asks for the total on its own. `item` turns an ORM row (or, with scalars=False, a row's
+    columns) into the wire schema."""
     page, per_page = query.page, query.per_page
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    result = session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
-    items = [item(row) for row in result.scalars()] if scalars else [item(*row) for row in result]
+    count = select(func.count()).select_from(stmt.order_by(None).subquery())
+    paged = stmt.add_columns(count.scalar_subquery().label("total")).limit(per_page).offset((page - 1) * per_page)
+    rows = session.execute(paged).all()
+    past_the_end = not rows and page > 1
+    total = rows[0][-1] if rows else (session.scalar(count) or 0) if past_the_end else 0
+    items = [item(row[0]) for row in rows] if scalars else [item(*row[:-1]) for row in rows]
     return Page[schema](items=items, page=page, per_page=per_page, total=total)  # type: ignore[valid-type]  # a runtime class: Page[schema] is Page[T]
 
 

@@ -3,9 +3,10 @@ doctor's socket holds `patient_with_doctor`, against a bare python-socketio + Fa
 at once (benchmarks/floors.py), on the same uvicorn, with the same number of live sockets on each.
 
 Rounds alternate product / floor, so both see the same machine load. Prints p50/p99 and the ratios; asserts
-nothing. `--profile` runs py-spy on the product server during its rounds and prints where its time goes.
+nothing. `--profile` runs py-spy on the product server during its rounds and prints where its time goes;
+`--stages` times each stage of every push instead (benchmarks/_stages.py; the probe adds ~0.5 ms to the product).
 
-    .venv/bin/python benchmarks/push_vs_floor.py --rounds 150 --clinics 20 --sockets 6 [--profile] [--redis]
+    .venv/bin/python benchmarks/push_vs_floor.py --rounds 150 --clinics 20 --sockets 6 [--profile|--stages] [--redis]
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import httpx
 import socketio
 
 from _bench import Floor, SeededClinic, breakdown, p50, p99, py_spy, seed_clinics  # isort: skip
+from _stages import PROBE_DIR, Round  # isort: skip
+from _stages import breakdown as stage_breakdown  # isort: skip
 from common import events as ev  # noqa: E402
 from server.core.migrations import upgrade_to_head  # noqa: E402
 from tests.support.database import create_test_database, drop_test_database  # noqa: E402
@@ -71,6 +74,7 @@ async def run(product: str, floor: str, clinics: list[SeededClinic], rounds: int
 
     product_ms: list[float] = []
     floor_ms: list[float] = []
+    timed_rounds: list[Round] = []
     async with (
         httpx.AsyncClient(base_url=product, timeout=30) as http,
         httpx.AsyncClient(base_url=floor, timeout=30) as bare,
@@ -93,11 +97,13 @@ async def run(product: str, floor: str, clinics: list[SeededClinic], rounds: int
             r = await http.post(
                 "/queue/phase/move", json={"visit_id": visit_id, "phase": "with_doctor"}, headers=headers
             )
+            answered = time.perf_counter()
             if r.status_code != 200:
                 raise RuntimeError(f"move refused: {r.status_code} {r.text}")
             t1 = await asyncio.wait_for(future(("product", visit_id)), 10)
             if timed:
                 product_ms.append((t1 - t0) * 1000)
+                timed_rounds.append(Round(t0, answered, t1))
             # free the doctor again (a clinic allows max_active_per_doctor consultations at once): back to
             # waiting, then cancelled; untimed
             for path, body in (
@@ -120,7 +126,7 @@ async def run(product: str, floor: str, clinics: list[SeededClinic], rounds: int
                 await one_round(i, timed=True)
     for c in clients:
         await c.disconnect()
-    return product_ms, floor_ms, prof
+    return product_ms, floor_ms, prof, timed_rounds
 
 
 def main() -> None:
@@ -129,6 +135,7 @@ def main() -> None:
     parser.add_argument("--clinics", type=int, default=20)
     parser.add_argument("--sockets", type=int, default=6, help="live sockets per clinic: half desk, half doctors")
     parser.add_argument("--profile", action="store_true", help="py-spy the product server during its rounds")
+    parser.add_argument("--stages", action="store_true", help="time each stage of the product's pushes")
     parser.add_argument("--redis", action="store_true")
     args = parser.parse_args()
     url = create_test_database("clinic_bench")
@@ -138,12 +145,16 @@ def main() -> None:
         half = max(1, args.sockets // 2)
         per_clinic = (args.rounds + 40) // args.clinics // half + 2
         clinics = seed_clinics(url, args.clinics, half, half, per_clinic, history=10)
-        server = ServerProcess(url, redis_url="redis://127.0.0.1:6379/5" if args.redis else None)
+        stages = Path(tempfile.mkdtemp()) / "stages.tsv" if args.stages else None
+        probe = {"PYTHONPATH": f"{PROBE_DIR}:{PROBE_DIR.parents[1]}", "PUSH_STAGES_OUT": str(stages)}
+        server = ServerProcess(
+            url, redis_url="redis://127.0.0.1:6379/5" if args.redis else None, env=probe if stages else None
+        )
         server.start()
         profile = Path(tempfile.mkdtemp()) / "push.txt" if args.profile else None
         try:
             assert server.proc is not None
-            product_ms, floor_ms, prof = asyncio.run(
+            product_ms, floor_ms, prof, timed_rounds = asyncio.run(
                 run(server.url, floor.url, clinics, args.rounds, profile, server.proc.pid)
             )
         finally:
@@ -162,6 +173,8 @@ def main() -> None:
     if prof is not None:
         print("profile of the product server during its rounds (py-spy):")
         print(breakdown(prof))
+    if stages is not None:
+        print(stage_breakdown(stages, timed_rounds))
 
 
 if __name__ == "__main__":

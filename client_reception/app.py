@@ -106,19 +106,29 @@ class ReceptionApp(QObject):
             b.visit_called,
             b.priority_changed,
             b.payment_processed,  # completed cards say Paid / Unpaid
+            b.patient_updated,  # cards name the patient
         ):
             signal.connect(self.board.refresh_soon)
+        for signal in (b.patient_created, b.patient_updated):  # a colleague registered or edited a patient
+            signal.connect(self.patients.refresh_if_shown)
         for signal in (
             b.new_checkin,
             b.queue_updated,
             b.appointment_created,
             b.appointment_updated,
             b.appointment_cancelled,
+            b.patient_updated,
         ):
             signal.connect(self.checkin.refresh_if_shown)  # the screens refetch when opened: no traffic while hidden
-        for signal in (b.appointment_created, b.appointment_updated, b.appointment_cancelled, b.new_checkin):
+        for signal in (
+            b.appointment_created,
+            b.appointment_updated,
+            b.appointment_cancelled,
+            b.new_checkin,
+            b.patient_updated,
+        ):
             signal.connect(self.appointments.refresh_if_shown)
-        for signal in (b.payment_processed, b.consultation_completed):
+        for signal in (b.payment_processed, b.consultation_completed, b.patient_updated):
             signal.connect(self.payments.refresh_if_shown)
         b.payment_processed.connect(self.cash_up.keep_fresh)  # an open cash-up follows the day's payments
         b.resync.connect(self.resync)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from common.schemas import (
     AppointmentEvent,
+    PatientEvent,
     PatientWithDoctorEvent,
     PaymentEvent,
     PriorityChangedEvent,
@@ -34,6 +35,8 @@ PATIENT_WITH_DOCTOR = "patient_with_doctor"
 CONSULTATION_COMPLETED = "consultation_completed"
 VISIT_CALLED = "visit_called"
 PRIORITY_CHANGED = "priority_changed"
+PATIENT_CREATED = "patient_created"  # the desk room only
+PATIENT_UPDATED = "patient_updated"  # the desk room only
 
 # Sent by the server to one socket when a join request is refused.
 ERROR = "error"
@@ -54,6 +57,8 @@ ALL_EVENTS: tuple[str, ...] = (
     CONSULTATION_COMPLETED,
     VISIT_CALLED,
     PRIORITY_CHANGED,
+    PATIENT_CREATED,
+    PATIENT_UPDATED,
 )
 
 
@@ -69,6 +74,8 @@ EVENT_SCHEMAS: dict[str, type[BaseModel]] = {
     CONSULTATION_COMPLETED: VisitEvent,
     VISIT_CALLED: VisitCalledEvent,
     PRIORITY_CHANGED: PriorityChangedEvent,
+    PATIENT_CREATED: PatientEvent,
+    PATIENT_UPDATED: PatientEvent,
 }
 
 

@@ -43,7 +43,7 @@ ensure_venv() {
 # platform plugin). Installed only when missing (needs root or sudo).
 ensure_qt_libs() {
   local pkgs=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
-              libxcb-cursor0 fonts-dejavu-core)
+              libxcb-cursor0 fonts-dejavu-core libpulse0)  # libpulse0: QtMultimedia (the doctor's chime)
   if [ "${1:-}" = "display" ]; then
     pkgs+=(libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1
            libxcb-shape0 libxcb-randr0)

@@ -33,6 +33,8 @@ class EventBridge(QObject):
     consultation_completed = Signal(object)  # VisitEvent
     visit_called = Signal(object)  # VisitCalledEvent
     priority_changed = Signal(object)  # PriorityChangedEvent
+    patient_created = Signal(object)  # PatientEvent (the desk room only)
+    patient_updated = Signal(object)  # PatientEvent (the desk room only)
     resync = Signal(str)  # "gap" or "reconnect": refetch what is shown
     connection_state = Signal(str)  # "connected" | "reconnecting" | "offline"
 

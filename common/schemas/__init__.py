@@ -73,6 +73,7 @@ from common.schemas.doctor_portal import (
 from common.schemas.events import (
     AppointmentEvent,
     EventEnvelope,
+    PatientEvent,
     PaymentEvent,
     PriorityChangedEvent,
     QueueUpdatedEvent,
@@ -118,6 +119,7 @@ __all__ = [
     "AppointmentCancel",
     "AppointmentCreate",
     "AppointmentEvent",
+    "PatientEvent",
     "AppointmentOut",
     "AppointmentUpdate",
     "AppointmentsQuery",

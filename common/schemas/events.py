@@ -8,6 +8,7 @@ from common.schemas.appointments import (
     AppointmentOut,
 )
 from common.schemas.base import Code, Schema, Text
+from common.schemas.patients import PatientOut
 from common.schemas.payments import PaymentDetail
 from common.schemas.visits import VisitOut
 
@@ -49,6 +50,12 @@ class AppointmentEvent(Schema):
     """`appointment_created`, `appointment_updated`, `appointment_cancelled`."""
 
     appointment: AppointmentOut
+
+
+class PatientEvent(Schema):
+    """`patient_created`, `patient_updated`: the desk room only (a doctor sees only their own patients)."""
+
+    patient: PatientOut
 
 
 class PaymentEvent(Schema):

@@ -44,7 +44,8 @@ CHANNEL = "clinic-display"
 # Screens one display token may hold open in one server process: a waiting room has a TV or three; a leaked or
 # copied token opened in a loop must not hold the server's connections (each extra one is refused with 429).
 MAX_STREAMS_PER_TOKEN = 10
-# The desk-room events that can change what a screen shows (payments and appointments cannot).
+# The desk-room events that can change what a screen shows (payments, appointments and a new patient cannot; a
+# rename can: a screen may show initials).
 CHANGES = frozenset(
     {
         ev.QUEUE_UPDATED,
@@ -53,6 +54,7 @@ CHANGES = frozenset(
         ev.VISIT_CALLED,
         ev.PRIORITY_CHANGED,
         ev.CONSULTATION_COMPLETED,
+        ev.PATIENT_UPDATED,
     }
 )
 

@@ -27,6 +27,7 @@ from common.schemas import (
     DoctorOut,
     HistoryVisit,
     PatientBrief,
+    PatientEvent,
     PatientOut,
     PatientWithDoctorEvent,
     PaymentDetail,
@@ -98,6 +99,7 @@ ALLOWED: dict[Audience, dict[type[BaseModel], frozenset[str]]] = {
         **{m: _all(m) for m in _COMMON},
         **{m: _but(m, CLINICAL) for m in _VISITS},
         DoctorOut: _all(DoctorOut),
+        PatientEvent: _all(PatientEvent),  # the desk room only: a doctor sees only their own patients
     },
     Audience.COLLEAGUE: {
         DoctorOut: _but(DoctorOut, frozenset({"commission_rate"})),

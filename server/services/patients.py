@@ -3,8 +3,10 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from common.schemas import Page, PatientCreate, PatientOut, PatientsQuery, PatientUpdate
+from common import events as ev
+from common.schemas import Page, PatientCreate, PatientEvent, PatientOut, PatientsQuery, PatientUpdate
 from server.models import Patient, User
+from server.services import outbox
 from server.services._updates import sent_fields
 from server.services.listing import paginate, patient_matches
 from server.services.scope import require_clinic, resolve, resolve_clinic_id
@@ -31,8 +33,8 @@ def create_patient(session: Session, *, actor: User, data: PatientCreate) -> Pat
     clinic = require_clinic(session, resolve_clinic_id(actor, data.clinic_id))
     patient = Patient(clinic_id=clinic.id, **data.model_dump(exclude={"clinic_id"}))
     session.add(patient)
-    session.commit()
-    return patient_out(patient)
+    session.flush()
+    return _announce_and_commit(session, ev.PATIENT_CREATED, patient)
 
 
 def update_patient(session: Session, *, actor: User, patient_id: int, data: PatientUpdate) -> PatientOut:
@@ -43,5 +45,14 @@ def update_patient(session: Session, *, actor: User, patient_id: int, data: Pati
     changes = sent_fields(data, nullable=frozenset({"date_of_birth"}))
     for key, value in changes.items():
         setattr(patient, key, value)
+    session.flush()
+    return _announce_and_commit(session, ev.PATIENT_UPDATED, patient)
+
+
+def _announce_and_commit(session: Session, name: str, patient: Patient) -> PatientOut:
+    """Tell the desk room (numbered there, so the desk's kept patient list moves on in every server process:
+    services/cached_reads.desk_list) and commit; a doctor's room hears nothing (they see only their patients)."""
+    out = patient_out(patient)
+    outbox.stage(session, name, PatientEvent(patient=out), clinic_id=patient.clinic_id)
     session.commit()
-    return patient_out(patient)
+    return out

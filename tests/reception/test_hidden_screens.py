@@ -9,7 +9,7 @@ import asyncio
 import httpx
 
 from client_reception.app import ReceptionApp
-from client_reception.views.main_window import BOARD, CHECKIN
+from client_reception.views.main_window import BOARD, CHECKIN, PATIENTS
 from tests.factories import auth
 from tests.reception.conftest import Desk, settle
 from tests.support.qt import arun, until
@@ -46,6 +46,37 @@ def test_hidden_screens_wait_until_opened(reception: ReceptionApp, qloop, live_s
         async with httpx.AsyncClient(base_url=live_server.url, headers=auth(desk.receptionist)) as http:
             await walk_in(http, 0)
         await until(lambda: app.checkin.fetch_count >= hidden[app.checkin] + 2, 5)
+        await settle(app)
+
+    arun(qloop, scenario(), timeout=60)
+
+
+def test_a_patient_a_colleague_registers_or_renames_reaches_this_desk(
+    reception: ReceptionApp, qloop, live_server, desk: Desk
+):
+    """Announced in the desk room (patient_created / patient_updated): the Patients screen, shown, lists the new
+    patient without a click, and a rename reaches the board's cards."""
+    app = reception
+    window = app.window
+
+    async def scenario() -> None:
+        body = {"patient_id": desk.patients[0].id, "doctor_id": desk.doctors[0].id, "service_id": desk.services[0].id}
+        async with httpx.AsyncClient(base_url=live_server.url, headers=auth(desk.receptionist)) as http:
+            assert (await http.post("/queue/checkin", json=body)).status_code == 201
+        await until(lambda: len(app.board.model.entries()) == 1, 10)
+        window.nav.setCurrentRow(PATIENTS)
+        await until(lambda: app.patients.fetch_count >= 1, 5)
+        await settle(app)
+        before = app.patients.total
+        async with httpx.AsyncClient(base_url=live_server.url, headers=auth(desk.receptionist)) as http:
+            r = await http.post("/patients", json={"full_name": "Colleague Registered", "phone": "+1 555 0199"})
+            assert r.status_code == 201, r.text
+            await until(lambda: app.patients.total == before + 1, 5)
+            names = [app.patients.patient_at(row).full_name for row in range(app.patients.model.rowCount())]
+            assert "Colleague Registered" in names
+            r = await http.patch(f"/patients/{desk.patients[0].id}", json={"full_name": "Renamed At The Desk"})
+            assert r.status_code == 200, r.text
+        await until(lambda: [e.patient.full_name for e in app.board.model.entries()] == ["Renamed At The Desk"], 5)
         await settle(app)
 
     arun(qloop, scenario(), timeout=60)

@@ -65,6 +65,24 @@ async def test_state_on_connect_then_one_state_per_burst():
     assert hub.open_streams() == 0
 
 
+async def test_a_patient_renamed_at_the_desk_reaches_the_screens():
+    """A screen may show patients' initials: `patient_updated` in the desk room recomputes it; a registration (no
+    visit yet, nothing on the screen) does not."""
+    fake = Fake()
+    hub = await started(fake)
+    stream = hub.stream(1, "t", 7)
+    try:
+        await read(stream), await read(stream)
+        await hub.sink(event(ev.PATIENT_CREATED, 1))
+        await asyncio.sleep(0.3)
+        assert fake.computed == [1]
+        await hub.sink(event(ev.PATIENT_UPDATED, 1))
+        assert json.loads((await read(stream)).removeprefix("data: ")) == {"clinic": 1, "n": 2}
+    finally:
+        await stream.aclose()
+        await hub.stop()
+
+
 async def test_other_clinics_rooms_and_events_leave_the_stream_alone():
     fake = Fake()
     hub = await started(fake)

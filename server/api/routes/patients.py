@@ -2,18 +2,30 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
 from common.schemas import Page, PatientCreate, PatientOut, PatientsQuery, PatientUpdate
+from server.api import etag
 from server.api.deps import Id, ReceptionUser, SessionDep, StaffUser
 from server.services import patients as patient_service
 
 router = APIRouter(prefix="/patients", tags=["patients"])
 
 
-@router.get("", response_model=Page[PatientOut])
-def list_patients(session: SessionDep, me: ReceptionUser, query: Annotated[PatientsQuery, Query()]) -> Page[PatientOut]:
-    return patient_service.search_patients(session, actor=me, query=query)
+@router.get("", response_model=Page[PatientOut], responses=etag.NOT_MODIFIED)
+def list_patients(
+    request: Request, session: SessionDep, me: ReceptionUser, query: Annotated[PatientsQuery, Query()]
+) -> Page[PatientOut] | Response:
+    """With an `ETag` (kept per the desk room's seq, which registering or editing a patient moves)."""
+    return etag.desk_list(
+        request,
+        session,
+        me,
+        name="patients",
+        clinic_id=query.clinic_id,
+        query=query,
+        read=lambda: patient_service.search_patients(session, actor=me, query=query),
+    )
 
 
 @router.post("", response_model=PatientOut, status_code=201)

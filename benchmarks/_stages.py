@@ -43,11 +43,11 @@ def _one(r: Round, marks: list[Mark]) -> dict[str, float] | None:
     sql = 0.0
     statements = 0
     start: float | None = None
-    for stage, _, t in marks:
+    for stage, detail, t in marks:
         if not a["thread:start"] <= t <= a["state_machine:end"]:
             continue
         if stage == "sql:start":
-            start, statements = t, statements + 1
+            start, statements = t, statements + (detail != "COMMIT")
         elif stage == "sql:end" and start is not None:
             sql, start = sql + (t - start), None
     commit = _first([m for m in marks if m[1] == "COMMIT"], "sql:start")
@@ -55,7 +55,7 @@ def _one(r: Round, marks: list[Mark]) -> dict[str, float] | None:
     ms = {
         "client → server (httpx send, uvicorn HTTP parse)": a["asgi_in"] - r.sent,
         "ASGI → worker thread (middleware, routing, auth, body, thread hop)": a["thread:start"] - a["asgi_in"],
-        f"SQL round trips in the move ({statements} statements, incl. BEGIN with the first)": sql,
+        f"SQL round trips in the move ({statements} statements and the COMMIT; BEGIN goes with the first)": sql,
         "Python in the move (SQLAlchemy ORM/core, pydantic shaping, state machine)": route - sql,
         "after commit → emit starts (loop hand-off, bus, earlier events of the change)": a["emit:start"]
         - a["state_machine:end"],
@@ -67,7 +67,7 @@ def _one(r: Round, marks: list[Mark]) -> dict[str, float] | None:
         if s is not None and e is not None:
             ms[f"  of which {part} (its SQL and Python)"] = e - s
     if commit is not None:
-        ms["  of which COMMIT and what follows it in the route"] = a["state_machine:end"] - commit
+        ms["  of which the COMMIT and the answer after it"] = a["state_machine:end"] - commit
     ms["total: send → push held"] = r.pushed - r.sent
     ms["(the HTTP answer held)"] = r.answered - r.sent
     return {k: v * 1000 for k, v in ms.items()}

@@ -97,9 +97,11 @@ def _patch_queue(mod: ModuleType) -> None:
     def _commit(*_: Any) -> None:
         mark("sql:start", "COMMIT")
 
-    @event.listens_for(Engine, "begin")
-    def _begin(*_: Any) -> None:
-        mark("begin")
+    from sqlalchemy.orm import Session
+
+    @event.listens_for(Session, "after_commit")
+    def _committed(*_: Any) -> None:
+        mark("sql:end")
 
 
 def _patch_outbox(mod: ModuleType) -> None:

@@ -5,7 +5,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, select
+from sqlalchemy import BindParameter, ColumnElement, Select, SQLColumnExpression, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from common.enums import PaymentStatus
@@ -28,7 +28,10 @@ def _paid_sum(column: SQLColumnExpression[Decimal]) -> ColumnElement[Decimal]:
     )
 
 
-def _history_select(*, patient_id: int, doctor_id: int, exclude_visit_id: int | None) -> Select[*tuple[Any, ...]]:
+Key = int | BindParameter[int]
+
+
+def _history_select(*, patient_id: Key, doctor_id: Key, exclude_visit_id: Key | None) -> Select[*tuple[Any, ...]]:
     # The latest payment by id decides the visit's payment status; amounts count PAID payments only.
     latest_status = (
         select(Payment.status)
@@ -48,13 +51,20 @@ def _history_select(*, patient_id: int, doctor_id: int, exclude_visit_id: int | 
     return stmt.order_by(Visit.check_in_time.desc(), Visit.id.desc())  # newest first
 
 
+# The history every send to a doctor carries (patient_with_doctor), built once with its values bound at each
+# execution: building this select took ~0.5 ms of each move (issue 11, the push's stages).
+_RECENT = _history_select(
+    patient_id=bindparam("patient_id"), doctor_id=bindparam("doctor_id"), exclude_visit_id=bindparam("exclude")
+).limit(bindparam("limit"))
+
+
 def recent_visits_with_doctor(
     session: Session, *, patient_id: int, doctor_id: int, exclude_visit_id: int | None = None, limit: int = 10
 ) -> list[HistoryVisit]:
     """The patient's latest visits with this doctor, newest first, whole (no authorization: the caller checks, and
     the outbox shapes them for the doctor's room)."""
-    stmt = _history_select(patient_id=patient_id, doctor_id=doctor_id, exclude_visit_id=exclude_visit_id)
-    return [history_visit(*row, audience=Audience.ADMIN) for row in session.execute(stmt.limit(limit))]
+    values = {"patient_id": patient_id, "doctor_id": doctor_id, "exclude": exclude_visit_id or 0, "limit": limit}
+    return [history_visit(*row, audience=Audience.ADMIN) for row in session.execute(_RECENT, values)]
 
 
 def history_page(

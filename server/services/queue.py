@@ -10,7 +10,7 @@ at commit (services/outbox.py).
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from common import events as ev
@@ -210,19 +210,24 @@ def change_visit_status(
     return _answer(visit, actor)
 
 
+# The clinic's limit and the doctor's other patients in consultation, in one round trip, built once (issue 11).
+_ACTIVE_NOW = (
+    select(func.count())
+    .select_from(Visit)
+    .where(Visit.doctor_id == bindparam("doctor_id"), Visit.status == S.IN_PROGRESS, Visit.id != bindparam("visit_id"))
+    .scalar_subquery()
+)
+_LIMIT_AND_ACTIVE = select(Clinic.max_active_per_doctor, _ACTIVE_NOW).where(Clinic.id == bindparam("clinic_id"))
+
+
 def _refuse_busy_doctor(session: Session, visit: Visit, *, confirm: bool) -> None:
     """A send beyond the clinic's `max_active_per_doctor` must be confirmed. Sends to one doctor are serialised
     (an advisory lock) so two at once cannot both pass the count."""
     lock_doctor_sends(session, visit.doctor_id)
     if confirm:
         return
-    active_now = (
-        select(func.count())
-        .select_from(Visit)
-        .where(Visit.doctor_id == visit.doctor_id, Visit.status == S.IN_PROGRESS, Visit.id != visit.id)
-        .scalar_subquery()
-    )  # the limit and the count in one round trip (issue 11)
-    row = session.execute(select(Clinic.max_active_per_doctor, active_now).where(Clinic.id == visit.clinic_id)).one()
+    values = {"doctor_id": visit.doctor_id, "visit_id": visit.id, "clinic_id": visit.clinic_id}
+    row = session.execute(_LIMIT_AND_ACTIVE, values).one()
     limit, active = row[0] or 1, row[1] or 0
     if active >= limit:
         patients = "patient" if active == 1 else "patients"

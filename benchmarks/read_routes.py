@@ -106,24 +106,34 @@ def routes(w: dict) -> list[tuple[str, str, str]]:
         ("GET /dashboard/doctor + If-None-Match, no X-Room-Seq", "doctor", "/dashboard/doctor#etag"),
         ("GET /dashboard/doctor + X-Room-Seq (as the apps)", "doctor", "/dashboard/doctor#seq"),
         ("GET /dashboard/doctor + X-Room-Seq + If-None-Match", "doctor", "/dashboard/doctor#seq#etag"),
-        ("GET /dashboard/reception", "desk", "/dashboard/reception"),
-        ("GET /appointments", "desk", "/appointments"),
-        ("GET /payments", "desk", "/payments"),
-        ("GET /patients", "desk", "/patients"),
         ("GET /doctors", "desk", "/doctors"),
-        ("GET /doctors/earnings", "doctor", "/doctors/earnings"),
-        ("GET /doctors/patients", "doctor", "/doctors/patients"),
-        ("GET /dashboard/doctor/appointments", "doctor", "/dashboard/doctor/appointments"),
-        ("GET /patients/{id}/history/{doctor}", "doctor", f"/patients/{w['patient_id']}/history/{w['doctor_id']}"),
+        *[
+            (label + suffix, who, path + flag)
+            for label, who, path in (
+                ("GET /dashboard/reception", "desk", "/dashboard/reception"),
+                ("GET /appointments", "desk", "/appointments"),
+                ("GET /payments", "desk", "/payments"),
+                ("GET /patients", "desk", "/patients"),
+                ("GET /doctors/earnings", "doctor", "/doctors/earnings"),
+                ("GET /doctors/patients", "doctor", "/doctors/patients"),
+                ("GET /dashboard/doctor/appointments", "doctor", "/dashboard/doctor/appointments"),
+                (
+                    "GET /patients/{id}/history/{doctor}",
+                    "doctor",
+                    f"/patients/{w['patient_id']}/history/{w['doctor_id']}",
+                ),
+            )
+            for suffix, flag in (("", ""), (" + X-Room-Seq (as the apps)", "#seq"))
+        ],
     ]
 
 
-def room_seq(url: str, w: dict, path: str) -> str:
-    """The X-Room-Seq an app would send: the seq of the route's room, as its last event said (read here from the
-    database: nothing changes during the run)."""
+def room_seq(url: str, w: dict, who: str) -> str:
+    """The X-Room-Seq an app would send: the seq of the reader's room (the desk's, or the doctor's own), as its last
+    event said (read here from the database: nothing changes during the run)."""
     engine = create_engine(url)
     with engine.connect() as conn:
-        if path == "/queue":
+        if who == "desk":
             seq = conn.execute(text("SELECT event_seq FROM clinics WHERE id = :i"), {"i": w["clinic_id"]}).scalar()
             room = clinic_room(w["clinic_id"])
         else:
@@ -176,7 +186,7 @@ def main() -> None:
                 headers = {"Authorization": f"Bearer {w[who]}"}
                 path, *flags = path.split("#")
                 if "seq" in flags:
-                    headers[ROOM_SEQ_HEADER] = room_seq(url, w, path)
+                    headers[ROOM_SEQ_HEADER] = room_seq(url, w, who)
                 r = httpx.get(server.url + path, headers=headers)  # fills the caches, as the app's first fetch
                 assert r.status_code == 200, r.text
                 if "etag" in flags:

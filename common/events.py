@@ -100,10 +100,6 @@ def doctor_room(doctor_id: int) -> str:
     return f"doctor_{doctor_id}"
 
 
-def is_doctor_room(room: str) -> bool:
-    return room.startswith("doctor_")
-
-
 # The newest seq a client has heard in each of its rooms, sent with a refetch of a cached list (GET /queue, GET
 # /dashboard/doctor): "clinic_3=120, doctor_7=45". A server process that holds that list's answer built at that
 # seq or later answers it from memory (server/services/cached_reads.py); otherwise it reads the database.

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from fastapi import Request, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from common.events import ROOM_SEQ_HEADER, parse_room_seqs
-from server.models import User
+from server.api.one_trip import in_one_trip
+from server.models import Doctor, User
 from server.services import cached_reads
 from server.services.read_cache import Cached
 
@@ -38,7 +39,7 @@ def room_seqs(request: Request) -> dict[str, int]:
     return parse_room_seqs(request.headers.get(ROOM_SEQ_HEADER))
 
 
-def desk_list(
+async def desk_list(
     request: Request,
     session: Session,
     me: User,
@@ -48,7 +49,42 @@ def desk_list(
     query: BaseModel | None,
     read: Callable[[], M],
 ) -> M | Response:
-    """A desk list kept per the desk room's seq (services/cached_reads.desk_list), with its ETag; an admin's read
-    is not kept: `read()` answers it as before."""
+    """A desk list kept per the desk room's seq (services/cached_reads.desk_list), with its ETag: from memory on
+    the loop when the client's `X-Room-Seq` allows it (`fast_desk_list`), else read in one worker-thread trip. An
+    admin's read is not kept: `read()` answers it as before."""
+    hit = cached_reads.fast_desk_list(me, name=name, clinic_id=clinic_id, query=query, seqs=room_seqs(request))
+    if hit is not None:
+        return answer(request, hit)
+    arguments = {"name": name, "clinic_id": clinic_id, "query": query, "read": read}
+    return cast("M | Response", await in_one_trip(_desk_list, request=request, session=session, me=me, **arguments))
+
+
+def _desk_list(
+    request: Request,
+    session: Session,
+    me: User,
+    name: str,
+    clinic_id: int | None,
+    query: BaseModel | None,
+    read: Callable[[], M],
+) -> M | Response:
     cached = cached_reads.desk_list(session, actor=me, name=name, clinic_id=clinic_id, query=query, build=read)
     return answer(request, cached) if cached is not None else read()
+
+
+async def doctor_list(
+    request: Request, session: Session, doctor: Doctor, *, name: str, query: BaseModel, build: Callable[[], M]
+) -> Response:
+    """One of the caller's own lists, kept per their room's seq (services/cached_reads.doctor_list), with its
+    ETag: from memory on the loop when `X-Room-Seq` allows it, else read in one worker-thread trip."""
+    hit = cached_reads.fast_doctor_list(doctor, name=name, query=query, seqs=room_seqs(request))
+    if hit is not None:
+        return answer(request, hit)
+    arguments = {"name": name, "query": query, "build": build}
+    return cast(Response, await in_one_trip(_doctor_list, request=request, session=session, doctor=doctor, **arguments))
+
+
+def _doctor_list(
+    request: Request, session: Session, doctor: Doctor, name: str, query: BaseModel, build: Callable[[], M]
+) -> Response:
+    return answer(request, cached_reads.doctor_list(session, doctor=doctor, name=name, query=query, build=build))

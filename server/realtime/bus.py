@@ -24,8 +24,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from common.events import is_doctor_room
-
 log = logging.getLogger(__name__)
 MAX_HOLD_SECONDS = 1.0
 _HOLD_POLL_SECONDS = 0.002
@@ -170,9 +168,7 @@ class EventBus:
             held = await self._deliver_ready(held, loop.time())
 
     async def _deliver_ready(self, held: list[_Held], now: float) -> list[_Held]:
-        # Per room in seq order; the doctors' rooms first: a hand-off (patient_with_doctor) is what a doctor sits
-        # waiting for, while the desk's board only refetches (the order across rooms is free).
-        held.sort(key=lambda h: (not is_doctor_room(h.item.room), h.item.room, h.item.seq, h.order))
+        held.sort(key=lambda h: (h.item.room, h.item.seq, h.order))
         blocked: set[str] = set()
         keep: list[_Held] = []
         for entry in held:

@@ -118,6 +118,14 @@ def fast_doctor_dashboard(doctor: Doctor, seqs: Mapping[str, int], now: datetime
     return cache.newest(("dashboard", doctor.id), known, now or utcnow(), today=True)
 
 
+def _params(query: BaseModel | None) -> str:
+    return query.model_dump_json() if query is not None else ""
+
+
+def _desk_slot(name: str, clinic_id: int, params: str, actor: User) -> Hashable:
+    return ("desk", name, clinic_id, params, _reader(actor))
+
+
 def desk_list(
     session: Session, *, actor: User, name: str, clinic_id: int | None, query: BaseModel | None, build: Builder
 ) -> Cached | None:
@@ -129,18 +137,31 @@ def desk_list(
         return None
     clinic = get_clinic(session, actor, clinic_id)  # another clinic's → 404, as the list; fresh: its seq is the key
     now = utcnow()
-    params = query.model_dump_json() if query is not None else ""
-    key = (
-        name,
-        clinic.id,
-        params,
-        _reader(actor),
-        clinic.event_seq,
-        cache.generation(clinic.id),
-        minute(now),
-        local_today(clinic.timezone, now),
-    )
-    return cache.get_or_build(key, build)
+    params, today, generation = _params(query), local_today(clinic.timezone, now), cache.generation(clinic.id)
+    key = (name, clinic.id, params, _reader(actor), clinic.event_seq, generation, minute(now), today)
+    cached = cache.get_or_build(key, build)
+    newest = Newest(clinic.event_seq, cached, clinic.id, today, clinic.timezone, generation, minute(now))
+    cache.remember(_desk_slot(name, clinic.id, params, actor), newest)
+    return cached
+
+
+def fast_desk_list(
+    actor: User, *, name: str, clinic_id: int | None, query: BaseModel | None, seqs: Mapping[str, int]
+) -> Cached | None:
+    """A desk list from memory when the client's desk-room seq is one this process has built it at for this
+    reader (as `fast_board`); None when the database must answer (and decide any refusal)."""
+    if actor.role == Role.ADMIN or actor.clinic_id is None:
+        return None  # an admin's read is not kept
+    if actor.role == Role.DOCTOR and (actor.doctor is None or not actor.doctor.is_active):
+        return None
+    try:
+        clinic = resolve_clinic_id(actor, clinic_id)  # the slow path's rule; no I/O
+    except DomainError:
+        return None
+    known = seqs.get(clinic_room(clinic))
+    if known is None:
+        return None
+    return cache.newest(_desk_slot(name, clinic, _params(query), actor), known, utcnow(), today=True)
 
 
 def doctor_list(session: Session, *, doctor: Doctor, name: str, query: BaseModel, build: Builder) -> Cached:
@@ -151,6 +172,18 @@ def doctor_list(session: Session, *, doctor: Doctor, name: str, query: BaseModel
     now = utcnow()
     seq, timezone = _doctor_room(session, doctor)
     today = local_today(timezone, now)
-    generation = cache.generation(doctor.clinic_id)
-    key = (name, doctor.id, query.model_dump_json(), seq, generation, minute(now), today)
-    return cache.get_or_build(key, build)
+    generation, params = cache.generation(doctor.clinic_id), _params(query)
+    key = (name, doctor.id, params, seq, generation, minute(now), today)
+    cached = cache.get_or_build(key, build)
+    newest = Newest(seq, cached, doctor.clinic_id, today, timezone, generation, minute(now))
+    cache.remember(("doctor", name, doctor.id, params), newest)
+    return cached
+
+
+def fast_doctor_list(doctor: Doctor, *, name: str, query: BaseModel, seqs: Mapping[str, int]) -> Cached | None:
+    """One of a doctor's own lists from memory when the client's doctor-room seq is one this process has built it
+    at; `doctor` is the caller's own active profile. None: the database answers."""
+    known = seqs.get(doctor_room(doctor.id))
+    if known is None or not doctor.is_active:
+        return None
+    return cache.newest(("doctor", name, doctor.id, _params(query)), known, utcnow(), today=True)

@@ -248,7 +248,7 @@ async def test_cached_copies_are_forgotten_when_another_user_signs_in():
 
 
 @pytest.mark.asyncio
-async def test_board_and_dashboard_refetches_send_the_seqs_heard_while_connected():
+async def test_refetches_of_lists_kept_per_seq_send_the_seqs_heard_while_connected():
     from common.client.live import CONNECTED, OFFLINE, LiveEvents
     from common.events import ROOM_SEQ_HEADER
 
@@ -271,11 +271,26 @@ async def test_board_and_dashboard_refetches_send_the_seqs_heard_while_connected
         await api.queue_board()
         with contextlib.suppress(ApiError):  # only the request matters here, not the (made up) answer
             await api.doctor_dashboard()
-        await api.list_patients()  # a list the server does not cache per seq: no header
+        # the lists the server keeps per their room's seq (the desk's and a doctor's own) send it too
+        await api.list_patients()
+        await api.list_payments()
+        await api.list_appointments()
+        await api.doctor_patients()
+        await api.doctor_appointments_page()
+        await api.history(4, 7)
+        for kept in (api.reception_dashboard, api.earnings):
+            with contextlib.suppress(ApiError):
+                await kept()
+        with contextlib.suppress(ApiError):
+            await api.get_patient(4)  # one row, not kept per seq: no header
         live._set_state(OFFLINE)  # what was said during a drop is unknown: the database must answer
         await api.queue_board()
+    heard = "clinic_3=5, doctor_7=9"
     assert seen[0] == ("/queue", None)
-    assert seen[1] == ("/queue", "clinic_3=5, doctor_7=9")
-    assert seen[2] == ("/dashboard/doctor", "clinic_3=5, doctor_7=9")
-    assert seen[3] == ("/patients", None)
-    assert seen[4] == ("/queue", None)
+    assert seen[1] == ("/queue", heard)
+    assert seen[2] == ("/dashboard/doctor", heard)
+    kept = ["/patients", "/payments", "/appointments", "/doctors/patients", "/dashboard/doctor/appointments"]
+    kept += ["/patients/4/history/7", "/dashboard/reception", "/doctors/earnings"]
+    assert seen[3:11] == [(path, heard) for path in kept]
+    assert seen[11] == ("/patients/4", None)
+    assert seen[12] == ("/queue", None)

@@ -155,15 +155,23 @@ def test_receipt_has_every_field(finished, reception: ReceptionApp, qloop, tmp_p
     for text in ("Riverside Family Clinic", "Maria Gomez", "Consultation", "120.00", "Cash", receipt.number):
         assert text in html
     assert receipt.number == f"R-{payment.visit_date:%Y%m%d}-{payment.id:06d}"
-    path = receipts.save_pdf(receipt, tmp_path / "r.pdf")
-    assert path.read_bytes().startswith(b"%PDF")
-    # the Print path renders the same document on a QPrinter (here one that prints to a file)
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
-    receipts.print_receipt(receipt, printer)
-    assert (tmp_path / "printed.pdf").stat().st_size > 1000
-    arun(qloop, settle(app))
+
+    async def save_and_print() -> None:
+        # Inside the running loop, as in the app: rendering a document lets Qt dispatch events, and qasync runs
+        # the asyncio callbacks waiting among them (a socket event, a debounced refetch); outside a running
+        # loop (between two `arun`s) a debounced refetch started there died ("no running event loop") and the
+        # board never settled.
+        path = receipts.save_pdf(receipt, tmp_path / "r.pdf")
+        assert path.read_bytes().startswith(b"%PDF")
+        # the Print path renders the same document on a QPrinter (here one that prints to a file)
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+        receipts.print_receipt(receipt, printer)
+        assert (tmp_path / "printed.pdf").stat().st_size > 1000
+        await settle(app)
+
+    arun(qloop, save_and_print())
 
 
 def test_parse_money():

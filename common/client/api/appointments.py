@@ -23,7 +23,8 @@ class AppointmentsApi(Transport):
     async def list_appointments(self, query: AppointmentsQuery | None = None, /, **fields: Any) -> Page[AppointmentOut]:
         """AppointmentsQuery's filters (`query`, and/or its fields by name): dates are clinic-local days,
         inclusive; `status` may be several."""
-        return await self._page(AppointmentOut, "/appointments", list_query(AppointmentsQuery, query, fields))
+        params = list_query(AppointmentsQuery, query, fields)
+        return await self._page(AppointmentOut, "/appointments", params, room_seqs=True)
 
     async def create_appointment(self, data: AppointmentCreate | Mapping[str, Any]) -> AppointmentOut:
         return await self._call(AppointmentOut, "POST", "/appointments", json=request_body(AppointmentCreate, data))

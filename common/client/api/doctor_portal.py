@@ -23,7 +23,7 @@ from common.schemas import (
 
 class DoctorPortalApi(Transport):
     async def reception_dashboard(self) -> ReceptionDashboard:
-        return await self._call(ReceptionDashboard, "GET", "/dashboard/reception")
+        return await self._call(ReceptionDashboard, "GET", "/dashboard/reception", room_seqs=True)
 
     async def doctor_dashboard(self) -> DoctorDashboard:
         """Today's Work; sends the live rooms' seqs, as `queue_board` does."""
@@ -47,14 +47,14 @@ class DoctorPortalApi(Transport):
         self, query: DoctorAppointmentsQuery | None = None, /, **fields: Any
     ) -> Page[AppointmentOut]:
         params = list_query(DoctorAppointmentsQuery, query, fields)
-        return await self._page(AppointmentOut, "/dashboard/doctor/appointments", params)
+        return await self._page(AppointmentOut, "/dashboard/doctor/appointments", params, room_seqs=True)
 
     # --- doctor portal ----------------------------------------------------------------------------------------
 
     async def earnings(self, query: EarningsQuery | None = None, /, **fields: Any) -> EarningsPage:
         """One page of the caller's earnings with the summary (and per-day groups with group_by="date")."""
         params = list_query(EarningsQuery, query, {**fields, "fmt": "json"})
-        return await self._call(EarningsPage, "GET", "/doctors/earnings", params=params)
+        return await self._call(EarningsPage, "GET", "/doctors/earnings", params=params, room_seqs=True)
 
     async def earnings_csv(self, query: EarningsQuery | None = None, /, **fields: Any) -> bytes:
         """The filtered earnings as CSV, in memory (use `earnings_csv_to` for big exports)."""
@@ -81,4 +81,5 @@ class DoctorPortalApi(Transport):
         return written
 
     async def doctor_patients(self, query: DoctorPatientsQuery | None = None, /, **fields: Any) -> Page[DoctorPatient]:
-        return await self._page(DoctorPatient, "/doctors/patients", list_query(DoctorPatientsQuery, query, fields))
+        params = list_query(DoctorPatientsQuery, query, fields)
+        return await self._page(DoctorPatient, "/doctors/patients", params, room_seqs=True)

@@ -20,7 +20,7 @@ from common.schemas import (
 class PatientsApi(Transport):
     async def list_patients(self, query: PatientsQuery | None = None, /, **fields: Any) -> Page[PatientOut]:
         """PatientsQuery: name or phone contains `search`."""
-        return await self._page(PatientOut, "/patients", list_query(PatientsQuery, query, fields))
+        return await self._page(PatientOut, "/patients", list_query(PatientsQuery, query, fields), room_seqs=True)
 
     async def get_patient(self, patient_id: int) -> PatientOut:
         return await self._call(PatientOut, "GET", f"/patients/{patient_id}")
@@ -37,4 +37,4 @@ class PatientsApi(Transport):
     ) -> Page[HistoryVisit]:
         """Visits of one patient with one doctor, newest first (HistoryQuery: page, per_page)."""
         params = list_query(HistoryQuery, query, fields)
-        return await self._page(HistoryVisit, f"/patients/{patient_id}/history/{doctor_id}", params)
+        return await self._page(HistoryVisit, f"/patients/{patient_id}/history/{doctor_id}", params, room_seqs=True)

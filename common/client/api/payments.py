@@ -22,7 +22,7 @@ class PaymentsApi(Transport):
     async def list_payments(self, query: PaymentsQuery | None = None, /, **fields: Any) -> Page[PaymentDetail]:
         """PaymentsQuery's filters: `day` is one clinic-local day (payments created that day), or a
         `start_date`..`end_date` range."""
-        return await self._page(PaymentDetail, "/payments", list_query(PaymentsQuery, query, fields))
+        return await self._page(PaymentDetail, "/payments", list_query(PaymentsQuery, query, fields), room_seqs=True)
 
     async def create_payment(
         self,

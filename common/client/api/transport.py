@@ -292,8 +292,10 @@ class Transport:
             parsed = known.models[model] = parse_model(model, data)
         return parsed  # type: ignore[return-value]  # the cache keeps, for each model, an instance of it
 
-    async def _page(self, model: type[M], path: str, params: Params) -> Page[M]:
-        data = await self._json("GET", path, params=params)
+    async def _page(self, model: type[M], path: str, params: Params, *, room_seqs: bool = False) -> Page[M]:
+        """`room_seqs`: a list the server keeps per its room's seq (its lists of the desk and of a doctor): send
+        the seqs heard, so a list built at them is answered from memory."""
+        data = await self._json("GET", path, params=params, room_seqs=room_seqs)
         if isinstance(data, list):  # a route that is not paginated: present it as one page
             data = {"items": data, "page": 1, "per_page": len(data), "total": len(data)}
         return parse_model(Page[model], data)  # type: ignore[valid-type]  # a runtime class: Page[model] is Page[M]

@@ -24,11 +24,11 @@ router = APIRouter(prefix="/appointments", tags=["appointments"])
 
 
 @router.get("", response_model=Page[AppointmentOut], responses=etag.NOT_MODIFIED)
-def list_appointments(
+async def list_appointments(
     request: Request, session: SessionDep, me: StaffUser, query: Annotated[AppointmentsQuery, Query()]
 ) -> Page[AppointmentOut] | Response:
     """With an `ETag` (kept per the desk room's seq, which every appointment change moves)."""
-    return etag.desk_list(
+    return await etag.desk_list(
         request,
         session,
         me,

@@ -15,14 +15,14 @@ router = APIRouter(prefix="/dashboard", tags=["dashboard"])
     response_model=ReceptionDashboard,
     responses=etag.NOT_MODIFIED,
 )
-def reception_dashboard(
+async def reception_dashboard(
     request: Request,
     session: SessionDep,
     me: ReceptionUser,
     clinic_id: Id | None = Query(default=None, description="admin only"),
 ) -> ReceptionDashboard | Response:
     """Today's counts and takings, with an `ETag` (kept per the desk room's seq: services/cached_reads.py)."""
-    return etag.desk_list(
+    return await etag.desk_list(
         request,
         session,
         me,

@@ -66,7 +66,7 @@ def _csv_stream(session: Session, doctor: Doctor, query: EarningsQuery) -> Itera
     response_model=EarningsPage,
     responses={**_DOCTOR_ONLY, 200: {"content": {"text/csv": {}}, "description": "JSON page, or CSV with format=csv"}},
 )
-def earnings(
+async def earnings(
     request: Request, session: SessionDep, me: DoctorUser, query: Annotated[EarningsQuery, Query()]
 ) -> EarningsPage | StreamingResponse | Response:
     """Every payment on the caller's visits. Dates are clinic-local and inclusive, on the payment's date
@@ -80,17 +80,17 @@ def earnings(
             headers={"Content-Disposition": 'attachment; filename="earnings.csv"'},
         )
     build = lambda: earnings_service.earnings_page(session, doctor=me, query=query)  # noqa: E731
-    return etag.answer(request, cached_reads.doctor_list(session, doctor=me, name="earnings", query=query, build=build))
+    return await etag.doctor_list(request, session, me, name="earnings", query=query, build=build)
 
 
 @router.get("/doctors/patients", response_model=Page[DoctorPatient], responses={**_DOCTOR_ONLY, **etag.NOT_MODIFIED})
-def patients(
+async def patients(
     request: Request, session: SessionDep, me: DoctorUser, query: Annotated[DoctorPatientsQuery, Query()]
 ) -> Response:
     """Unique patients who visited the caller, with last_visit and total_visits; search matches name or phone;
     newest last visit first."""
     build = lambda: portal_service.patients(session, doctor=me, query=query)  # noqa: E731
-    return etag.answer(request, cached_reads.doctor_list(session, doctor=me, name="patients", query=query, build=build))
+    return await etag.doctor_list(request, session, me, name="patients", query=query, build=build)
 
 
 @router.get(
@@ -119,12 +119,11 @@ def _dashboard(request: Request, session: Session, me: Doctor) -> Response:
     response_model=Page[AppointmentOut],
     responses={**_DOCTOR_ONLY, **etag.NOT_MODIFIED},
 )
-def appointments(
+async def appointments(
     request: Request, session: SessionDep, me: DoctorUser, query: Annotated[DoctorAppointmentsQuery, Query()]
 ) -> Response:
     """The caller's appointments with patient and service, ascending by start time. Dates are clinic-local and
     inclusive; without start_date the list starts at the beginning of the clinic's today; `status` may repeat
     (default CONFIRMED and CHECKED_IN)."""
     build = lambda: portal_service.appointments(session, doctor=me, query=query)  # noqa: E731
-    cached = cached_reads.doctor_list(session, doctor=me, name="appointments", query=query, build=build)
-    return etag.answer(request, cached)
+    return await etag.doctor_list(request, session, me, name="appointments", query=query, build=build)

@@ -1,6 +1,6 @@
 """A patient's visits with one doctor, for the doctor portal (and the front desk)."""
 
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import APIRouter, Query, Request, Response
 
@@ -8,8 +8,8 @@ from common.enums import Role
 from common.schemas import HistoryQuery, HistoryVisit, Page
 from server.api import etag
 from server.api.deps import Id, SessionDep, StaffUser
+from server.api.one_trip import in_one_trip
 from server.api.responses import refusals
-from server.services import cached_reads
 from server.services import history as history_service
 
 router = APIRouter(tags=["history"])
@@ -20,7 +20,7 @@ router = APIRouter(tags=["history"])
     response_model=Page[HistoryVisit],
     responses=refusals({403: "a doctor asking for another doctor's id", 404: "no patient (or another clinic's)"}),
 )
-def patient_history(
+async def patient_history(
     request: Request,
     patient_id: Id,
     doctor_id: Id,
@@ -36,8 +36,6 @@ def patient_history(
 
     own = me.doctor if me.role == Role.DOCTOR else None
     if own is not None and own.id == doctor_id:  # the doctor's own history with a patient: kept per their room
-        return etag.answer(
-            request,
-            cached_reads.doctor_list(session, doctor=own, name=f"history/{patient_id}", query=query, build=build),
-        )
-    return build()
+        return await etag.doctor_list(request, session, own, name=f"history/{patient_id}", query=query, build=build)
+    arguments = {"actor": me, "patient_id": patient_id, "doctor_id": doctor_id, "query": query}
+    return cast(Page[HistoryVisit], await in_one_trip(history_service.history_page, session=session, **arguments))

@@ -13,11 +13,11 @@ router = APIRouter(prefix="/patients", tags=["patients"])
 
 
 @router.get("", response_model=Page[PatientOut], responses=etag.NOT_MODIFIED)
-def list_patients(
+async def list_patients(
     request: Request, session: SessionDep, me: ReceptionUser, query: Annotated[PatientsQuery, Query()]
 ) -> Page[PatientOut] | Response:
     """With an `ETag` (kept per the desk room's seq, which registering or editing a patient moves)."""
-    return etag.desk_list(
+    return await etag.desk_list(
         request,
         session,
         me,

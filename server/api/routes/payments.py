@@ -13,11 +13,11 @@ router = APIRouter(prefix="/payments", tags=["payments"])
 
 
 @router.get("", response_model=Page[PaymentDetail], responses=etag.NOT_MODIFIED)
-def list_payments(
+async def list_payments(
     request: Request, session: SessionDep, me: ReceptionUser, query: Annotated[PaymentsQuery, Query()]
 ) -> Page[PaymentDetail] | Response:
     """With an `ETag` (kept per the desk room's seq, which every payment change moves)."""
-    return etag.desk_list(
+    return await etag.desk_list(
         request,
         session,
         me,

@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from common.enums import PaymentMethod, PaymentStatus, Role, VisitStatus
@@ -153,6 +153,16 @@ def _announce(session: Session, *, clinic_id: int, doctor_id: int) -> None:
     that sees the jump resyncs, as after any missed event."""
     session.execute(update(Clinic).where(Clinic.id == clinic_id).values(event_seq=Clinic.event_seq + 1))
     session.execute(update(Doctor).where(Doctor.id == doctor_id).values(event_seq=Doctor.event_seq + 1))
+
+
+def register_patient_elsewhere(clinic_id: int, full_name: str) -> None:
+    """A patient registered through another server process, as this process's database sees it: the row, and the
+    desk room's seq that process's outbox moved (committed at once, past this process's sessions)."""
+    from server.core.db import get_engine
+
+    with get_engine().begin() as conn:
+        conn.execute(insert(Patient).values(clinic_id=clinic_id, full_name=full_name, phone=""))
+        conn.execute(update(Clinic).where(Clinic.id == clinic_id).values(event_seq=Clinic.event_seq + 1))
 
 
 def token_for(user: User) -> str:

@@ -53,10 +53,18 @@ async def desk_list(
     the loop when the client's `X-Room-Seq` allows it (`fast_desk_list`), else read in one worker-thread trip. An
     admin's read is not kept: `read()` answers it as before."""
     hit = cached_reads.fast_desk_list(me, name=name, clinic_id=clinic_id, query=query, seqs=room_seqs(request))
+    arguments = {"me": me, "name": name, "clinic_id": clinic_id, "query": query, "read": read}
+    return cast("M | Response", await _from_memory_or_read(request, hit, _desk_list, session, arguments))
+
+
+async def _from_memory_or_read(
+    request: Request, hit: Cached | None, read: Callable[..., object], session: Session, arguments: dict[str, object]
+) -> object:
+    """The kept answer when there is one, else `read(request, session, **arguments)` in one worker-thread trip
+    (with the end of the request session's transaction)."""
     if hit is not None:
         return answer(request, hit)
-    arguments = {"name": name, "clinic_id": clinic_id, "query": query, "read": read}
-    return cast("M | Response", await in_one_trip(_desk_list, request=request, session=session, me=me, **arguments))
+    return await in_one_trip(read, request=request, session=session, **arguments)
 
 
 def _desk_list(
@@ -78,10 +86,8 @@ async def doctor_list(
     """One of the caller's own lists, kept per their room's seq (services/cached_reads.doctor_list), with its
     ETag: from memory on the loop when `X-Room-Seq` allows it, else read in one worker-thread trip."""
     hit = cached_reads.fast_doctor_list(doctor, name=name, query=query, seqs=room_seqs(request))
-    if hit is not None:
-        return answer(request, hit)
-    arguments = {"name": name, "query": query, "build": build}
-    return cast(Response, await in_one_trip(_doctor_list, request=request, session=session, doctor=doctor, **arguments))
+    arguments = {"doctor": doctor, "name": name, "query": query, "build": build}
+    return cast(Response, await _from_memory_or_read(request, hit, _doctor_list, session, arguments))
 
 
 def _doctor_list(

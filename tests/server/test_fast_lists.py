@@ -71,15 +71,7 @@ def test_a_later_seq_reads_the_database(live_client, world, committed_db):
     seq = _seq(committed_db, Clinic, clinic.id)
     headers = {ROOM_SEQ_HEADER: f"clinic_{clinic.id}={seq}", **f.auth(desk)}
     assert [p["full_name"] for p in live_client.get("/patients", headers=headers).json()["items"]] == ["Fast Patient"]
-    with get_engine().begin() as conn:  # another process registers a patient: its outbox moves the desk seq
-        conn.execute(
-            text(
-                "INSERT INTO patients (clinic_id, full_name, phone, gender, medical_history, allergies, created_at,"
-                " updated_at) VALUES (:c, 'Registered Elsewhere', '', '', '', '', now(), now())"
-            ),
-            {"c": clinic.id},
-        )
-        conn.execute(text("UPDATE clinics SET event_seq = event_seq + 1 WHERE id = :c"), {"c": clinic.id})
+    f.register_patient_elsewhere(clinic.id, "Registered Elsewhere")
     stale = live_client.get("/patients", headers=headers).json()  # the client heard of nothing newer
     assert stale["total"] == 1
     later = {ROOM_SEQ_HEADER: f"clinic_{clinic.id}={seq + 1}", **f.auth(desk)}

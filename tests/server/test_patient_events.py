@@ -3,11 +3,8 @@ desk's patient list can be kept per the desk room's seq like its other lists (is
 processes — and every desk app sees a colleague's new patient at once. Doctors' rooms hear nothing of it (a doctor
 sees only their own patients)."""
 
-from sqlalchemy import text
-
 from common import events as ev
 from common.enums import Role
-from server.core.db import get_engine
 from tests import factories as f
 from tests.support.events import names, recorded_events, rooms
 from tests.support.sql_counter import count_app_statements
@@ -48,16 +45,7 @@ def test_the_desk_list_is_kept_and_a_patient_registered_elsewhere_is_in_the_next
         not_modified = live_client.get("/patients", headers={**h, "If-None-Match": first.headers["etag"]})
     assert counter.count == 2, str(counter)  # the clinic row (its seq) for each; no list query
     assert again.content == first.content and not_modified.status_code == 304
-    # another server process registers a patient: its commit moves the desk room's seq (its outbox numbers it)
-    with get_engine().begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO patients (clinic_id, full_name, phone, gender, medical_history, allergies, created_at,"
-                " updated_at) VALUES (:c, 'Bea Elsewhere', '', '', '', '', now(), now())"
-            ),
-            {"c": clinic.id},
-        )
-        conn.execute(text("UPDATE clinics SET event_seq = event_seq + 1 WHERE id = :c"), {"c": clinic.id})
+    f.register_patient_elsewhere(clinic.id, "Bea Elsewhere")  # through another server process
     fresh = live_client.get("/patients", headers=h).json()
     assert [p["full_name"] for p in fresh["items"]] == ["Ada First", "Bea Elsewhere"] and fresh["total"] == 2
     # and one registered through this process

@@ -43,7 +43,10 @@ def update_patient(session: Session, *, actor: User, patient_id: int, data: Pati
     # The PATCH rule of every service: an explicit null is a 422 naming the field, except where a column may be
     # empty (an unknown date of birth).
     changes = sent_fields(data, nullable=frozenset({"date_of_birth"}))
-    for key, value in changes.items():
+    changed = {key: value for key, value in changes.items() if getattr(patient, key) != value}
+    if not changed:
+        return patient_out(patient)  # nothing to write, nothing to tell every desk
+    for key, value in changed.items():
         setattr(patient, key, value)
     session.flush()
     return _announce_and_commit(session, ev.PATIENT_UPDATED, patient)

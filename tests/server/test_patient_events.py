@@ -31,6 +31,11 @@ def test_registering_and_editing_tell_the_desk_room_only(client, db):
     with recorded_events() as refused:
         r = client.patch(f"/patients/{patient['id']}", json={"full_name": ""}, headers=f.auth(desk))
     assert r.status_code == 422 and refused == []
+    with recorded_events() as unchanged:  # the same name again, or nothing: no change to tell every desk of
+        for body in ({"full_name": "Ada Renamed"}, {}):
+            r = client.patch(f"/patients/{patient['id']}", json=body, headers=f.auth(desk))
+            assert r.status_code == 200 and r.json()["full_name"] == "Ada Renamed"
+    assert unchanged == []
 
 
 def test_the_desk_list_is_kept_and_a_patient_registered_elsewhere_is_in_the_next_read(live_client, committed_db):

@@ -13,7 +13,7 @@ profile), with the same scope rules; whatever those rules would need the databas
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel
 from sqlalchemy import inspect, select
@@ -41,6 +41,18 @@ def _reader(actor: User) -> tuple[Role, int | None]:
     return actor.role, doctor.id if doctor is not None else None
 
 
+def _kept(
+    slot: Hashable, seq: int, *, clinic_id: int, day: date, timezone: str, now: datetime, build: Builder
+) -> Cached:
+    """The answer of `slot` (what is read, by whom) at room seq `seq`: built once per seq, the clinic's
+    generation, the UTC minute and `day` (read_cache.py says why each), and remembered as the slot's newest for
+    the fast paths below."""
+    generation = cache.generation(clinic_id)
+    cached = cache.get_or_build((slot, seq, generation, minute(now), day), build)
+    cache.remember(slot, Newest(seq, cached, clinic_id, day, timezone, generation, minute(now)))
+    return cached
+
+
 def _board_slot(clinic_id: int, query: QueueQuery, doctor_id: int | None, actor: User) -> Hashable:
     return ("queue", clinic_id, query.day, doctor_id, _reader(actor))
 
@@ -51,12 +63,15 @@ def board(session: Session, *, actor: User, query: QueueQuery, now: datetime | N
     clinic = get_clinic(session, actor, query.clinic_id)
     now = now or utcnow()
     day = query.day or local_today(clinic.timezone, now)
-    seq, generation = clinic.event_seq, cache.generation(clinic.id)
-    key = ("queue", clinic.id, day, doctor_id, _reader(actor), seq, generation, minute(now))
-    cached = cache.get_or_build(key, lambda: queue_board(session, actor=actor, query=query, now=now))
-    newest = Newest(seq, cached, clinic.id, day, clinic.timezone, generation, minute(now))
-    cache.remember(_board_slot(clinic.id, query, doctor_id, actor), newest)
-    return cached
+    return _kept(
+        _board_slot(clinic.id, query, doctor_id, actor),
+        clinic.event_seq,
+        clinic_id=clinic.id,
+        day=day,
+        timezone=clinic.timezone,
+        now=now,
+        build=lambda: queue_board(session, actor=actor, query=query, now=now),
+    )
 
 
 def fast_board(actor: User, query: QueueQuery, seqs: Mapping[str, int], now: datetime | None = None) -> Cached | None:
@@ -96,26 +111,16 @@ def _doctor_room(session: Session, doctor: Doctor) -> tuple[int, str]:
 
 
 def doctor_dashboard(session: Session, *, doctor: Doctor, now: datetime | None = None) -> Cached:
-    """GET /dashboard/doctor: keyed by the doctor's room seq (their visits, payments and appointments are all
-    numbered there)."""
+    """GET /dashboard/doctor: one of the doctor's kept answers (`doctor_list`): their visits, payments and
+    appointments are all numbered in their room."""
     now = now or utcnow()
-    seq, timezone = _doctor_room(session, doctor)
-    today = local_today(timezone, now)
-    generation = cache.generation(doctor.clinic_id)
-    key = ("dashboard", doctor.id, today, seq, generation, minute(now))
-    cached = cache.get_or_build(key, lambda: doctor_portal.dashboard(session, doctor=doctor, now=now))
-    newest = Newest(seq, cached, doctor.clinic_id, today, timezone, generation, minute(now))
-    cache.remember(("dashboard", doctor.id), newest)
-    return cached
+    build = lambda: doctor_portal.dashboard(session, doctor=doctor, now=now)  # noqa: E731
+    return doctor_list(session, doctor=doctor, name="dashboard", query=None, build=build, now=now)
 
 
-def fast_doctor_dashboard(doctor: Doctor, seqs: Mapping[str, int], now: datetime | None = None) -> Cached | None:
-    """GET /dashboard/doctor from memory when the client's doctor-room seq is one this process has built the
-    dashboard at; `doctor` is the caller's own active profile (deps.doctor_required)."""
-    known = seqs.get(doctor_room(doctor.id))
-    if known is None:
-        return None
-    return cache.newest(("dashboard", doctor.id), known, now or utcnow(), today=True)
+def fast_doctor_dashboard(doctor: Doctor, seqs: Mapping[str, int]) -> Cached | None:
+    """GET /dashboard/doctor from memory (`fast_doctor_list`)."""
+    return fast_doctor_list(doctor, name="dashboard", query=None, seqs=seqs)
 
 
 def _params(query: BaseModel | None) -> str:
@@ -129,20 +134,24 @@ def _desk_slot(name: str, clinic_id: int, params: str, actor: User) -> Hashable:
 def desk_list(
     session: Session, *, actor: User, name: str, clinic_id: int | None, query: BaseModel | None, build: Builder
 ) -> Cached | None:
-    """A desk or doctor's read of a list the desk room announces every change of (payments, appointments, the
-    reception dashboard): kept like the board, per the desk room's seq, the generation, the UTC minute and the
-    clinic's local day, so a hit costs one statement (the clinic row, for its seq) instead of the list's queries.
+    """A desk or doctor's read of a list the desk room announces every change of (payments, appointments,
+    patients, the reception dashboard): kept like the board, per the desk room's seq, the generation, the UTC
+    minute and the clinic's local day, so a hit costs one statement (the clinic row, for its seq) instead of the
+    list's queries.
     None for an admin (they name a clinic, or none): the caller then reads as before."""
     if actor.role == Role.ADMIN or actor.clinic_id is None:
         return None
     clinic = get_clinic(session, actor, clinic_id)  # another clinic's → 404, as the list; fresh: its seq is the key
     now = utcnow()
-    params, today, generation = _params(query), local_today(clinic.timezone, now), cache.generation(clinic.id)
-    key = (name, clinic.id, params, _reader(actor), clinic.event_seq, generation, minute(now), today)
-    cached = cache.get_or_build(key, build)
-    newest = Newest(clinic.event_seq, cached, clinic.id, today, clinic.timezone, generation, minute(now))
-    cache.remember(_desk_slot(name, clinic.id, params, actor), newest)
-    return cached
+    return _kept(
+        _desk_slot(name, clinic.id, _params(query), actor),
+        clinic.event_seq,
+        clinic_id=clinic.id,
+        day=local_today(clinic.timezone, now),
+        timezone=clinic.timezone,
+        now=now,
+        build=build,
+    )
 
 
 def fast_desk_list(
@@ -164,26 +173,34 @@ def fast_desk_list(
     return cache.newest(_desk_slot(name, clinic, _params(query), actor), known, utcnow(), today=True)
 
 
-def doctor_list(session: Session, *, doctor: Doctor, name: str, query: BaseModel, build: Builder) -> Cached:
+def _doctor_slot(name: str, doctor: Doctor, query: BaseModel | None) -> Hashable:
+    return ("doctor", name, doctor.id, _params(query))
+
+
+def doctor_list(
+    session: Session,
+    *,
+    doctor: Doctor,
+    name: str,
+    query: BaseModel | None,
+    build: Builder,
+    now: datetime | None = None,
+) -> Cached:
     """One of a doctor's own lists (their earnings page, My Patients, their appointments, a patient's history with
     them), read by that doctor: every change of it is announced in the doctor's room, so it is kept per that
     room's seq like their dashboard (plus the generation, the UTC minute and the clinic's local day). `doctor` is
     the caller's own profile, so the key names the reader. A hit costs one statement (`_doctor_room`)."""
-    now = utcnow()
+    now = now or utcnow()
     seq, timezone = _doctor_room(session, doctor)
-    today = local_today(timezone, now)
-    generation, params = cache.generation(doctor.clinic_id), _params(query)
-    key = (name, doctor.id, params, seq, generation, minute(now), today)
-    cached = cache.get_or_build(key, build)
-    newest = Newest(seq, cached, doctor.clinic_id, today, timezone, generation, minute(now))
-    cache.remember(("doctor", name, doctor.id, params), newest)
-    return cached
+    day = local_today(timezone, now)
+    slot = _doctor_slot(name, doctor, query)
+    return _kept(slot, seq, clinic_id=doctor.clinic_id, day=day, timezone=timezone, now=now, build=build)
 
 
-def fast_doctor_list(doctor: Doctor, *, name: str, query: BaseModel, seqs: Mapping[str, int]) -> Cached | None:
+def fast_doctor_list(doctor: Doctor, *, name: str, query: BaseModel | None, seqs: Mapping[str, int]) -> Cached | None:
     """One of a doctor's own lists from memory when the client's doctor-room seq is one this process has built it
     at; `doctor` is the caller's own active profile. None: the database answers."""
     known = seqs.get(doctor_room(doctor.id))
     if known is None or not doctor.is_active:
         return None
-    return cache.newest(("doctor", name, doctor.id, _params(query)), known, utcnow(), today=True)
+    return cache.newest(_doctor_slot(name, doctor, query), known, utcnow(), today=True)

@@ -12,26 +12,8 @@ from common.enums import Role
 from common.events import parse_event
 from common.schemas import QueueUpdatedEvent, VisitEvent
 from tests.factories import PASSWORD, make_clinic, make_doctor, make_patient, make_service, make_user, token_for
+from tests.support.events import LiveRecorder
 from tests.support.server_process import ServerProcess, free_port
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.events: list[tuple[str, dict[str, Any]]] = []
-        self.resyncs: list[str] = []
-        self.states: list[str] = []
-
-    def on_event(self, name: str, payload: dict[str, Any]) -> None:
-        self.events.append((name, payload))
-
-    def on_resync(self, reason: str) -> None:
-        self.resyncs.append(reason)
-
-    def on_state_changed(self, state: str) -> None:
-        self.states.append(state)
-
-    def names(self) -> list[str]:
-        return [name for name, _ in self.events]
 
 
 async def wait_for(cond, timeout: float = 10.0, message: str = "condition not met in time") -> None:
@@ -50,7 +32,7 @@ def _envelope(room: str, seq: int) -> dict[str, Any]:
 
 
 def test_seq_gaps_ask_for_resync_and_duplicates_are_delivered():
-    live, rec = LiveEvents(reorder_window=0), Recorder()  # no waiting for late events: a jump is a gap at once
+    live, rec = LiveEvents(reorder_window=0), LiveRecorder()  # no waiting for late events: a jump is a gap at once
     live.add_listener(rec)
     feed = [
         (ev.NEW_CHECKIN, "clinic_1", 5),  # first seen: baseline, no resync
@@ -72,7 +54,7 @@ def test_seq_gaps_ask_for_resync_and_duplicates_are_delivered():
 def test_each_room_has_its_own_seq_and_a_gap_in_any_room_resyncs():
     """A doctor's room and the desk room of the same clinic count separately (the server numbers each room on
     its own): interleaved, neither is a gap; a jump in the doctor's room alone is one."""
-    live, rec = LiveEvents(reorder_window=0), Recorder()
+    live, rec = LiveEvents(reorder_window=0), LiveRecorder()
     live.add_listener(rec)
     for room, seq in [("clinic_1", 40), ("doctor_7", 3), ("clinic_1", 41), ("doctor_7", 4), ("clinic_1", 42)]:
         live.handle_event(ev.QUEUE_UPDATED, _envelope(room, seq))
@@ -90,7 +72,7 @@ def test_each_room_has_its_own_seq_and_a_gap_in_any_room_resyncs():
 @pytest.mark.asyncio
 async def test_an_early_event_waits_for_the_ones_before_it():
     """Two server processes: seq 8 may overtake seq 7 on the way. The listener still gets 7 then 8, no resync."""
-    live, rec = LiveEvents(reorder_window=0.3), Recorder()
+    live, rec = LiveEvents(reorder_window=0.3), LiveRecorder()
     live.add_listener(rec)
     live.handle_event(ev.QUEUE_UPDATED, _envelope("clinic_1", 6))
     live.handle_event(ev.QUEUE_UPDATED, _envelope("clinic_1", 8))  # early: held
@@ -105,7 +87,7 @@ async def test_an_early_event_waits_for_the_ones_before_it():
 
 @pytest.mark.asyncio
 async def test_a_seq_that_never_comes_is_a_gap_after_the_window():
-    live, rec = LiveEvents(reorder_window=0.1), Recorder()
+    live, rec = LiveEvents(reorder_window=0.1), LiveRecorder()
     live.add_listener(rec)
     live.handle_event(ev.QUEUE_UPDATED, _envelope("clinic_1", 6))
     live.handle_event(ev.QUEUE_UPDATED, _envelope("clinic_1", 9))
@@ -126,11 +108,11 @@ def test_parse_event_gives_the_typed_body():
 
 
 def test_a_broken_listener_does_not_stop_the_others():
-    class Broken(Recorder):
+    class Broken(LiveRecorder):
         def on_event(self, name: str, payload: dict[str, Any]) -> None:
             raise RuntimeError("boom")
 
-    live, rec = LiveEvents(), Recorder()
+    live, rec = LiveEvents(), LiveRecorder()
     live.add_listener(Broken())
     live.add_listener(rec)
     live.handle_event(ev.QUEUE_UPDATED, _envelope("clinic_1", 1))
@@ -155,7 +137,7 @@ def clinic_setup(committed_db):
 async def test_connected_socket_receives_the_events_of_an_http_change(live_server, clinic_setup):
     s = clinic_setup
     api = ApiClient(live_server.url)
-    live, rec = LiveEvents(api), Recorder()
+    live, rec = LiveEvents(api), LiveRecorder()
     live.add_listener(rec)
     states: list[str] = []
     live.add_state_listener(states.append)
@@ -181,7 +163,7 @@ async def test_connected_socket_receives_the_events_of_an_http_change(live_serve
 
 @pytest.mark.asyncio
 async def test_bad_token_is_refused(live_server):
-    live, rec = LiveEvents(), Recorder()
+    live, rec = LiveEvents(), LiveRecorder()
     live.add_listener(rec)
     with pytest.raises(LiveAuthError) as info:
         await live.connect(live_server.url, "not-a-token")
@@ -222,7 +204,7 @@ async def test_unreachable_server_keeps_trying_in_the_background():
 async def test_reconnects_after_a_server_restart_and_asks_for_resync(database_url, clinic_setup):
     server = ServerProcess(database_url)
     server.start()
-    live, rec = LiveEvents(initial_delay=0.1, max_delay=0.5), Recorder()
+    live, rec = LiveEvents(initial_delay=0.1, max_delay=0.5), LiveRecorder()
     live.add_listener(rec)
     try:
         assert await live.connect(server.url, token_for(clinic_setup["receptionist"])) is True

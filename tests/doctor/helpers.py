@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractItemModel, Qt
 
 from server.models import User
 from tests.factories import auth
+from tests.support.events import LiveRecorder
 
 DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -51,27 +52,8 @@ def doc_screenshot(widget: Any, name: str) -> Path:
     return path
 
 
-class EventRecorder:
-    """A LiveEvents listener that keeps every event (name, payload): the reception side of a live test."""
-
-    def __init__(self) -> None:
-        self.events: list[tuple[str, dict[str, Any]]] = []
-
-    def on_event(self, name: str, payload: dict[str, Any]) -> None:
-        self.events.append((name, payload))
-
-    def on_resync(self, reason: str) -> None:
-        pass
-
-    def on_state_changed(self, state: str) -> None:
-        pass
-
-    def named(self, name: str) -> list[dict[str, Any]]:
-        return [payload for n, payload in self.events if n == name]
-
-
 @asynccontextmanager
-async def reception_socket(base_url: str, username: str) -> AsyncIterator[EventRecorder]:
+async def reception_socket(base_url: str, username: str) -> AsyncIterator[LiveRecorder]:
     """A receptionist's live connection (the desk's room), recording what reaches it."""
     from common.client.api import ApiClient
     from common.client.live import LiveEvents
@@ -81,7 +63,7 @@ async def reception_socket(base_url: str, username: str) -> AsyncIterator[EventR
     api = ApiClient(base_url)
     await api.login(username, PASSWORD)
     live = LiveEvents(api)
-    recorder = EventRecorder()
+    recorder = LiveRecorder()
     live.add_listener(recorder)
     try:
         await live.connect(base_url)

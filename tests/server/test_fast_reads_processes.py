@@ -4,7 +4,6 @@ the board at, so it never answers a board older than what the app has heard."""
 
 import asyncio
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import pytest
@@ -15,25 +14,11 @@ from common.client import ApiClient
 from common.client.live import LiveEvents
 from common.enums import Role
 from tests.factories import auth, make_clinic, make_doctor, make_patient, make_service, make_user, token_for
+from tests.support.events import LiveRecorder
 from tests.support.server_process import ServerProcess, running_pair
 
 pytestmark = pytest.mark.timeout(120)
 REDIS_URL = "redis://127.0.0.1:6379/13"
-
-
-class Heard:
-    def __init__(self) -> None:
-        self.checkins: list[dict[str, Any]] = []
-
-    def on_event(self, name: str, payload: dict[str, Any]) -> None:
-        if name == ev.NEW_CHECKIN:
-            self.checkins.append(payload)
-
-    def on_resync(self, reason: str) -> None:
-        pass
-
-    def on_state_changed(self, state: str) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +40,7 @@ async def test_a_change_through_a_is_seen_refetching_from_b_with_the_events_seq(
 
     api = ApiClient(b.url)  # the app reads its board from B ...
     api.access_token = token_for(desk)
-    live, heard = LiveEvents(api, transports=["websocket"]), Heard()
+    live, heard = LiveEvents(api, transports=["websocket"]), LiveRecorder()
     live.add_listener(heard)
     assert await live.connect(a.url, token_for(desk))  # ... and hears its events through A's socket
     try:
@@ -68,11 +53,11 @@ async def test_a_change_through_a_is_seen_refetching_from_b_with_the_events_seq(
                 r = await via_a.post("/queue/checkin", json=body)  # committed through A
                 assert r.status_code == 201, r.text
                 deadline = asyncio.get_running_loop().time() + 20
-                while len(heard.checkins) <= i:
+                while len(heard.named(ev.NEW_CHECKIN)) <= i:
                     assert asyncio.get_running_loop().time() < deadline, "the check-in event never came"
                     await asyncio.sleep(0.02)
                 assert api.room_seqs is not None
-                assert api.room_seqs()[ev.clinic_room(clinic.id)] == heard.checkins[i]["seq"]
+                assert api.room_seqs()[ev.clinic_room(clinic.id)] == heard.named(ev.NEW_CHECKIN)[i]["seq"]
                 # refetched from B with that seq: B has not built the board since, so it must read the database
                 after = await api.queue_board()
                 assert f"Arrival {i}" in {e.patient.full_name for e in after.waiting}

@@ -4,7 +4,6 @@ saw one process's event overtake the other's."""
 
 import asyncio
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import pytest
@@ -14,26 +13,12 @@ from common import events as ev
 from common.client.live import LiveEvents
 from common.enums import Role
 from tests.factories import auth, make_clinic, make_doctor, make_patient, make_service, make_user, token_for
+from tests.support.events import LiveRecorder
 from tests.support.server_process import ServerProcess, running_pair
 
 pytestmark = pytest.mark.timeout(120)
 REDIS_URL = "redis://127.0.0.1:6379/12"
 CHANGES = 40
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.events: list[tuple[str, dict[str, Any]]] = []
-        self.resyncs: list[str] = []
-
-    def on_event(self, name: str, payload: dict[str, Any]) -> None:
-        self.events.append((name, payload))
-
-    def on_resync(self, reason: str) -> None:
-        self.resyncs.append(reason)
-
-    def on_state_changed(self, state: str) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +38,7 @@ async def test_changes_through_two_processes_arrive_once_in_seq_order(server_pai
     patients = [make_patient(committed_db, clinic) for _ in range(CHANGES)]
     committed_db.commit()
 
-    live, rec = LiveEvents(transports=["websocket"]), Recorder()
+    live, rec = LiveEvents(transports=["websocket"]), LiveRecorder()
     live.add_listener(rec)
     assert await live.connect(a.url, token_for(desk))
     try:

@@ -12,6 +12,31 @@ import socketio
 from server.realtime import bus as rt
 
 
+class LiveRecorder:
+    """A `common.client.live.LiveEvents` listener that keeps what reaches it: every event (name, payload), every
+    resync and every connection state."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, dict[str, Any]]] = []
+        self.resyncs: list[str] = []
+        self.states: list[str] = []
+
+    def on_event(self, name: str, payload: dict[str, Any]) -> None:
+        self.events.append((name, payload))
+
+    def on_resync(self, reason: str) -> None:
+        self.resyncs.append(reason)
+
+    def on_state_changed(self, state: str) -> None:
+        self.states.append(state)
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.events]
+
+    def named(self, name: str) -> list[dict[str, Any]]:
+        return [payload for n, payload in self.events if n == name]
+
+
 @contextmanager
 def recorded_events() -> Iterator[list[rt.StagedEvent]]:
     """Every event the after-commit hook releases to the bus while the block runs (nothing if rolled back)."""

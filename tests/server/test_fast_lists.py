@@ -128,3 +128,26 @@ def test_a_deactivated_doctor_is_refused_on_the_fast_path(app, live_client, worl
         conn.execute(text("UPDATE doctors SET is_active = false WHERE id = :id"), {"id": doctor.id})
     assert app.auth_listener.wait_for_batch(before, WAIT)
     assert live_client.get("/doctors/earnings", headers=headers).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "clinic_{c}=1e309",
+        "clinic_{c}=-1",
+        "clinic_{c}=" + "9" * 200,
+        "clinic_{c}=\x00",
+        "clinic_{c}",
+        "=,=,,",
+        "x" * 5000,
+    ],
+)
+def test_a_hostile_room_seq_header_reads_the_database(live_client, world, header):
+    """Garbage, a seq no room has reached, NUL, a huge header: never a 500 and never a copy from memory it was not
+    built for — the database answers, as without the header."""
+    clinic, _, desk, _, _, _ = world
+    headers = {ROOM_SEQ_HEADER: header.format(c=clinic.id), **f.auth(desk)}
+    for path in DESK_LISTS:
+        r = live_client.get(path, headers=headers)
+        assert r.status_code == 200, (path, r.text)
+    assert [p["full_name"] for p in live_client.get("/patients", headers=headers).json()["items"]] == ["Fast Patient"]
